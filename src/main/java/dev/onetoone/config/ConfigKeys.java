@@ -1,0 +1,67 @@
+package dev.onetoone.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Every configuration key the application understands, with its default and a one-line description. Keys under
+ * {@code spark.} are passed to the Spark session unchanged; keys under {@code mapping.<entity>.<column>} map a
+ * canonical column to the source file's column name (see {@link ColumnMapping}).
+ */
+public final class ConfigKeys {
+    public static final String WAREHOUSE = "warehouse";
+    public static final String TIME_ZONE = "time-zone";
+    public static final String CURRENCY = "currency";
+    public static final String INGEST_DELIMITER = "ingest.delimiter";
+    public static final String INGEST_TIMESTAMP_FORMATS = "ingest.timestamp-formats";
+    public static final String INGEST_DATE_FORMATS = "ingest.date-formats";
+    public static final String INGEST_HISTORY_START = "ingest.history-start";
+    public static final String INGEST_FUTURE_TOLERANCE_DAYS = "ingest.future-tolerance-days";
+    public static final String INGEST_MAX_QUARANTINE_SHARE = "ingest.max-quarantine-share";
+    public static final String INGEST_ZERO_VALUE_LINES = "ingest.zero-value-lines";
+    public static final String INGEST_CANCELLATION_PREFIX = "ingest.cancellation-prefix";
+    public static final String INGEST_RETURN_MARKER_REQUIRED = "ingest.return-marker-required";
+    public static final String RFM_QUANTILE_RELATIVE_ERROR = "rfm.quantile-relative-error";
+
+    public static final String SPARK_PREFIX = "spark.";
+    public static final String MAPPING_PREFIX = "mapping.";
+
+    /** Key, default value and description, in documentation order. */
+    public record Key(String name, String defaultValue, String description) {
+    }
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    static {
+        define(WAREHOUSE, "./warehouse", "Root directory (or s3a:// URI) of the Delta tables.");
+        define(TIME_ZONE, "UTC", "Time zone of timestamps without an offset, and of purchase dates.");
+        define(CURRENCY, "EUR", "ISO currency code of all amounts (documentation only; no conversion).");
+        define(INGEST_DELIMITER, ",", "Field delimiter of CSV input files.");
+        define(INGEST_TIMESTAMP_FORMATS, "yyyy-MM-dd HH:mm:ss;yyyy-MM-dd'T'HH:mm:ss;yyyy-MM-dd'T'HH:mm:ssXXX;yyyy-MM-dd HH:mm;yyyy-MM-dd",
+                "Accepted formats of the ts column, tried in order, separated by ';' (Spark datetime patterns).");
+        define(INGEST_DATE_FORMATS, "yyyy-MM-dd", "Accepted formats of date columns (signup_date, birth_date), separated by ';'.");
+        define(INGEST_HISTORY_START, "2000-01-01", "Transactions dated before this day are quarantined (before_history_start).");
+        define(INGEST_FUTURE_TOLERANCE_DAYS, "1", "Transactions dated more than this many days after the run's reference date are quarantined (future_date).");
+        define(INGEST_MAX_QUARANTINE_SHARE, "0.05", "Share of quarantined rows above which ingest fails with exit code 3 (0..1).");
+        define(INGEST_ZERO_VALUE_LINES, "keep", "keep: zero-value lines are kept and flagged; quarantine: they go to quarantine (zero_value).");
+        define(INGEST_CANCELLATION_PREFIX, "", "Transaction id prefix that marks a cancellation or return (e.g. C); empty for none.");
+        define(INGEST_RETURN_MARKER_REQUIRED, "false", "If true, a negative quantity is a return only when the transaction id carries the cancellation prefix.");
+        define(RFM_QUANTILE_RELATIVE_ERROR, "0.001", "Relative error of the approximate quantiles behind the RFM scores (0..0.1).");
+    }
+
+    private ConfigKeys() {
+    }
+
+    private static void define(String name, String defaultValue, String description) {
+        KEYS.put(name, new Key(name, defaultValue, description));
+    }
+
+    public static Map<String, Key> all() {
+        return Collections.unmodifiableMap(KEYS);
+    }
+
+    public static boolean isKnown(String name) {
+        return KEYS.containsKey(name);
+    }
+}

@@ -1,0 +1,229 @@
+package dev.onetoone.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Builds a {@link OneToOneConfig} from layered sources, later layers winning: built-in defaults, the project's
+ * {@code conf/onetoone.properties} (if present), an explicit {@code --conf} file, then {@code -D key=value}
+ * overrides. Every key is checked; the first problem found is reported with the key's name.
+ */
+public final class ConfigLoader {
+    /** File name looked up in {@code $ONETOONE_HOME/conf} (or {@code ./conf}) when no explicit file is given. */
+    public static final String DEFAULT_FILE = "conf/onetoone.properties";
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    public ConfigLoader() {
+        ConfigKeys.all().values().forEach(key -> values.put(key.name(), key.defaultValue()));
+    }
+
+    /** Loads the default file from {@code onetoone.home} / {@code ONETOONE_HOME} or the working directory. */
+    public ConfigLoader withDefaultFile() {
+        String home = System.getProperty("onetoone.home", System.getenv("ONETOONE_HOME"));
+        Path file = home == null ? Path.of(DEFAULT_FILE) : Path.of(home).resolve(DEFAULT_FILE);
+        if (Files.isRegularFile(file)) {
+            withFile(file);
+        }
+        return this;
+    }
+
+    public ConfigLoader withFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("configuration file not found: " + file);
+        }
+        var properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        properties.stringPropertyNames().forEach(name -> set(name, properties.getProperty(name), file.toString()));
+        return this;
+    }
+
+    public ConfigLoader withOverrides(Map<String, String> overrides) {
+        if (overrides != null) {
+            new TreeMap<>(overrides).forEach((name, value) -> set(name, value, "-D"));
+        }
+        return this;
+    }
+
+    private void set(String name, String value, String origin) {
+        String key = name.trim();
+        if (!ConfigKeys.isKnown(key) && !key.startsWith(ConfigKeys.SPARK_PREFIX) && !key.startsWith(ConfigKeys.MAPPING_PREFIX)) {
+            throw new ConfigException("unknown configuration key '" + key + "' (from " + origin + "); known keys: "
+                    + String.join(", ", ConfigKeys.all().keySet()) + ", spark.*, mapping.<entity>.<column>");
+        }
+        values.put(key, value == null ? "" : value.trim());
+    }
+
+    public OneToOneConfig load() {
+        String warehouse = nonEmpty(ConfigKeys.WAREHOUSE);
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(nonEmpty(ConfigKeys.TIME_ZONE));
+        } catch (DateTimeException e) {
+            throw bad(ConfigKeys.TIME_ZONE, "a time zone id such as UTC or Europe/Berlin");
+        }
+        String currency = nonEmpty(ConfigKeys.CURRENCY);
+        if (!currency.matches("[A-Z]{3}")) {
+            throw bad(ConfigKeys.CURRENCY, "a three-letter ISO 4217 code such as EUR");
+        }
+        String delimiter = values.get(ConfigKeys.INGEST_DELIMITER);
+        if (delimiter == null || delimiter.isEmpty()) {
+            throw bad(ConfigKeys.INGEST_DELIMITER, "one character, e.g. ',' or ';' or \\t");
+        }
+        if (delimiter.equals("\\t")) {
+            delimiter = "\t";
+        }
+        if (delimiter.length() != 1) {
+            throw bad(ConfigKeys.INGEST_DELIMITER, "one character, e.g. ',' or ';' or \\t");
+        }
+        var ingest = new IngestConfig(
+                delimiter,
+                formats(ConfigKeys.INGEST_TIMESTAMP_FORMATS),
+                formats(ConfigKeys.INGEST_DATE_FORMATS),
+                date(ConfigKeys.INGEST_HISTORY_START),
+                intInRange(ConfigKeys.INGEST_FUTURE_TOLERANCE_DAYS, 0, 3650),
+                doubleInRange(ConfigKeys.INGEST_MAX_QUARANTINE_SHARE, 0.0, 1.0),
+                zeroValuePolicy(),
+                values.get(ConfigKeys.INGEST_CANCELLATION_PREFIX),
+                bool(ConfigKeys.INGEST_RETURN_MARKER_REQUIRED),
+                mappings());
+        var rfm = new OneToOneConfig.RfmConfig(doubleInRange(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR, 0.0, 0.1));
+        var spark = new LinkedHashMap<String, String>();
+        values.forEach((name, value) -> {
+            if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
+                spark.put(name, value);
+            }
+        });
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, spark);
+    }
+
+    private Map<SourceEntity, ColumnMapping> mappings() {
+        var byEntity = new EnumMap<SourceEntity, Map<String, String>>(SourceEntity.class);
+        for (var entry : values.entrySet()) {
+            if (!entry.getKey().startsWith(ConfigKeys.MAPPING_PREFIX)) {
+                continue;
+            }
+            String[] parts = entry.getKey().split("\\.", 3);
+            SourceEntity entity = parts.length == 3 ? entityOf(parts[1]) : null;
+            if (entity == null) {
+                throw new ConfigException("bad mapping key '" + entry.getKey() + "': expected mapping.<entity>.<column> with entity one of "
+                        + Arrays.stream(SourceEntity.values()).map(SourceEntity::key).toList());
+            }
+            if (!entity.canonicalColumns().contains(parts[2])) {
+                throw new ConfigException("bad mapping key '" + entry.getKey() + "': '" + parts[2] + "' is not a column of "
+                        + entity.key() + "; columns are " + entity.canonicalColumns());
+            }
+            if (entry.getValue().isEmpty()) {
+                throw bad(entry.getKey(), "the name of a column in the source file");
+            }
+            byEntity.computeIfAbsent(entity, e -> new HashMap<>()).put(parts[2], entry.getValue());
+        }
+        var mappings = new EnumMap<SourceEntity, ColumnMapping>(SourceEntity.class);
+        for (SourceEntity entity : SourceEntity.values()) {
+            mappings.put(entity, new ColumnMapping(entity, byEntity.getOrDefault(entity, Map.of())));
+        }
+        return mappings;
+    }
+
+    private static SourceEntity entityOf(String name) {
+        for (SourceEntity entity : SourceEntity.values()) {
+            if (entity.key().equals(name)) {
+                return entity;
+            }
+        }
+        return null;
+    }
+
+    private IngestConfig.ZeroValuePolicy zeroValuePolicy() {
+        String value = nonEmpty(ConfigKeys.INGEST_ZERO_VALUE_LINES).toUpperCase(Locale.ROOT);
+        try {
+            return IngestConfig.ZeroValuePolicy.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw bad(ConfigKeys.INGEST_ZERO_VALUE_LINES, "keep or quarantine");
+        }
+    }
+
+    private List<String> formats(String key) {
+        List<String> formats = Arrays.stream(nonEmpty(key).split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        for (String format : formats) {
+            try {
+                java.time.format.DateTimeFormatter.ofPattern(format);
+            } catch (IllegalArgumentException e) {
+                throw bad(key, "';'-separated datetime patterns; '" + format + "' is not one (" + e.getMessage() + ")");
+            }
+        }
+        return formats;
+    }
+
+    private String nonEmpty(String key) {
+        String value = values.get(key);
+        if (value == null || value.isEmpty()) {
+            throw new ConfigException("configuration key '" + key + "' must not be empty");
+        }
+        return value;
+    }
+
+    private LocalDate date(String key) {
+        try {
+            return LocalDate.parse(nonEmpty(key));
+        } catch (DateTimeParseException e) {
+            throw bad(key, "a date as yyyy-MM-dd");
+        }
+    }
+
+    private int intInRange(String key, int min, int max) {
+        try {
+            int value = Integer.parseInt(nonEmpty(key));
+            if (value < min || value > max) {
+                throw bad(key, "an integer from " + min + " to " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw bad(key, "an integer from " + min + " to " + max);
+        }
+    }
+
+    private double doubleInRange(String key, double min, double max) {
+        try {
+            double value = Double.parseDouble(nonEmpty(key));
+            if (!(value >= min && value <= max)) {
+                throw bad(key, "a number from " + min + " to " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw bad(key, "a number from " + min + " to " + max);
+        }
+    }
+
+    private boolean bool(String key) {
+        String value = nonEmpty(key).toLowerCase(Locale.ROOT);
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw bad(key, "true or false");
+    }
+
+    private ConfigException bad(String key, String expected) {
+        return new ConfigException("bad value '" + values.get(key) + "' for configuration key '" + key + "': expected " + expected);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.onetoone.config;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/** Validated settings of the ingest stage. */
+public record IngestConfig(
+        String delimiter,
+        List<String> timestampFormats,
+        List<String> dateFormats,
+        LocalDate historyStart,
+        int futureToleranceDays,
+        double maxQuarantineShare,
+        ZeroValuePolicy zeroValuePolicy,
+        String cancellationPrefix,
+        boolean returnMarkerRequired,
+        Map<SourceEntity, ColumnMapping> mappings) {
+
+    /** What to do with lines whose amount is zero (free items, samples). */
+    public enum ZeroValuePolicy { KEEP, QUARANTINE }
+
+    public IngestConfig {
+        timestampFormats = List.copyOf(timestampFormats);
+        dateFormats = List.copyOf(dateFormats);
+        mappings = Map.copyOf(mappings);
+    }
+
+    public ColumnMapping mapping(SourceEntity entity) {
+        return mappings.getOrDefault(entity, ColumnMapping.identity(entity));
+    }
+}

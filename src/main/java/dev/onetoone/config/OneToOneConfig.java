@@ -1,0 +1,35 @@
+package dev.onetoone.config;
+
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * The whole validated configuration of one run.
+ *
+ * @param warehouse      root of the Delta tables, a local path or a Hadoop URI (s3a://bucket/prefix)
+ * @param timeZone       zone of naive timestamps and of purchase dates
+ * @param currency       currency code of every amount
+ * @param ingest         ingest settings
+ * @param rfm            RFM settings
+ * @param sparkSettings  {@code spark.*} keys passed to the session
+ */
+public record OneToOneConfig(
+        String warehouse,
+        ZoneId timeZone,
+        String currency,
+        IngestConfig ingest,
+        RfmConfig rfm,
+        Map<String, String> sparkSettings) {
+
+    public OneToOneConfig {
+        sparkSettings = Map.copyOf(sparkSettings);
+    }
+
+    /** Settings of the RFM stage. */
+    public record RfmConfig(double quantileRelativeError) {
+    }
+
+    public OneToOneConfig withWarehouse(String newWarehouse) {
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, sparkSettings);
+    }
+}

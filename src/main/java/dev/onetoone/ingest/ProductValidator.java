@@ -1,0 +1,75 @@
+package dev.onetoone.ingest;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import dev.onetoone.config.IngestConfig;
+import dev.onetoone.config.SourceEntity;
+import dev.onetoone.io.RawInput;
+import dev.onetoone.io.Tables;
+
+/**
+ * Validates product master data. {@code replenishable} defaults to false; a unit cost above the price is allowed
+ * (loss leaders) but a negative price or cost is not. The first record of a product id in a file wins.
+ */
+public final class ProductValidator {
+    private final IngestConfig config;
+
+    public ProductValidator(IngestConfig config) {
+        this.config = config;
+    }
+
+    public ValidatedRows validate(RawInput input, String runId, Instant now) {
+        var source = new SourceColumns(input, config.mapping(SourceEntity.PRODUCTS));
+        Column replenishable = SourceColumns.bool(source.text("replenishable"));
+        Dataset<Row> typed = ValidatedRows.withRowOrder(input.rows()).select(
+                        col(ValidatedRows.ROW_ORDER),
+                        source.lineHash().as(ValidatedRows.LINE_HASH),
+                        source.rawRecord().as(ValidatedRows.RAW_RECORD),
+                        source.text("product_id").as("product_id"),
+                        source.text("name").as("name"),
+                        source.text("category").as("category"),
+                        source.parsed("price", Tables.UNIT_PRICE).as("price"),
+                        source.parsed("unit_cost", Tables.UNIT_PRICE).as("unit_cost"),
+                        coalesce(replenishable, lit(false)).as("replenishable"),
+                        source.malformed().as("_malformed"),
+                        source.unparsable("price", Tables.UNIT_PRICE).as("_bad_price"),
+                        source.unparsable("unit_cost", Tables.UNIT_PRICE).as("_bad_cost"),
+                        source.text("replenishable").isNotNull().and(replenishable.isNull()).as("_bad_flag"))
+                .withColumn(ValidatedRows.OCCURRENCE, ValidatedRows.occurrenceOf(col(ValidatedRows.LINE_HASH)))
+                .withColumn("_key_occurrence", ValidatedRows.occurrenceOf(col("product_id")));
+
+        Map<String, Column> rules = SourceColumns.rules();
+        rules.put(ReasonCodes.MISSING_PRODUCT_ID, col("product_id").isNull());
+        rules.put(ReasonCodes.UNPARSABLE_PRICE, col("_bad_price"));
+        rules.put(ReasonCodes.NEGATIVE_PRICE, col("price").lt(0));
+        rules.put(ReasonCodes.UNPARSABLE_UNIT_COST, col("_bad_cost"));
+        rules.put(ReasonCodes.NEGATIVE_UNIT_COST, col("unit_cost").lt(0));
+        rules.put(ReasonCodes.UNPARSABLE_BOOLEAN, col("_bad_flag"));
+        rules.put(ReasonCodes.DUPLICATE_LINE, col(ValidatedRows.OCCURRENCE).gt(1));
+        rules.put(ReasonCodes.DUPLICATE_KEY, col("product_id").isNotNull().and(col("_key_occurrence").gt(1))
+                .and(col(ValidatedRows.OCCURRENCE).equalTo(1)));
+        Dataset<Row> validated = typed.withColumn(ValidatedRows.REASON_CODES,
+                when(col("_malformed"), array(lit(ReasonCodes.MALFORMED_LINE))).otherwise(SourceColumns.reasons(rules)));
+
+        ValidatedRows split = ValidatedRows.split(validated, SourceEntity.PRODUCTS, input.sourceFile(), runId, now);
+        Dataset<Row> accepted = split.accepted().select(
+                col("product_id"), col("name"), col("category"), col("price"), col("unit_cost"), col("replenishable"),
+                lit(true).as("is_known"),
+                lit(input.sourceFile()).as("source_file"),
+                lit(runId).as("run_id"),
+                lit(Timestamp.from(now)).as("updated_at"));
+        return new ValidatedRows(accepted, split.quarantined());
+    }
+}

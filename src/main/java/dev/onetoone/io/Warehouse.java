@@ -1,0 +1,167 @@
+package dev.onetoone.io;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.delta.tables.DeltaTable;
+
+/**
+ * Reads and writes the Delta tables under one warehouse root. The only class that turns a {@link TableSpec} into a
+ * path. Every write first conforms the Dataset to the table's declared schema, so column order, types and comments
+ * are the same whichever stage produced the rows.
+ */
+public final class Warehouse {
+    private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+    private final SparkSession spark;
+    private final String root;
+
+    public Warehouse(SparkSession spark, String root) {
+        this.spark = spark;
+        this.root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public SparkSession spark() {
+        return spark;
+    }
+
+    public String path(TableSpec table) {
+        return root + "/" + table.name();
+    }
+
+    public boolean exists(TableSpec table) {
+        return DeltaTable.isDeltaTable(spark, path(table));
+    }
+
+    /** The table's rows, or an empty Dataset with the table's schema if it has not been written yet. */
+    public Dataset<Row> read(TableSpec table) {
+        if (!exists(table)) {
+            return spark.createDataFrame(List.of(), table.schema());
+        }
+        return spark.read().format("delta").load(path(table));
+    }
+
+    /** Rows of a dated table for one as-of date. */
+    public Dataset<Row> readAsOf(TableSpec table, LocalDate asOf) {
+        requireDated(table);
+        return read(table).where(col("as_of").equalTo(java.sql.Date.valueOf(asOf)));
+    }
+
+    /**
+     * Selects the table's columns in order, cast to the declared types and carrying the column comments. Fails
+     * naming the missing column if the Dataset lacks one (a programming error in a stage).
+     */
+    public static Dataset<Row> conform(TableSpec table, Dataset<Row> rows) {
+        var available = Arrays.asList(rows.columns());
+        List<Column> columns = new ArrayList<>();
+        for (StructField field : table.schema().fields()) {
+            if (!available.contains(field.name())) {
+                throw new IllegalArgumentException("rows for table " + table.name() + " lack column " + field.name()
+                        + "; they have " + available);
+            }
+            columns.add(col(field.name()).cast(field.dataType()).as(field.name(), field.metadata()));
+        }
+        return rows.select(columns.toArray(Column[]::new));
+    }
+
+    /** Replaces the rows of one as-of date, leaving other dates untouched; a rerun for the same date is idempotent. */
+    public void overwriteAsOf(TableSpec table, Dataset<Row> rows, LocalDate asOf) {
+        requireDated(table);
+        conform(table, rows).write().format("delta")
+                .mode("overwrite")
+                .option("replaceWhere", "as_of = DATE'" + asOf + "'")
+                .option("mergeSchema", "true")
+                .partitionBy(table.partitionColumns().toArray(String[]::new))
+                .save(path(table));
+        LOG.info("wrote {} for as_of {}", table.name(), asOf);
+    }
+
+    /** Replaces the whole table (for tables that hold only the latest state). */
+    public void overwrite(TableSpec table, Dataset<Row> rows) {
+        var writer = conform(table, rows).write().format("delta").mode("overwrite").option("overwriteSchema", "true");
+        if (!table.partitionColumns().isEmpty()) {
+            writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
+        }
+        writer.save(path(table));
+    }
+
+    public void append(TableSpec table, Dataset<Row> rows) {
+        var writer = conform(table, rows).write().format("delta").mode("append").option("mergeSchema", "true");
+        if (!table.partitionColumns().isEmpty()) {
+            writer = writer.partitionBy(table.partitionColumns().toArray(String[]::new));
+        }
+        writer.save(path(table));
+    }
+
+    /**
+     * Inserts the rows whose key is not in the table yet (Delta MERGE, insert only): loading the same rows twice
+     * stores them once. The source must not repeat a key. Returns the number of rows inserted.
+     */
+    public long insertNew(TableSpec table, Dataset<Row> rows) {
+        var conformed = conform(table, rows);
+        if (!exists(table)) {
+            append(table, conformed);
+            return spark.read().format("delta").load(path(table)).count();
+        }
+        DeltaTable.forPath(spark, path(table)).as("target")
+                .merge(conformed.as("source"), keyCondition(table))
+                .whenNotMatched().insertAll()
+                .execute();
+        return lastOperationMetric(table, "numTargetRowsInserted");
+    }
+
+    /** Inserts new keys and replaces the rows of existing keys (master data). Returns rows inserted plus updated. */
+    public long upsert(TableSpec table, Dataset<Row> rows) {
+        var conformed = conform(table, rows);
+        if (!exists(table)) {
+            append(table, conformed);
+            return spark.read().format("delta").load(path(table)).count();
+        }
+        DeltaTable.forPath(spark, path(table)).as("target")
+                .merge(conformed.as("source"), keyCondition(table))
+                .whenMatched().updateAll()
+                .whenNotMatched().insertAll()
+                .execute();
+        return lastOperationMetric(table, "numTargetRowsInserted") + lastOperationMetric(table, "numTargetRowsUpdated");
+    }
+
+    private static String keyCondition(TableSpec table) {
+        if (table.keyColumns().isEmpty()) {
+            throw new IllegalStateException("table " + table.name() + " has no key for MERGE");
+        }
+        return table.keyColumns().stream()
+                .map(key -> "target." + key + " = source." + key)
+                .collect(Collectors.joining(" AND "));
+    }
+
+    private long lastOperationMetric(TableSpec table, String metric) {
+        Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operationMetrics").first();
+        Map<String, String> metrics = last.getJavaMap(0);
+        String value = metrics == null ? null : metrics.get(metric);
+        return value == null ? 0L : Long.parseLong(value);
+    }
+
+    private static void requireDated(TableSpec table) {
+        if (!table.isDated()) {
+            throw new IllegalArgumentException("table " + table.name() + " is not partitioned by as_of");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.onetoone.pipeline;
+
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One night, in order: ingest the input (if given), then every stage for the as-of date. Each stage writes its
+ * tables for that date only, so running a night twice gives the same tables.
+ */
+public final class NightlyPipeline {
+    private final RunContext context;
+
+    public NightlyPipeline(RunContext context) {
+        this.context = context;
+    }
+
+    public List<StageResult> run(LocalDate asOf, Optional<String> input) {
+        var runLog = new RunLog(context);
+        var results = new ArrayList<StageResult>();
+        input.ifPresent(path -> results.addAll(new IngestRunner(context, runLog)
+                .ingest(IngestRequest.fromInput(path), asOf, referenceDate(asOf))));
+        results.add(new RfmRunner(context, runLog).run(asOf));
+        return results;
+    }
+
+    /** Lines later than both today and the as-of date (plus tolerance) are future-dated. */
+    LocalDate referenceDate(LocalDate asOf) {
+        LocalDate today = context.today();
+        return asOf.isAfter(today) ? asOf : today;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.onetoone.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Counts reported by one stage, recorded in {@code run_log}. */
+public record StageResult(String stage, long rowsIn, long rowsOut, long rowsQuarantined, String message, Map<String, Long> details) {
+    public StageResult {
+        details = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+}
