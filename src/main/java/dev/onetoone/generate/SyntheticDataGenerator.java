@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  * <p>Spend. Gamma-Gamma (Fader, Hardie &amp; Lee 2005, "RFM and CLV", after Colombo &amp; Jiang
  * 1999): nu ~ Gamma(q, gamma) per customer and a target basket value z ~ Gamma(p, nu) per purchase.
  * Baskets are filled from the customer's preferences (due replenishments first, then category by a
- * personal Dirichlet share and product from a personal favourite set or by popularity), and a line is
- * kept only if it brings the net amount closer to z, so the basket total lands within about half a
- * line value of z; {@link GeneratorSummary#meanBasketAmount()} against
+ * personal Dirichlet share and product from a personal favourite set or by popularity). Lines are added
+ * while they fit under z; the line that would cross z is kept with probability (z - total) / value, so
+ * the expected basket total is z and the total is within one line value of it;
+ * {@link GeneratorSummary#meanBasketAmount()} against
  * {@link GeneratorSummary#meanTargetSpend()} shows how close the realised spend is.
  *
  * <p>Determinism. Every customer draws from {@link SplittableRandom}s seeded by a hash of the master
@@ -89,7 +90,8 @@ public final class SyntheticDataGenerator {
     private static final double PREFERRED_STORE_LOYALTY = 0.85;
     private static final double FAVOURITE_PROBABILITY = 0.70;
     private static final double REPLENISH_WHEN_DUE_PROBABILITY = 0.80;
-    private static final int MAX_REJECTED_CANDIDATES = 4;
+    private static final int MAX_CANDIDATES_PER_BASKET = 200;
+    private static final int FIRST_LINE_CANDIDATES = 4;
     private static final int MAX_LINES_PER_BASKET = 60;
     private static final int MAX_RETURN_DELAY_DAYS = 20;
 
@@ -664,14 +666,18 @@ public final class SyntheticDataGenerator {
         }
 
         /**
-         * Lines whose net total approaches {@code target} (currency units): a line is kept only if it
-         * moves the total closer to the target, so the result is within half the value of the line that
-         * would have crossed it, except that a basket always has at least one line.
+         * Lines whose net total is, in expectation, exactly {@code target} (currency units). Lines that
+         * fit under the target are always kept. The first line that would cross it is kept with
+         * probability remaining / line value and the basket then closes either way: this randomised
+         * rounding between the amounts just below and just above the target is unbiased (expected total
+         * = target) and puts the total within one line value of it. The only bias is that a basket has
+         * at least one line: when a few candidates are all dearer than a small target, the cheapest is
+         * bought.
          */
         List<Line> build(double target, int day) {
             long targetCents = Math.max(1L, Math.round(target * 100.0));
             List<Line> lines = new ArrayList<>();
-            long[] net = {0L};
+            long net = 0L;
             List<Integer> due = new ArrayList<>();
             for (Map.Entry<Integer, Integer> entry : lastBoughtDay.entrySet()) {
                 Product product = catalogue.product(entry.getKey());
@@ -680,60 +686,86 @@ public final class SyntheticDataGenerator {
                     due.add(entry.getKey());
                 }
             }
+            List<Product> candidates = new ArrayList<>(due.size());
             for (int productIndex : due) {
                 if (random.nextDouble() < REPLENISH_WHEN_DUE_PROBABILITY) {
-                    tryAdd(catalogue.product(productIndex), targetCents, net, lines, day, false);
+                    candidates.add(catalogue.product(productIndex));
                 }
             }
-            int rejected = 0;
-            while (net[0] < targetCents && rejected < MAX_REJECTED_CANDIDATES && lines.size() < MAX_LINES_PER_BASKET) {
-                if (!tryAdd(pickProduct(), targetCents, net, lines, day, false)) {
-                    rejected++;
+            int dueOffset = 0;
+            int attempts = 0;
+            while (net < targetCents && attempts < MAX_CANDIDATES_PER_BASKET && lines.size() < MAX_LINES_PER_BASKET) {
+                attempts++;
+                Product product = dueOffset < candidates.size() ? candidates.get(dueOffset++) : pickProduct();
+                if (contains(lines, product)) {
+                    continue;
                 }
-            }
-            if (lines.isEmpty()) {
-                // Every candidate was too expensive for a small target: buy the cheapest of a few.
-                Product cheapest = pickProduct();
-                for (int attempt = 1; attempt < MAX_REJECTED_CANDIDATES; attempt++) {
-                    Product candidate = pickProduct();
-                    if (candidate.priceCents() < cheapest.priceCents()) {
-                        cheapest = candidate;
+                long remaining = targetCents - net;
+                if (lines.isEmpty()) {
+                    product = affordableFirstProduct(product, remaining, lines);
+                }
+                Line line = line(product, remaining);
+                long value = line.amountCents();
+                if (value > remaining && !lines.isEmpty()) {
+                    // Crossing the target: keep with probability remaining / value, then close the basket.
+                    if (random.nextDouble() * value < remaining) {
+                        add(line, lines, day);
+                        net += value;
                     }
+                    break;
                 }
-                tryAdd(cheapest, targetCents, net, lines, day, true);
+                add(line, lines, day);
+                net += value;
             }
             return lines;
         }
 
-        private boolean tryAdd(Product product, long targetCents, long[] net, List<Line> lines, int day, boolean force) {
-            for (Line existing : lines) {
-                if (existing.product().index() == product.index()) {
-                    return false;
+        /**
+         * The first line may not be dropped, so it is chosen among a few candidates: the first that fits
+         * the target, else the cheapest.
+         */
+        private Product affordableFirstProduct(Product first, long targetCents, List<Line> lines) {
+            Product cheapest = first;
+            Product candidate = first;
+            for (int attempt = 1; candidate.priceCents() > targetCents && attempt < FIRST_LINE_CANDIDATES; attempt++) {
+                candidate = pickProduct();
+                if (candidate.priceCents() < cheapest.priceCents()) {
+                    cheapest = candidate;
                 }
             }
-            long remaining = targetCents - net[0];
+            return candidate.priceCents() <= targetCents ? candidate : cheapest;
+        }
+
+        private static boolean contains(List<Line> lines, Product product) {
+            for (Line existing : lines) {
+                if (existing.product().index() == product.index()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** A line for the product: consumables may take several units while they fit; promotion by sensitivity. */
+        private Line line(Product product, long remaining) {
             int quantity = 1;
             if (product.replenishable() && remaining >= 2 * product.priceCents()) {
                 long affordable = Math.min(4L, remaining / product.priceCents());
                 quantity = 1 + random.nextInt((int) affordable);
             }
-            long gross = quantity * product.priceCents();
             long discount = 0L;
             if (random.nextDouble() < promoSensitivity) {
                 // Promotions take 10, 15, 20, 25 or 30 percent off the line.
                 int percent = 10 + 5 * random.nextInt(5);
-                discount = Math.round(gross * percent / 100.0);
+                discount = Math.round(quantity * product.priceCents() * percent / 100.0);
             }
-            long value = gross - discount;
-            if (!force && value >= 2 * remaining) {
-                return false;
+            return new Line(product, quantity, discount);
+        }
+
+        private void add(Line line, List<Line> lines, int day) {
+            lines.add(line);
+            if (line.product().replenishable()) {
+                lastBoughtDay.put(line.product().index(), day);
             }
-            lines.add(new Line(product, quantity, discount));
-            net[0] += value;
-            if (product.replenishable()) {
-                lastBoughtDay.put(product.index(), day);
-            }
-            return true;
         }
 
         private Product pickProduct() {
