@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the sample shipped in {@code data-samples/sample}: 2,500 BG/NBD customers over 2024-2025,
  * seed 42, transactions gzipped to keep the directory small. Usage:
- * {@code GenerateSample [outDir] [customers] [seed]}.
+ * {@code GenerateSample [outDir] [customers] [seed] [gzip|plain]}.
  */
 public final class GenerateSample {
 
@@ -40,6 +40,9 @@ public final class GenerateSample {
         if (arguments.length > 2) {
             config = new GeneratorConfig(config.customers(), config.start(), config.end(), Long.parseLong(arguments[2]),
                     config.process(), config.parameters(), config.returnRate(), config.compressTransactions());
+        }
+        if (arguments.length > 3) {
+            config = config.withCompressedTransactions(!"plain".equals(arguments[3]));
         }
         GeneratorSummary summary = new SyntheticDataGenerator(config).generate(outDir);
         LOGGER.info("Sample summary: {}", summary);

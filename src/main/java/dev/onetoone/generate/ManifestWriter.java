@@ -22,6 +22,7 @@ final class ManifestWriter {
                 .field("start", config.start().toString())
                 .field("end", config.end().toString())
                 .field("end_inclusive", true)
+                .field("window_end_exclusive", config.end().plusDays(1) + " 00:00:00")
                 .field("process", config.process().name())
                 .field("time_unit", "weeks")
                 .field("timestamp_format", "yyyy-MM-dd HH:mm:ss")

@@ -86,7 +86,7 @@ public final class ProductCatalog {
         String brand = BRANDS.get(random.nextInt(BRANDS.size()));
         List<String> nouns = category.productNouns();
         String noun = nouns.get(random.nextInt(nouns.size()));
-        String id = String.format("P%06d", index + 1);
+        String id = SyntheticDataGenerator.paddedId('P', index + 1L, 6);
         String name = brand + " " + noun + " " + (index + 1);
         return new Product(index, id, name, category, priceCents, unitCostCents);
     }

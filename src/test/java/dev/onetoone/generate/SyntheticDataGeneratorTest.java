@@ -217,6 +217,7 @@ class SyntheticDataGeneratorTest {
         String manifest = Files.readString(generated.resolve("manifest.json"));
         assertTrue(manifest.contains("\"process\": \"BG_NBD\""));
         assertTrue(manifest.contains("\"time_unit\": \"weeks\""));
+        assertTrue(manifest.contains("\"window_end_exclusive\": \"2025-01-01 00:00:00\""));
         assertTrue(manifest.contains("\"r\": 0.75"));
         assertTrue(manifest.contains("\"alpha\": 4.0"));
         assertTrue(manifest.contains("\"a\": 0.8"));
@@ -224,6 +225,29 @@ class SyntheticDataGeneratorTest {
         assertTrue(manifest.contains("\"gamma\": 15.0"));
         assertTrue(manifest.contains("\"baskets\": " + summary.baskets()));
         assertTrue(manifest.contains("\"transaction_lines\": " + summary.transactionLines()));
+    }
+
+    @Test
+    void frequentCustomersRebuyTheSameProducts() throws IOException {
+        Map<String, Integer> linesByCustomer = new HashMap<>();
+        Map<String, Set<String>> productsByCustomer = new HashMap<>();
+        for (String[] row : GeneratedFiles.rows(generated.resolve("transactions.csv"))) {
+            if (row[0].startsWith("T")) {
+                linesByCustomer.merge(row[1], 1, Integer::sum);
+                productsByCustomer.computeIfAbsent(row[1], key -> new HashSet<>()).add(row[3]);
+            }
+        }
+        long lines = 0;
+        long distinct = 0;
+        for (Map.Entry<String, Integer> customer : linesByCustomer.entrySet()) {
+            if (customer.getValue() >= 40) {
+                lines += customer.getValue();
+                distinct += productsByCustomer.get(customer.getKey()).size();
+            }
+        }
+        assertTrue(lines > 0, "some customers with 40 or more lines");
+        // Favourite sets and replenishment make most lines repeat purchases of a known product.
+        assertTrue(distinct < 0.5 * lines, distinct + " distinct products in " + lines + " lines");
     }
 
     @Test
