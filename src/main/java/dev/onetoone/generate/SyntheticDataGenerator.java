@@ -633,9 +633,15 @@ public final class SyntheticDataGenerator {
             return random.nextInt(storeCount);
         }
 
-        /** Seconds into the day around the preferred hour (sd 2 hours), between 07:00 and 22:59. */
+        /**
+         * Seconds into the day around the preferred hour (sd 2 hours) between 07:00 and 22:59. Draws
+         * outside opening hours are redrawn rather than clamped, which would pile them up at 07 and 22.
+         */
         private static long timeOfDay(SplittableRandom random, double preferredHour) {
             double hour = preferredHour + 2.0 * RandomDistributions.standardNormal(random);
+            for (int redraw = 0; (hour < 7.0 || hour >= 23.0) && redraw < 20; redraw++) {
+                hour = preferredHour + 2.0 * RandomDistributions.standardNormal(random);
+            }
             int wholeHour = (int) Math.max(7, Math.min(22, Math.floor(hour)));
             return wholeHour * 3600L + random.nextInt(3600);
         }
