@@ -249,6 +249,47 @@ public final class SyntheticDataGenerator {
         out.append(fraction);
     }
 
+    /**
+     * Repeat purchase times in weeks since birth and the dropout, exactly as the process
+     * prescribes (see {@link PurchaseProcess}); {@code observationWeeks} is T, the time from birth
+     * to the end of the window.
+     */
+    static PurchaseHistory simulatePurchases(PurchaseProcess process, SplittableRandom random, double lambda,
+            double dropoutProbability, double dropoutRate, double observationWeeks) {
+        List<Double> repeatWeeks = new ArrayList<>();
+        if (process == PurchaseProcess.PARETO_NBD) {
+            // Schmittlein, Morrison & Colombo (1987): Poisson purchases until an exponential lifetime ends.
+            double lifetime = RandomDistributions.exponential(random, dropoutRate);
+            double limit = Math.min(lifetime, observationWeeks);
+            double elapsed = RandomDistributions.exponential(random, lambda);
+            while (elapsed < limit) {
+                repeatWeeks.add(elapsed);
+                elapsed += RandomDistributions.exponential(random, lambda);
+            }
+            boolean alive = lifetime >= observationWeeks;
+            return new PurchaseHistory(repeatWeeks, alive, alive ? Double.NaN : lifetime);
+        }
+        boolean alive = true;
+        // Batislam et al. (2007) also toss the dropout coin after the first purchase; Fader, Hardie & Lee
+        // (2005) only after repeat purchases.
+        if (process == PurchaseProcess.MBG_NBD && random.nextDouble() < dropoutProbability) {
+            alive = false;
+        }
+        double elapsed = 0.0;
+        while (alive) {
+            elapsed += RandomDistributions.exponential(random, lambda);
+            if (elapsed >= observationWeeks) {
+                break;
+            }
+            repeatWeeks.add(elapsed);
+            if (random.nextDouble() < dropoutProbability) {
+                alive = false;
+            }
+        }
+        double dropoutWeeks = alive ? Double.NaN : repeatWeeks.isEmpty() ? 0.0 : repeatWeeks.get(repeatWeeks.size() - 1);
+        return new PurchaseHistory(repeatWeeks, alive, dropoutWeeks);
+    }
+
     /** Formats seconds since the window start as local {@code yyyy-MM-dd HH:mm:ss}. */
     static final class TimeFormatter {
         private final LocalDate start;
@@ -354,6 +395,14 @@ public final class SyntheticDataGenerator {
         }
     }
 
+    /**
+     * Outcome of the latent process for one customer: repeat purchase times in weeks since birth,
+     * whether the customer is alive at the end, and the dropout time in weeks since birth (NaN if alive;
+     * for BG/NBD the time of the purchase after which the customer dropped out).
+     */
+    record PurchaseHistory(List<Double> repeatWeeks, boolean aliveAtEnd, double dropoutWeeks) {
+    }
+
     /** One purchase event after timing: seconds since window start, channel and store. */
     private record PurchaseEvent(long second, int channel, int store) {
     }
@@ -444,39 +493,12 @@ public final class SyntheticDataGenerator {
             long birthSecond = birthDay * SECONDS_PER_DAY + timeOfDay(latent, preferredHour);
             double observationWeeks = (windowSeconds - birthSecond) / SECONDS_PER_WEEK;
 
-            // Repeat purchase times in weeks since birth, exactly as the process prescribes.
-            List<Double> repeatWeeks = new ArrayList<>();
-            boolean alive = true;
-            double dropoutWeeks = Double.NaN;
             PurchaseProcess process = config.process();
-            if (process == PurchaseProcess.PARETO_NBD) {
-                double lifetime = RandomDistributions.exponential(latent, dropoutRate);
-                double limit = Math.min(lifetime, observationWeeks);
-                double elapsed = RandomDistributions.exponential(latent, lambda);
-                while (elapsed < limit) {
-                    repeatWeeks.add(elapsed);
-                    elapsed += RandomDistributions.exponential(latent, lambda);
-                }
-                if (lifetime < observationWeeks) {
-                    alive = false;
-                    dropoutWeeks = lifetime;
-                }
-            } else {
-                if (process == PurchaseProcess.MBG_NBD && latent.nextDouble() < dropoutProbability) {
-                    alive = false;
-                }
-                double elapsed = 0.0;
-                while (alive) {
-                    elapsed += RandomDistributions.exponential(latent, lambda);
-                    if (elapsed >= observationWeeks) {
-                        break;
-                    }
-                    repeatWeeks.add(elapsed);
-                    if (latent.nextDouble() < dropoutProbability) {
-                        alive = false;
-                    }
-                }
-            }
+            PurchaseHistory history = simulatePurchases(process, latent, lambda, dropoutProbability, dropoutRate,
+                    observationWeeks);
+            List<Double> repeatWeeks = history.repeatWeeks();
+            boolean alive = history.aliveAtEnd();
+            double dropoutWeeks = history.dropoutWeeks();
 
             // Calendar placement: day from the process, at most one day towards preferred weekdays,
             // time of day from the preferred hour. Channel and store per event.
@@ -530,8 +552,7 @@ public final class SyntheticDataGenerator {
                 transactionsOut.write(row.text());
             }
 
-            int birthEpochDay = birthDay;
-            int signupDay = signedUpAtFirstPurchase ? birthEpochDay : birthEpochDay - signupLeadDays;
+            int signupDay = signedUpAtFirstPurchase ? birthDay : birthDay - signupLeadDays;
             line.setLength(0);
             line.append(customerId).append(',').append(time.date(signupDay)).append(',').append(country).append(',');
             if (birthDateKnown) {

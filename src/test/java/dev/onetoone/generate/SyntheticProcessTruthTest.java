@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +57,84 @@ class SyntheticProcessTruthTest {
     @Test
     void paretoNbdOneTimeBuyersMeanEventsAndSurvivalMatchTheClosedForms() throws IOException {
         checkProcess(PurchaseProcess.PARETO_NBD);
+    }
+
+    @Test
+    void bgNbdRepeatCountsFollowTheIndividualLevelDistributionOfFaderHardieLee() {
+        // FHL (2005) eq. 3: P(X(t) = x | lambda, p) = (1-p)^x (lambda t)^x e^{-lambda t} / x!
+        //   + [x > 0] p (1-p)^{x-1} (1 - e^{-lambda t} sum_{j<x} (lambda t)^j / j!).
+        assertRepeatDistribution(PurchaseProcess.BG_NBD, 0.08, 0.25, 40.0, 0.0);
+    }
+
+    @Test
+    void mbgNbdRepeatCountsAreTheBgNbdDistributionAfterASurvivedBirthCoin() {
+        // Dead at birth with probability p (X = 0), otherwise the BG/NBD distribution above.
+        assertRepeatDistribution(PurchaseProcess.MBG_NBD, 0.08, 0.25, 40.0, 0.25);
+    }
+
+    @Test
+    void paretoNbdRepeatCountHasMeanLambdaTimesExpectedLifetimeWithinTheWindow() {
+        double lambda = 0.1;
+        double mu = 0.02;
+        double weeks = 40.0;
+        SplittableRandom random = new SplittableRandom(99);
+        int histories = 200_000;
+        double sum = 0.0;
+        double sumOfSquares = 0.0;
+        int none = 0;
+        int alive = 0;
+        for (int history = 0; history < histories; history++) {
+            SyntheticDataGenerator.PurchaseHistory outcome = SyntheticDataGenerator.simulatePurchases(
+                    PurchaseProcess.PARETO_NBD, random, lambda, Double.NaN, mu, weeks);
+            int repeats = outcome.repeatWeeks().size();
+            sum += repeats;
+            sumOfSquares += (double) repeats * repeats;
+            none += repeats == 0 ? 1 : 0;
+            alive += outcome.aliveAtEnd() ? 1 : 0;
+        }
+        double mean = sum / histories;
+        double variance = sumOfSquares / histories - mean * mean;
+        // E[X] = (lambda / mu)(1 - e^{-mu T}); P(X = 0) and P(alive) as in the class comment.
+        assertEquals(lambda / mu * (1.0 - Math.exp(-mu * weeks)), mean, STANDARD_ERRORS * Math.sqrt(variance / histories));
+        double decay = Math.exp(-(lambda + mu) * weeks);
+        assertProportion(mu / (lambda + mu) * (1.0 - decay) + decay, none, histories, "P(X = 0)");
+        assertProportion(Math.exp(-mu * weeks), alive, histories, "P(alive)");
+    }
+
+    private static void assertRepeatDistribution(PurchaseProcess process, double lambda, double p, double weeks,
+            double birthDeath) {
+        SplittableRandom random = new SplittableRandom(98);
+        int histories = 200_000;
+        int[] counts = new int[8];
+        int alive = 0;
+        for (int history = 0; history < histories; history++) {
+            SyntheticDataGenerator.PurchaseHistory outcome = SyntheticDataGenerator.simulatePurchases(process, random,
+                    lambda, p, Double.NaN, weeks);
+            counts[Math.min(7, outcome.repeatWeeks().size())]++;
+            alive += outcome.aliveAtEnd() ? 1 : 0;
+        }
+        double rate = lambda * weeks;
+        for (int repeats = 0; repeats < 7; repeats++) {
+            // term ends as (lambda t)^x e^{-lambda t} / x!, partialSum as e^{-lambda t} sum_{j<x} (lambda t)^j / j!.
+            double partialSum = 0.0;
+            double term = Math.exp(-rate);
+            for (int j = 0; j < repeats; j++) {
+                partialSum += term;
+                term *= rate / (j + 1);
+            }
+            double probability = Math.pow(1.0 - p, repeats) * term;
+            if (repeats > 0) {
+                probability += p * Math.pow(1.0 - p, repeats - 1) * (1.0 - partialSum);
+            }
+            probability = (1.0 - birthDeath) * probability + (repeats == 0 ? birthDeath : 0.0);
+            assertProportion(probability, counts[repeats], histories, process + " P(X = " + repeats + ")");
+        }
+        assertProportion((1.0 - birthDeath) * Math.exp(-lambda * p * weeks), alive, histories, process + " P(alive)");
+    }
+
+    private static void assertProportion(double probability, int successes, int trials, String what) {
+        double standardError = Math.sqrt(probability * (1.0 - probability) / trials);
+        assertEquals(probability, (double) successes / trials, STANDARD_ERRORS * standardError + 1e-12, what);
     }
 
     private void checkProcess(PurchaseProcess process) throws IOException {
