@@ -16,7 +16,9 @@ final class Summaries {
         for (StageResult result : results) {
             out.println(result.message());
         }
-        out.println("run " + context.runId() + " ok: " + results.size() + " stage(s); tables in " + context.warehouse().root());
+        String root = context.warehouse().root();
+        String where = root.contains("://") ? root : java.nio.file.Path.of(root).toAbsolutePath().normalize().toString();
+        out.println("run " + context.runId() + " ok: " + results.size() + " stage(s); tables in " + where);
         out.flush();
     }
 }

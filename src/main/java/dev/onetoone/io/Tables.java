@@ -51,7 +51,7 @@ public final class Tables {
             .required("source_kind", StringType, "transactions, customers or products")
             .required("source_file", StringType, "File the row was read from")
             .required("raw_record", StringType, "The row as read, as JSON of the source columns (or the raw text of a malformed line)")
-            .required("reason_codes", DataTypes.createArrayType(StringType, false), "Every reason the row was rejected, e.g. unparsable_ts, missing_customer_id")
+            .required("reason_codes", DataTypes.createArrayType(StringType, true), "Every reason the row was rejected, e.g. unparsable_ts, missing_customer_id")
             .required("reasons", StringType, "reason_codes joined with commas, for easy grouping")
             .required("quarantined_at", TimestampType, "When the row was quarantined")
             .keyedBy("record_id")
@@ -102,7 +102,7 @@ public final class Tables {
             .required("rows_quarantined", LongType, "Rows sent to quarantine (rows_in = rows_out + rows_quarantined for ingest stages)")
             .required("status", StringType, "succeeded, failed or quality_failed")
             .column("message", StringType, "Summary or error message")
-            .required("details", DataTypes.createMapType(StringType, LongType, false), "Stage-specific counts, e.g. returns, new_rows, unknown_customers_created")
+            .required("details", DataTypes.createMapType(StringType, LongType, true), "Stage-specific counts, e.g. returns, new_rows, unknown_customers_created")
             .build();
 
     public static final TableSpec RFM = new TableSpec.Builder("rfm",

@@ -6,7 +6,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.spark.sql.Column;
@@ -121,11 +120,11 @@ public final class Warehouse {
             append(table, conformed);
             return spark.read().format("delta").load(path(table)).count();
         }
-        DeltaTable.forPath(spark, path(table)).as("target")
+        Row metrics = DeltaTable.forPath(spark, path(table)).as("target")
                 .merge(conformed.as("source"), keyCondition(table))
                 .whenNotMatched().insertAll()
-                .execute();
-        return lastOperationMetric(table, "numTargetRowsInserted");
+                .execute().first();
+        return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
     }
 
     /** Inserts new keys and replaces the rows of existing keys (master data). Returns rows inserted plus updated. */
@@ -135,12 +134,12 @@ public final class Warehouse {
             append(table, conformed);
             return spark.read().format("delta").load(path(table)).count();
         }
-        DeltaTable.forPath(spark, path(table)).as("target")
+        Row metrics = DeltaTable.forPath(spark, path(table)).as("target")
                 .merge(conformed.as("source"), keyCondition(table))
                 .whenMatched().updateAll()
                 .whenNotMatched().insertAll()
-                .execute();
-        return lastOperationMetric(table, "numTargetRowsInserted") + lastOperationMetric(table, "numTargetRowsUpdated");
+                .execute().first();
+        return metrics.getLong(metrics.fieldIndex("num_inserted_rows")) + metrics.getLong(metrics.fieldIndex("num_updated_rows"));
     }
 
     private static String keyCondition(TableSpec table) {
@@ -150,13 +149,6 @@ public final class Warehouse {
         return table.keyColumns().stream()
                 .map(key -> "target." + key + " = source." + key)
                 .collect(Collectors.joining(" AND "));
-    }
-
-    private long lastOperationMetric(TableSpec table, String metric) {
-        Row last = DeltaTable.forPath(spark, path(table)).history(1).select("operationMetrics").first();
-        Map<String, String> metrics = last.getJavaMap(0);
-        String value = metrics == null ? null : metrics.get(metric);
-        return value == null ? 0L : Long.parseLong(value);
     }
 
     private static void requireDated(TableSpec table) {

@@ -70,8 +70,10 @@ public final class IngestRunner {
     private StageResult load(SourceEntity entity, RawInput raw, ValidatedRows validated, TableSpec target) {
         Warehouse warehouse = context.warehouse();
         String stage = "ingest_" + entity.key();
-        Dataset<Row> accepted = validated.accepted().persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> quarantined = validated.quarantined().persist(StorageLevel.MEMORY_AND_DISK());
+        // Validation builds a wide plan; materialising both outputs once keeps the later counts and Delta MERGEs
+        // from re-planning and re-computing it.
+        Dataset<Row> accepted = validated.accepted().persist(StorageLevel.MEMORY_AND_DISK()).localCheckpoint(true);
+        Dataset<Row> quarantined = validated.quarantined().persist(StorageLevel.MEMORY_AND_DISK()).localCheckpoint(true);
         try {
             long rowsRead = raw.rows().count();
             long rowsAccepted = accepted.count();

@@ -25,7 +25,7 @@ import dev.onetoone.io.SparkSessions;
 public abstract class SparkTestSupport {
     private static SparkSession session;
 
-    protected static synchronized SparkSession spark() {
+    public static synchronized SparkSession spark() {
         if (session == null) {
             OneToOneConfig config = testConfig();
             System.setProperty("spark.master", "local[2]");

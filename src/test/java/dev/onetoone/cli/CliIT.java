@@ -1,0 +1,128 @@
+package dev.onetoone.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.onetoone.testing.SparkTestSupport;
+import dev.onetoone.testing.WarehouseFixture;
+
+/** The command line in process: exit codes, help, configuration errors and SQL output formats. */
+class CliIT extends SparkTestSupport {
+    private static final String MESSY = WarehouseFixture.sample("data-samples/messy/transactions.csv").toString();
+
+    @TempDir
+    static Path shared;
+
+    private static Path warehouse;
+
+    record Outcome(int exitCode, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        spark();
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = OneToOneCli.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void nightlyOnTheMessyFile() {
+        warehouse = shared.resolve("warehouse");
+        Outcome nightly = run("nightly", "--as-of", "2025-03-31", "--input", MESSY, "--warehouse", warehouse.toString(),
+                "-D", "ingest.max-quarantine-share=0.5");
+        assertEquals(0, nightly.exitCode(), nightly.err());
+        assertTrue(nightly.out().contains("tables in " + warehouse), nightly.out());
+    }
+
+    @Test
+    void everyCommandHasHelpAndExitsZero() {
+        for (String command : List.of("nightly", "generate", "ingest", "rfm", "sql")) {
+            Outcome help = run(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertTrue(help.out().contains("Usage: onetoone " + command), help.out());
+        }
+        assertEquals(0, run("--version").exitCode());
+    }
+
+    @Test
+    void usageErrorsExitWithTwo() {
+        Outcome missing = run("rfm");
+        assertEquals(2, missing.exitCode());
+        assertTrue(missing.err().contains("--as-of"), missing.err());
+        assertEquals(2, run("no-such-command").exitCode());
+        assertEquals(2, run("rfm", "--as-of", "31.12.2025").exitCode());
+        assertEquals(2, run("ingest", "--warehouse", warehouse.toString()).exitCode());
+    }
+
+    @Test
+    void configurationErrorsExitWithTwoAndNameTheKey() {
+        Outcome unknown = run("rfm", "--as-of", "2025-03-31", "--warehouse", warehouse.toString(), "-D", "rfm.no-such-key=1");
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.err().contains("'rfm.no-such-key'"), unknown.err());
+        Outcome bad = run("rfm", "--as-of", "2025-03-31", "--warehouse", warehouse.toString(), "-D", "time-zone=Nowhere/Land");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("'time-zone'"), bad.err());
+        Outcome noFile = run("ingest", "--transactions", shared.resolve("absent.csv").toString(), "--warehouse", warehouse.toString());
+        assertEquals(2, noFile.exitCode());
+        assertTrue(noFile.err().contains("absent.csv"), noFile.err());
+    }
+
+    @Test
+    void quarantineShareAboveTheThresholdExitsWithThree() {
+        Outcome strict = run("ingest", "--transactions", MESSY, "--warehouse", shared.resolve("strict").toString());
+        assertEquals(3, strict.exitCode());
+        assertTrue(strict.err().contains("15 of 35 rows"), strict.err());
+    }
+
+    @Test
+    void aFailingStageExitsWithOne() throws IOException {
+        Path notADirectory = Files.writeString(shared.resolve("plain-file"), "not a warehouse");
+        Outcome failed = run("rfm", "--as-of", "2025-03-31", "--warehouse", notADirectory.toString());
+        assertEquals(1, failed.exitCode(), failed.err());
+    }
+
+    @Test
+    void sqlPrintsPlainCsvWithTheExpectedRows() {
+        Outcome csv = run("sql", "select reasons, count(*) as rows from quarantine group by reasons order by reasons",
+                "--format", "csv", "--warehouse", warehouse.toString());
+        assertEquals(0, csv.exitCode(), csv.err());
+        assertEquals(String.join("\n",
+                "reasons,rows",
+                "before_history_start,1", "duplicate_line,1", "future_date,1", "malformed_line,1", "missing_amount,1",
+                "missing_customer_id,1", "negative_amount_not_return,1", "negative_price,1", "negative_quantity_not_return,1",
+                "unparsable_amount,1", "unparsable_quantity,1", "unparsable_ts,2", "unparsable_unit_price,1", "zero_quantity,1") + "\n",
+                csv.out().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void sqlSeesEveryTableAndRfmCoversEveryBuyer() {
+        Outcome segments = run("sql", "select sum(n) from (select segment, count(*) as n from rfm group by segment)",
+                "--format", "csv", "--warehouse", warehouse.toString());
+        assertEquals("sum(n)\n15\n", segments.out().replace("\r\n", "\n"), segments.err());
+        Outcome json = run("sql", "select stage, rows_in, rows_out, rows_quarantined from run_log where stage = 'ingest_transactions'",
+                "--format", "json", "--warehouse", warehouse.toString());
+        assertEquals("{\"stage\":\"ingest_transactions\",\"rows_in\":35,\"rows_out\":20,\"rows_quarantined\":15}\n",
+                json.out().replace("\r\n", "\n"));
+        Outcome table = run("sql", "select count(*) as n from customers", "--warehouse", warehouse.toString());
+        assertTrue(table.out().contains("| 15 |"), table.out());
+    }
+
+    @Test
+    void csvFieldsAreQuotedOnlyWhenNeeded() {
+        assertEquals("plain", SqlCommand.csvField("plain"));
+        assertEquals("\"a,b\"", SqlCommand.csvField("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", SqlCommand.csvField("say \"hi\""));
+    }
+}

@@ -1,0 +1,35 @@
+package dev.onetoone.testing;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import dev.onetoone.config.ConfigLoader;
+import dev.onetoone.config.OneToOneConfig;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.pipeline.RunContext;
+
+/** A run context on a fresh warehouse directory, with the test session and a fixed clock. */
+public final class WarehouseFixture {
+    /** The fixed "now" of tests: data up to 2026-01-01 is never future-dated. */
+    public static final Instant NOW = Instant.parse("2026-01-02T03:00:00Z");
+
+    private WarehouseFixture() {
+    }
+
+    public static RunContext context(Path warehouseDirectory, Map<String, String> overrides) {
+        var all = new java.util.HashMap<>(overrides);
+        all.put("warehouse", warehouseDirectory.toString());
+        all.put("spark.sql.shuffle.partitions", "2");
+        OneToOneConfig config = new ConfigLoader().withOverrides(all).load();
+        var spark = SparkTestSupport.spark();
+        return RunContext.start(config, new Warehouse(spark, config.warehouse()), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    public static Path sample(String relative) {
+        String home = System.getProperty("onetoone.home", ".");
+        return Path.of(home).resolve(relative);
+    }
+}
