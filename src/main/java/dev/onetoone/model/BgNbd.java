@@ -224,7 +224,7 @@ public final class BgNbd {
         return Double.NaN;
     }
 
-    private static double expectedPurchasesQuadrature(double r, double alpha, double a, double b, double duration) {
+    static double expectedPurchasesQuadrature(double r, double alpha, double a, double b, double duration) {
         double u = duration / alpha;
         double logNormaliser = logBeta(a, b);
         double logValue = LogSpaceQuadrature.logIntegral((p, fromZero, toOne) ->
