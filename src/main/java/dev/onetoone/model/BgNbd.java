@@ -98,8 +98,8 @@ public final class BgNbd {
 
     /**
      * P(alive at T | x, t_x, T) = 1 / (1 + [x &gt; 0] a / (b+x-1) ((alpha+T) / (alpha+t_x))^(r+x)), the ratio of
-     * the "still alive" term to the whole of eq. (6) (Fader, Hardie &amp; Lee 2008, "Computing P(alive) using
-     * the BG/NBD model", eq. 2). Computed as exp(-log1pExp(.)) so large x cannot overflow.
+     * the "still alive" term to the whole of eq. (6) (also in Fader, Hardie &amp; Lee 2008, "Computing P(alive)
+     * using the BG/NBD model"). Computed as exp(-log1pExp(.)) so large x cannot overflow.
      */
     public static double probabilityAlive(BgNbdParameters parameters, double x, double recency, double age) {
         Parameters.requireSummary(x, recency, age);
@@ -175,7 +175,7 @@ public final class BgNbd {
      * Expected purchases in an interval of length t for a customer alive at its start with lambda ~
      * Gamma(r, alpha) and p ~ Beta(a, b):
      * G = E_p[(1/p)(1 - (alpha/(alpha + p t))^r)] = (a+b-1)/(a-1) [1 - (1-z)^r 2F1(r, b; c; z)],
-     * z = t/(alpha+t), c = a+b-1 (eqs. 8-9).
+     * z = t/(alpha+t), c = a+b-1 (E[X(t) | lambda, p] = (1 - e^(-lambda p t)) / p, as in the derivation of eq. 9).
      *
      * <p>The bracket cancels catastrophically (and 0/0 at a = 1), so it is expanded instead: with
      * (1-z)^-r = sum (r)_n z^n / n!, 1 - (1-z)^r 2F1 = (1-z)^r sum_{n&ge;1} (r)_n z^n / n! [1 - (b)_n/(c)_n],
