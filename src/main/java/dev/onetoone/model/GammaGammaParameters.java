@@ -38,7 +38,7 @@ public record GammaGammaParameters(double p, double q, double gamma) {
         return new double[] {Math.log(p), Math.log(q), Math.log(gamma)};
     }
 
-    /** Population mean transaction value p gamma / (q - 1) (eq. 4 of the paper's note); infinite for q &le; 1. */
+    /** Population mean transaction value E[p / nu] = p gamma / (q - 1); infinite for q &le; 1. */
     public double populationMeanSpend() {
         return q > 1.0 ? p * gamma / (q - 1.0) : Double.POSITIVE_INFINITY;
     }
