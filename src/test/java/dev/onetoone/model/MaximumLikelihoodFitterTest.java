@@ -102,6 +102,27 @@ class MaximumLikelihoodFitterTest {
     }
 
     @Test
+    void paretoNbdDataWithoutRepeatPurchasesIsNotReportedAsConverged() {
+        int customers = 200;
+        double[] zeros = new double[customers];
+        double[] ages = new double[customers];
+        Arrays.fill(ages, 52.0);
+        FitResult fit = new MaximumLikelihoodFitter().fit(InMemoryObjective.paretoNbd(zeros, zeros, ages, null),
+                PARETO_TRUTH.toArray());
+        assertFalse(fit.converged(), fit.toString());
+        assertTrue(Double.isFinite(fit.logLikelihood()) && fit.logLikelihood() <= 0.0);
+    }
+
+    @Test
+    void warmStartFromAPreviousEstimateStopsImmediately() {
+        LogLikelihoodObjective objective = bgNbdSample();
+        FitResult first = new MaximumLikelihoodFitter().fit(objective, new double[] {1.0, 1.0, 1.0, 1.0});
+        FitResult again = new MaximumLikelihoodFitter().fit(objective, first.parameters());
+        assertTrue(again.converged(), again.toString());
+        assertTrue(again.iterations() <= 2, "iterations " + again.iterations());
+    }
+
+    @Test
     void anL2PenaltyMakesDegenerateDataConvergeToAFinitePoint() {
         int customers = 1_000;
         double[] zeros = new double[customers];
