@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -253,9 +254,19 @@ class PreferenceStageTest extends SparkTestSupport {
     }
 
     @Test
-    void noColumnIsNaNEvenWithoutCategoriesOrWhenOldWeightsUnderflow() {
+    void columnsHaveTheirTypesAndNoneIsNaNEvenWithoutCategoriesOrWhenOldWeightsUnderflow() {
         // Half-life one day: 0.5^3000 underflows to 0 if ages were measured from the as-of date.
         PreferenceSettings oneDay = new PreferenceSettings(1, 10, 5);
+        Dataset<Row> output = new PreferenceStage(oneDay).compute(transactions(List.of(line("X", "X1",
+                "2025-01-31 10:00", "P1", "x", "1.00"))), AS_OF);
+        assertEquals(List.of(
+                "as_of date", "customer_id string", "top_category string", "top_category_share double",
+                "category_shares map<string,double>", "favourite_products array<string>", "discount_share double",
+                "price_sensitivity double", "offer_redemptions bigint", "offer_response_rate double",
+                "preferred_channel string", "preferred_channel_share double", "preferred_store string",
+                "preferred_day_of_week int", "preferred_hour int"),
+                Arrays.stream(output.schema().fields())
+                        .map(field -> field.name() + " " + field.dataType().simpleString()).toList());
         Map<String, Row> result = compute(oneDay, List.of(
                 // U: one free, uncategorised line without product, channel, store or transaction id.
                 line("U", null, "2025-01-31 10:00", null, null, "0.00").channel(null),
