@@ -23,6 +23,18 @@ public final class ConfigKeys {
     public static final String INGEST_CANCELLATION_PREFIX = "ingest.cancellation-prefix";
     public static final String INGEST_RETURN_MARKER_REQUIRED = "ingest.return-marker-required";
     public static final String RFM_QUANTILE_RELATIVE_ERROR = "rfm.quantile-relative-error";
+    public static final String MODEL_TIME_UNIT_DAYS = "model.time-unit-days";
+    public static final String MODEL_PURCHASE_MODEL = "model.purchase-model";
+    public static final String MODEL_REFIT_DAYS = "model.refit-days";
+    public static final String MODEL_MIN_CUSTOMERS = "model.min-customers";
+    public static final String MODEL_SMALL_POPULATION_PENALTY = "model.small-population-penalty";
+    public static final String MODEL_FIT_PARETO_NBD = "model.fit-pareto-nbd";
+    public static final String MODEL_CLV_HORIZON_DAYS = "model.clv-horizon-days";
+    public static final String MODEL_MARGIN = "model.margin";
+    public static final String MODEL_ANNUAL_DISCOUNT_RATE = "model.annual-discount-rate";
+    public static final String MODEL_RHYTHM_PRIOR_PURCHASES = "model.rhythm-prior-purchases";
+    public static final String PREFERENCES_HALF_LIFE_DAYS = "preferences.half-life-days";
+    public static final String PREFERENCES_SENSITIVITY_PRIOR_LINES = "preferences.sensitivity-prior-lines";
 
     public static final String SPARK_PREFIX = "spark.";
     public static final String MAPPING_PREFIX = "mapping.";
@@ -48,6 +60,18 @@ public final class ConfigKeys {
         define(INGEST_CANCELLATION_PREFIX, "", "Transaction id prefix that marks a cancellation or return (e.g. C); empty for none.");
         define(INGEST_RETURN_MARKER_REQUIRED, "false", "If true, a negative quantity is a return only when the transaction id carries the cancellation prefix.");
         define(RFM_QUANTILE_RELATIVE_ERROR, "0.001", "Relative error of the approximate quantiles behind the RFM scores (0..0.1).");
+        define(MODEL_TIME_UNIT_DAYS, "7", "Days per time unit of the BTYD summaries t_x and T (7 = weeks).");
+        define(MODEL_PURCHASE_MODEL, "bg_nbd", "Model behind p_alive and expected purchases: bg_nbd or pareto_nbd.");
+        define(MODEL_REFIT_DAYS, "7", "Refit the population parameters when the last fit is this many days old or older; 1 = every night.");
+        define(MODEL_MIN_CUSTOMERS, "100", "Below this many customers (or with no repeat buyer) fits are penalised towards 1 instead of plain maximum likelihood.");
+        define(MODEL_SMALL_POPULATION_PENALTY, "0.1", "L2 penalty per customer on the log-parameters of a penalised fit.");
+        define(MODEL_FIT_PARETO_NBD, "true", "Also fit Pareto/NBD (always fitted when it is the purchase model).");
+        define(MODEL_CLV_HORIZON_DAYS, "365", "Horizon of clv in days.");
+        define(MODEL_MARGIN, "0.3", "Margin on spend used for clv (0..1).");
+        define(MODEL_ANNUAL_DISCOUNT_RATE, "0.1", "Annual discount rate of clv.");
+        define(MODEL_RHYTHM_PRIOR_PURCHASES, "2", "Weight, in gaps, of the population rhythm in each customer's shrunk rhythm.");
+        define(PREFERENCES_HALF_LIFE_DAYS, "180", "Half-life in days of the time decay of preferences.");
+        define(PREFERENCES_SENSITIVITY_PRIOR_LINES, "10", "Weight, in lines, of the population discount share in each customer's price sensitivity.");
     }
 
     private ConfigKeys() {

@@ -108,13 +108,30 @@ public final class ConfigLoader {
                 bool(ConfigKeys.INGEST_RETURN_MARKER_REQUIRED),
                 mappings());
         var rfm = new OneToOneConfig.RfmConfig(doubleInRange(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR, 0.0, 0.1));
+        String purchaseModel = nonEmpty(ConfigKeys.MODEL_PURCHASE_MODEL);
+        if (!purchaseModel.equals("bg_nbd") && !purchaseModel.equals("pareto_nbd")) {
+            throw bad(ConfigKeys.MODEL_PURCHASE_MODEL, "bg_nbd or pareto_nbd");
+        }
+        var model = new OneToOneConfig.ModelConfig(
+                doubleInRange(ConfigKeys.MODEL_TIME_UNIT_DAYS, 1.0, 365.0),
+                purchaseModel,
+                intInRange(ConfigKeys.MODEL_REFIT_DAYS, 1, 3650),
+                intInRange(ConfigKeys.MODEL_MIN_CUSTOMERS, 1, Integer.MAX_VALUE),
+                doubleInRange(ConfigKeys.MODEL_SMALL_POPULATION_PENALTY, 0.0, 100.0),
+                bool(ConfigKeys.MODEL_FIT_PARETO_NBD),
+                intInRange(ConfigKeys.MODEL_CLV_HORIZON_DAYS, 1, 3650),
+                doubleInRange(ConfigKeys.MODEL_MARGIN, 0.0, 1.0),
+                doubleInRange(ConfigKeys.MODEL_ANNUAL_DISCOUNT_RATE, 0.0, 1.0),
+                doubleInRange(ConfigKeys.MODEL_RHYTHM_PRIOR_PURCHASES, 0.0, 1000.0),
+                doubleInRange(ConfigKeys.PREFERENCES_HALF_LIFE_DAYS, 1.0, 36500.0),
+                doubleInRange(ConfigKeys.PREFERENCES_SENSITIVITY_PRIOR_LINES, 0.0, 1_000_000.0));
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
                 spark.put(name, value);
             }
         });
-        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, spark);
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, spark);
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {

@@ -19,10 +19,18 @@ public record OneToOneConfig(
         String currency,
         IngestConfig ingest,
         RfmConfig rfm,
+        ModelConfig model,
         Map<String, String> sparkSettings) {
 
     public OneToOneConfig {
         sparkSettings = Map.copyOf(sparkSettings);
+    }
+
+    /** Settings of the per-customer models. */
+    public record ModelConfig(double timeUnitDays, String purchaseModel, int refitDays, int minCustomers,
+            double smallPopulationPenalty, boolean fitParetoNbd, int clvHorizonDays, double margin,
+            double annualDiscountRate, double rhythmPriorPurchases, double preferenceHalfLifeDays,
+            double sensitivityPriorLines) {
     }
 
     /** Settings of the RFM stage. */
@@ -30,6 +38,6 @@ public record OneToOneConfig(
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, sparkSettings);
     }
 }

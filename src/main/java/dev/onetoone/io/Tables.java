@@ -127,8 +127,85 @@ public final class Tables {
             .keyedBy("as_of", "customer_id")
             .build();
 
+
+    public static final TableSpec CUSTOMER_STATE = new TableSpec.Builder("customer_state",
+            "Each customer's sufficient statistics (purchase days, spend, gaps), folded in night by night; the latest state only.")
+            .required("customer_id", StringType, "Customer id")
+            .required("purchase_days", IntegerType, "Distinct days with a purchase up to state_as_of (returns excluded)")
+            .required("first_purchase_date", DateType, "Day of the first purchase")
+            .required("last_purchase_date", DateType, "Day of the last purchase")
+            .required("first_day_spend", MONEY, "Spend on the first purchase day")
+            .required("total_spend", MONEY, "Spend on all purchase days (returns excluded)")
+            .required("sum_gap_days", DoubleType, "Sum of the days between consecutive purchase days")
+            .required("sum_squared_gap_days", DoubleType, "Sum of the squared days between consecutive purchase days")
+            .required("state_as_of", DateType, "Last day folded into the state")
+            .required("state_updated_at", TimestampType, "When the state was written; lines ingested later for earlier days trigger a rebuild")
+            .keyedBy("customer_id")
+            .build();
+
+    public static final TableSpec POPULATION_MODEL = new TableSpec.Builder("population_model",
+            "Population (prior) parameters of each behavioural model per as-of date, with fit diagnostics.")
+            .required("as_of", DateType, "Date the parameters are used for")
+            .required("model", StringType, "bg_nbd, pareto_nbd or gamma_gamma")
+            .required("parameters", DataTypes.createMapType(StringType, DoubleType, true), "Parameters by conventional name: r, alpha, a, b / r, alpha, s, beta / p, q, gamma")
+            .required("status", StringType, "fitted, reused (within the refit cadence), kept_previous (fit did not converge) or penalised (population too small)")
+            .required("fitted_as_of", DateType, "As-of date of the fit that produced the parameters")
+            .required("log_likelihood", DoubleType, "Log-likelihood of the fit (of the fit that produced the parameters when reused)")
+            .required("iterations", IntegerType, "Optimiser iterations")
+            .required("converged", BooleanType, "The optimiser met its stopping test at a well-determined interior optimum")
+            .required("gradient_norm", DoubleType, "Largest gradient component per customer at the end of the fit")
+            .required("customers", LongType, "Customers in the fit")
+            .required("wall_seconds", DoubleType, "Time the fit took")
+            .required("warm_started", BooleanType, "The fit started from the previous parameters")
+            .column("message", StringType, "Why the optimiser stopped, or why the parameters were kept")
+            .partitionedBy("as_of")
+            .keyedBy("as_of", "model")
+            .build();
+
+    public static final TableSpec CUSTOMER_MODEL = new TableSpec.Builder("customer_model",
+            "One behavioural model per customer and as-of date: activity, expected purchases and value, rhythm, preferences and confidence.")
+            .required("as_of", DateType, "Date the model describes; transactions up to and including this day")
+            .required("customer_id", StringType, "Customer id")
+            .required("repeat_purchase_days", IntegerType, "x: purchase days after the first one")
+            .required("recency_weeks", DoubleType, "t_x: weeks from the first to the last purchase day")
+            .required("age_weeks", DoubleType, "T: weeks from the first purchase day to as_of")
+            .required("p_alive", DoubleType, "Probability the customer is still active (has not silently left), from the purchase model")
+            .required("expected_purchases_30d", DoubleType, "Expected purchase days in the next 30 days")
+            .required("expected_purchases_90d", DoubleType, "Expected purchase days in the next 90 days")
+            .required("expected_purchases_365d", DoubleType, "Expected purchase days in the next 365 days")
+            .required("expected_spend_per_purchase", DoubleType, "Expected spend of a future purchase day (Gamma-Gamma; population mean for one-time buyers)")
+            .required("clv", DoubleType, "Discounted expected margin over the CLV horizon (model.clv-horizon-days, model.margin, model.annual-discount-rate)")
+            .required("purchase_rate_per_week", DoubleType, "Posterior mean purchase rate while active, per week")
+            .required("dropout_probability", DoubleType, "Posterior mean probability of leaving after a purchase (BG/NBD p)")
+            .required("interpurchase_days_mean", DoubleType, "The customer's own mean days between purchases, shrunk towards the population for short histories")
+            .required("interpurchase_days_sd", DoubleType, "Standard deviation of the days between purchases, shrunk the same way")
+            .required("expected_next_purchase_date", DateType, "last purchase day + interpurchase_days_mean")
+            .required("days_overdue", IntegerType, "as_of minus expected_next_purchase_date; positive = later than the customer's own rhythm")
+            .required("overdue_ratio", DoubleType, "Days since the last purchase divided by interpurchase_days_mean; above 1 = overdue")
+            .column("top_category", StringType, "Category with the largest time-decayed share of the customer's purchases")
+            .required("top_category_share", DoubleType, "Time-decayed share of top_category")
+            .required("category_shares", DataTypes.createMapType(StringType, DoubleType, true), "Time-decayed share of every category the customer bought")
+            .required("favourite_products", DataTypes.createArrayType(StringType, true), "Products bought most often, time-decayed, most frequent first")
+            .required("discount_share", DoubleType, "Share of the customer's lines bought on discount")
+            .required("price_sensitivity", DoubleType, "discount_share shrunk towards the population share for short histories")
+            .required("offer_redemptions", LongType, "Baskets in which the customer redeemed an offer")
+            .required("offer_response_rate", DoubleType, "Share of the customer's baskets with a redeemed offer")
+            .required("preferred_channel", StringType, "Channel with the largest time-decayed share of lines")
+            .required("preferred_channel_share", DoubleType, "Time-decayed share of preferred_channel")
+            .column("preferred_store", StringType, "Store visited most (time-decayed); null if never in a store")
+            .required("preferred_day_of_week", IntegerType, "Most frequent purchase day of week, 1 = Monday ... 7 = Sunday")
+            .required("preferred_hour", IntegerType, "Most frequent purchase hour, 0-23")
+            .required("history_days", IntegerType, "Days from the first purchase to as_of")
+            .required("confidence", DoubleType, "0-1: 1 minus the coefficient of variation of the posterior purchase rate, 1/sqrt(r + x)")
+            .required("confidence_level", StringType, "low (confidence < 0.3), medium (< 0.65) or high")
+            .required("purchase_model", StringType, "Model behind p_alive and the expectations: bg_nbd or pareto_nbd")
+            .partitionedBy("as_of")
+            .keyedBy("as_of", "customer_id")
+            .build();
+
     /** Every table, in the order the nightly run writes them. */
-    public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM);
+    public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
+            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL);
 
     private Tables() {
     }

@@ -70,10 +70,9 @@ public final class IngestRunner {
     private StageResult load(SourceEntity entity, RawInput raw, ValidatedRows validated, TableSpec target) {
         Warehouse warehouse = context.warehouse();
         String stage = "ingest_" + entity.key();
-        // Validation builds a wide plan; materialising both outputs once keeps the later counts and Delta MERGEs
-        // from re-planning and re-computing it.
-        Dataset<Row> accepted = validated.accepted().persist(StorageLevel.MEMORY_AND_DISK()).localCheckpoint(true);
-        Dataset<Row> quarantined = validated.quarantined().persist(StorageLevel.MEMORY_AND_DISK()).localCheckpoint(true);
+        // Cached once: the counts, the quarantine and the MERGE below all read them.
+        Dataset<Row> accepted = validated.accepted().persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> quarantined = validated.quarantined().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long rowsRead = raw.rows().count();
             long rowsAccepted = accepted.count();

@@ -22,6 +22,7 @@ public final class NightlyPipeline {
         input.ifPresent(path -> results.addAll(new IngestRunner(context, runLog)
                 .ingest(IngestRequest.fromInput(path), asOf, referenceDate(asOf))));
         results.add(new RfmRunner(context, runLog).run(asOf));
+        results.add(new ModelRunner(context, runLog).run(asOf, false));
         return results;
     }
 

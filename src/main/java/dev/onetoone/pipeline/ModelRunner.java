@@ -1,0 +1,215 @@
+package dev.onetoone.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.storage.StorageLevel;
+
+import dev.onetoone.config.OneToOneConfig;
+import dev.onetoone.io.Tables;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.model.CustomerScorer;
+import dev.onetoone.model.CustomerStateStage;
+import dev.onetoone.model.CustomerSummaries;
+import dev.onetoone.model.PopulationFit;
+import dev.onetoone.model.PopulationFitter;
+import dev.onetoone.model.PreferenceSettings;
+import dev.onetoone.model.PreferenceStage;
+import dev.onetoone.model.PurchaseModelKind;
+
+/**
+ * The per-customer model stage for one as-of date:
+ * <ol>
+ * <li>customer_state: folds the purchases after the state's last day up to the as-of date into it (Delta MERGE of
+ * the customers with new purchase days). A first run, {@code --rebuild-state}, or lines ingested after the state
+ * was written for days it already covers rebuild it from all transactions. An as-of date before the state's day
+ * (a backfill) computes the state for that date in memory and leaves the table alone.</li>
+ * <li>population_model: BG/NBD, Pareto/NBD (optional) and Gamma-Gamma, refitted when the last fit is
+ * {@code model.refit-days} old, warm-started from it; otherwise its parameters are reused.</li>
+ * <li>customer_model: every customer scored against the priors, joined with their preferences.</li>
+ * </ol>
+ */
+public final class ModelRunner {
+    private final RunContext context;
+    private final RunLog runLog;
+
+    public ModelRunner(RunContext context, RunLog runLog) {
+        this.context = context;
+        this.runLog = runLog;
+    }
+
+    public StageResult run(LocalDate asOf, boolean rebuildState) {
+        return runLog.run("model", asOf, () -> model(asOf, rebuildState));
+    }
+
+    private StageResult model(LocalDate asOf, boolean forceRebuild) {
+        Warehouse warehouse = context.warehouse();
+        OneToOneConfig.ModelConfig settings = context.config().model();
+        Map<String, Long> details = new LinkedHashMap<>();
+        Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
+
+        Dataset<Row> state = updateState(transactions, asOf, forceRebuild, details).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> summaries = CustomerSummaries.of(state, asOf, settings.timeUnitDays()).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+            long customers = summaries.count();
+            if (customers == 0) {
+                return new StageResult("model", 0, 0, 0, "model: no customer has purchased by " + asOf + "; nothing to score", details);
+            }
+            List<PopulationFit> fits = fitPopulation(summaries, asOf, settings);
+            List<String> warnings = new ArrayList<>();
+            for (PopulationFit fit : fits) {
+                details.put(fit.kind().tableName() + "_iterations", (long) fit.iterations());
+                if (fit.status().equals("kept_previous") || fit.status().equals("not_converged")) {
+                    warnings.add(fit.kind().tableName() + " " + fit.status());
+                }
+            }
+            warehouse.overwriteAsOf(Tables.POPULATION_MODEL, populationRows(fits, asOf), asOf);
+
+            Row gaps = summaries.agg(sum("sum_gap_days"), sum("sum_squared_gap_days"), sum("x")).first();
+            double totalGaps = gaps.isNullAt(2) ? 0 : ((Number) gaps.get(2)).doubleValue();
+            double meanGap = totalGaps > 0 ? gaps.getDouble(0) / totalGaps : 30.0;
+            double secondMoment = totalGaps > 0 ? gaps.getDouble(1) / totalGaps : meanGap * meanGap;
+            var inputs = new CustomerScorer.Inputs(parameters(fits, PurchaseModelKind.BG_NBD),
+                    parameters(fits, PurchaseModelKind.PARETO_NBD), parameters(fits, PurchaseModelKind.GAMMA_GAMMA),
+                    settings.purchaseModel().equals("pareto_nbd"), settings.timeUnitDays(), settings.clvHorizonDays(),
+                    settings.margin(), settings.annualDiscountRate(), settings.rhythmPriorPurchases(), meanGap, secondMoment);
+            Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
+            Dataset<Row> preferences = new PreferenceStage(new PreferenceSettings(settings.preferenceHalfLifeDays(),
+                    settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).compute(transactions, asOf).drop("as_of");
+            Dataset<Row> model = scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf)));
+            warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
+            long scored = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf).count();
+            if (scored != customers) {
+                throw new IllegalStateException("customer_model has " + scored + " rows for " + asOf + " but " + customers + " customers have purchased");
+            }
+            String message = "model: " + scored + " customers scored as of " + asOf + " (" + describe(fits) + ")"
+                    + (warnings.isEmpty() ? "" : "; WARNING: " + String.join(", ", warnings));
+            if (!warnings.isEmpty()) {
+                details.put("fit_warnings", (long) warnings.size());
+            }
+            return new StageResult("model", customers, scored, 0, message, details);
+        } finally {
+            summaries.unpersist();
+            state.unpersist();
+        }
+    }
+
+    private Dataset<Row> updateState(Dataset<Row> transactions, LocalDate asOf, boolean forceRebuild, Map<String, Long> details) {
+        Warehouse warehouse = context.warehouse();
+        var spark = warehouse.spark();
+        Timestamp now = Timestamp.from(context.now());
+        if (!warehouse.exists(Tables.CUSTOMER_STATE) || forceRebuild) {
+            Dataset<Row> built = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, asOf)
+                    .withColumn("state_updated_at", lit(now));
+            warehouse.overwrite(Tables.CUSTOMER_STATE, built);
+            details.put("state_rebuilt", 1L);
+            return warehouse.read(Tables.CUSTOMER_STATE);
+        }
+        Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
+        Row marks = stored.agg(max("state_as_of"), max("state_updated_at")).first();
+        if (marks.isNullAt(0)) {
+            return updateStateByRebuild(transactions, asOf, details, now);
+        }
+        LocalDate foldedThrough = marks.getDate(0).toLocalDate();
+        Timestamp writtenAt = marks.getTimestamp(1);
+        if (asOf.isBefore(foldedThrough)) {
+            details.put("state_backfill", 1L);
+            return CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, asOf).withColumn("state_updated_at", lit(now));
+        }
+        long lateLines = transactions.where(col("purchase_date").leq(lit(Date.valueOf(foldedThrough)))
+                .and(col("ingested_at").gt(lit(writtenAt)))).count();
+        if (lateLines > 0) {
+            details.put("late_lines", lateLines);
+            return updateStateByRebuild(transactions, asOf, details, now);
+        }
+        Dataset<Row> changed = CustomerStateStage.foldChanged(stored, transactions, foldedThrough, asOf)
+                .withColumn("state_updated_at", lit(now));
+        details.put("state_customers_updated", warehouse.upsert(Tables.CUSTOMER_STATE, changed));
+        return warehouse.read(Tables.CUSTOMER_STATE);
+    }
+
+    private Dataset<Row> updateStateByRebuild(Dataset<Row> transactions, LocalDate asOf, Map<String, Long> details, Timestamp now) {
+        Warehouse warehouse = context.warehouse();
+        Dataset<Row> built = CustomerStateStage.fold(CustomerStateStage.empty(warehouse.spark()), transactions, null, asOf)
+                .withColumn("state_updated_at", lit(now));
+        warehouse.overwrite(Tables.CUSTOMER_STATE, built);
+        details.put("state_rebuilt", 1L);
+        return warehouse.read(Tables.CUSTOMER_STATE);
+    }
+
+    private List<PopulationFit> fitPopulation(Dataset<Row> summaries, LocalDate asOf, OneToOneConfig.ModelConfig settings) {
+        var fitter = new PopulationFitter(new PopulationFitter.Settings(settings.minCustomers(), settings.smallPopulationPenalty()));
+        var kinds = new ArrayList<>(List.of(PurchaseModelKind.BG_NBD, PurchaseModelKind.GAMMA_GAMMA));
+        if (settings.fitParetoNbd() || settings.purchaseModel().equals("pareto_nbd")) {
+            kinds.add(1, PurchaseModelKind.PARETO_NBD);
+        }
+        List<PopulationFit> fits = new ArrayList<>();
+        for (PurchaseModelKind kind : kinds) {
+            Optional<PopulationFit> previous = previousFit(kind, asOf);
+            boolean fresh = previous.isPresent()
+                    && asOf.toEpochDay() - previous.get().fittedAsOf().toEpochDay() < settings.refitDays()
+                    && !previous.get().status().equals("not_converged");
+            fits.add(fresh ? previous.get().reused() : fitter.fit(kind, summaries, previous, asOf));
+        }
+        return fits;
+    }
+
+    /** The latest fit of the model for a date before the as-of date (small: one row). */
+    private Optional<PopulationFit> previousFit(PurchaseModelKind kind, LocalDate asOf) {
+        Warehouse warehouse = context.warehouse();
+        if (!warehouse.exists(Tables.POPULATION_MODEL)) {
+            return Optional.empty();
+        }
+        List<Row> rows = warehouse.read(Tables.POPULATION_MODEL)
+                .where(col("model").equalTo(kind.tableName()).and(col("as_of").lt(lit(Date.valueOf(asOf)))))
+                .orderBy(col("as_of").desc()).limit(1).collectAsList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Row row = rows.get(0);
+        Map<String, Double> named = row.getJavaMap(row.fieldIndex("parameters"));
+        double[] parameters = kind.parameterNames().stream().mapToDouble(named::get).toArray();
+        return Optional.of(new PopulationFit(kind, parameters, row.getAs("status"), row.<Date>getAs("fitted_as_of").toLocalDate(),
+                row.getAs("log_likelihood"), row.<Integer>getAs("iterations"), row.getAs("converged"), row.getAs("gradient_norm"),
+                row.getAs("customers"), row.getAs("wall_seconds"), row.getAs("warm_started"), row.getAs("message")));
+    }
+
+    private Dataset<Row> populationRows(List<PopulationFit> fits, LocalDate asOf) {
+        List<Row> rows = new ArrayList<>();
+        for (PopulationFit fit : fits) {
+            rows.add(RowFactory.create(Date.valueOf(asOf), fit.kind().tableName(), fit.namedParameters(), fit.status(),
+                    Date.valueOf(fit.fittedAsOf()), fit.logLikelihood(), fit.iterations(), fit.converged(), fit.gradientNorm(),
+                    fit.customers(), fit.wallSeconds(), fit.warmStarted(), fit.message()));
+        }
+        return context.warehouse().spark().createDataFrame(rows, Tables.POPULATION_MODEL.schema());
+    }
+
+    private static double[] parameters(List<PopulationFit> fits, PurchaseModelKind kind) {
+        return fits.stream().filter(fit -> fit.kind() == kind).findFirst().map(PopulationFit::parameters)
+                .orElse(kind.coldStart());
+    }
+
+    private static String describe(List<PopulationFit> fits) {
+        var parts = new ArrayList<String>();
+        for (PopulationFit fit : fits) {
+            var named = new ArrayList<String>();
+            fit.namedParameters().forEach((name, value) -> named.add(name + "=" + String.format(java.util.Locale.ROOT, "%.4g", value)));
+            parts.add(fit.kind().tableName() + " " + fit.status() + " " + String.join(" ", named));
+        }
+        return String.join("; ", parts);
+    }
+}
