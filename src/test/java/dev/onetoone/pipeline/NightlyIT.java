@@ -48,12 +48,12 @@ class NightlyIT extends SparkTestSupport {
         assertEquals(0L, afterFirst.get("quarantine"));
         assertEquals(300L, afterFirst.get("customers"));
         assertEquals(300L, afterFirst.get("rfm"), "every generated customer bought at least once");
-        assertEquals(4L, warehouse.read(Tables.RUN_LOG).count(), "ingest products, customers, transactions; rfm");
+        assertEquals(5L, warehouse.read(Tables.RUN_LOG).count(), "ingest products, customers, transactions; rfm; model");
 
         RunContext second = WarehouseFixture.context(warehouseDir, Map.of());
         new NightlyPipeline(second).run(END, Optional.of(input.toString()));
         assertEquals(afterFirst, counts(warehouse));
-        assertEquals(8L, warehouse.read(Tables.RUN_LOG).count(), "the run log records both runs");
+        assertEquals(10L, warehouse.read(Tables.RUN_LOG).count(), "the run log records both runs");
 
         LocalDate earlier = END.minusMonths(3);
         new NightlyPipeline(WarehouseFixture.context(warehouseDir, Map.of())).run(earlier, Optional.empty());
@@ -61,5 +61,8 @@ class NightlyIT extends SparkTestSupport {
                 .where("not is_return and purchase_date <= date'" + earlier + "'").select("customer_id").distinct().count();
         assertEquals(customersByEarlier, warehouse.readAsOf(Tables.RFM, earlier).count());
         assertEquals(300L, warehouse.readAsOf(Tables.RFM, END).count(), "the later date is untouched");
+        assertEquals(customersByEarlier, warehouse.readAsOf(Tables.CUSTOMER_MODEL, earlier).count(), "a backfilled night is modelled too");
+        assertEquals(300L, warehouse.readAsOf(Tables.CUSTOMER_MODEL, END).count());
+        assertEquals(300L, warehouse.read(Tables.CUSTOMER_STATE).count(), "a backfill leaves the state of the later night alone");
     }
 }
