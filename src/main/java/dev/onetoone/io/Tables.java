@@ -203,9 +203,26 @@ public final class Tables {
             .keyedBy("as_of", "customer_id")
             .build();
 
+    public static final TableSpec MODEL_EVALUATION = new TableSpec.Builder("model_evaluation",
+            "Out-of-sample checks of the purchase model against a naive baseline: fit on a calibration period, predict a holdout period.")
+            .required("calibration_end", DateType, "Last day of the calibration period (the model sees transactions up to this day)")
+            .required("holdout_end", DateType, "Last day of the holdout period")
+            .required("predictor", StringType, "bg_nbd (the model) or baseline (the customer's own past rate of repeat purchase days)")
+            .required("measure", StringType, "What is predicted: repeat_purchase_days or spend")
+            .required("segment", StringType, "all, or p_alive_decile_1..10 (1 = lowest p_alive)")
+            .required("customers", LongType, "Customers in the segment (all customers who had bought by calibration_end)")
+            .required("actual_total", DoubleType, "Sum of what happened in the holdout")
+            .required("predicted_total", DoubleType, "Sum of the predictions")
+            .required("mae", DoubleType, "Mean absolute error per customer")
+            .required("rmse", DoubleType, "Root mean squared error per customer")
+            .required("correlation", DoubleType, "Pearson correlation of predicted and actual per customer (0 when undefined)")
+            .required("evaluated_at", TimestampType, "When the evaluation ran")
+            .keyedBy("calibration_end", "holdout_end", "predictor", "measure", "segment")
+            .build();
+
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
-            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL);
+            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION);
 
     private Tables() {
     }

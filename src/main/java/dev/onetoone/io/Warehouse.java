@@ -115,31 +115,27 @@ public final class Warehouse {
      * stores them once. The source must not repeat a key. Returns the number of rows inserted.
      */
     public long insertNew(TableSpec table, Dataset<Row> rows) {
-        var conformed = conform(table, rows);
-        if (!exists(table)) {
-            append(table, conformed);
-            return spark.read().format("delta").load(path(table)).count();
-        }
-        Row metrics = DeltaTable.forPath(spark, path(table)).as("target")
-                .merge(conformed.as("source"), keyCondition(table))
-                .whenNotMatched().insertAll()
-                .execute().first();
-        return metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
+        return merge(table, rows, false);
     }
 
     /** Inserts new keys and replaces the rows of existing keys (master data). Returns rows inserted plus updated. */
     public long upsert(TableSpec table, Dataset<Row> rows) {
+        return merge(table, rows, true);
+    }
+
+    private long merge(TableSpec table, Dataset<Row> rows, boolean updateMatched) {
         var conformed = conform(table, rows);
         if (!exists(table)) {
             append(table, conformed);
             return spark.read().format("delta").load(path(table)).count();
         }
-        Row metrics = DeltaTable.forPath(spark, path(table)).as("target")
-                .merge(conformed.as("source"), keyCondition(table))
-                .whenMatched().updateAll()
-                .whenNotMatched().insertAll()
-                .execute().first();
-        return metrics.getLong(metrics.fieldIndex("num_inserted_rows")) + metrics.getLong(metrics.fieldIndex("num_updated_rows"));
+        var builder = DeltaTable.forPath(spark, path(table)).as("target").merge(conformed.as("source"), keyCondition(table));
+        if (updateMatched) {
+            builder = builder.whenMatched().updateAll();
+        }
+        Row metrics = builder.whenNotMatched().insertAll().execute().first();
+        long changed = metrics.getLong(metrics.fieldIndex("num_inserted_rows"));
+        return updateMatched ? changed + metrics.getLong(metrics.fieldIndex("num_updated_rows")) : changed;
     }
 
     private static String keyCondition(TableSpec table) {

@@ -90,50 +90,23 @@ public final class CustomerScorer implements Serializable {
         double unit = inputs.timeUnitDays();
 
         var bg = BgNbdParameters.fromArray(inputs.bgNbd());
-        double pAlive;
         double[] horizons = {30 / unit, 90 / unit, 365 / unit};
         double[] expected = new double[3];
         double[] cumulative = new double[CLV_STEPS + 1];
         double stepUnits = inputs.clvHorizonDays() / (double) CLV_STEPS / unit;
         boolean newToday = age <= 0.0;
-        double ratePerWeek;
-        double dropout;
-        if (inputs.paretoPrimary()) {
-            var pareto = ParetoNbdParameters.fromArray(inputs.paretoNbd());
-            // A first purchase on the as-of date (T = 0) has the limits of the conditional quantities: alive,
-            // and the unconditional expectation of a customer who has just been acquired.
-            pAlive = newToday ? 1.0 : ParetoNbd.probabilityAlive(pareto, x, tx, age);
-            for (int i = 0; i < horizons.length; i++) {
-                expected[i] = newToday ? ParetoNbd.expectedPurchases(pareto, horizons[i])
-                        : ParetoNbd.conditionalExpectedPurchases(pareto, x, tx, age, horizons[i]);
-            }
-            for (int step = 1; step <= CLV_STEPS; step++) {
-                cumulative[step] = newToday ? ParetoNbd.expectedPurchases(pareto, step * stepUnits)
-                        : ParetoNbd.conditionalExpectedPurchases(pareto, x, tx, age, step * stepUnits);
-            }
-        } else {
-            pAlive = newToday ? 1.0 : BgNbd.probabilityAlive(bg, x, tx, age);
-            for (int i = 0; i < horizons.length; i++) {
-                expected[i] = newToday ? BgNbd.expectedPurchases(bg, horizons[i])
-                        : BgNbd.conditionalExpectedPurchases(bg, x, tx, age, horizons[i]);
-            }
-            for (int step = 1; step <= CLV_STEPS; step++) {
-                cumulative[step] = newToday ? BgNbd.expectedPurchases(bg, step * stepUnits)
-                        : BgNbd.conditionalExpectedPurchases(bg, x, tx, age, step * stepUnits);
-            }
+        PurchaseExpectation expectation = expectation(inputs, x, tx, age);
+        double pAlive = expectation.probabilityAlive();
+        for (int i = 0; i < horizons.length; i++) {
+            expected[i] = expectation.purchases(horizons[i]);
+        }
+        for (int step = 1; step <= CLV_STEPS; step++) {
+            cumulative[step] = expectation.purchases(step * stepUnits);
         }
         // Posterior means; at T = 0 they are the prior means r/alpha and a/(a+b).
-        ratePerWeek = (newToday ? bg.r() / bg.alpha() : BgNbd.posteriorMeanPurchaseRate(bg, x, tx, age)) * 7.0 / unit;
-        dropout = newToday ? bg.a() / (bg.a() + bg.b()) : BgNbd.posteriorMeanDropoutProbability(bg, x, tx, age);
-        var gg = GammaGammaParameters.fromArray(inputs.gammaGamma());
-        double spend;
-        if (x >= 1 && meanRepeatSpend > 0) {
-            spend = GammaGamma.conditionalExpectedSpend(gg, x, meanRepeatSpend);
-        } else if (gg.q() > 1) {
-            spend = gg.populationMeanSpend();
-        } else {
-            spend = Math.max(firstDaySpend, 0.0);
-        }
+        double ratePerWeek = (newToday ? bg.r() / bg.alpha() : BgNbd.posteriorMeanPurchaseRate(bg, x, tx, age)) * 7.0 / unit;
+        double dropout = newToday ? bg.a() / (bg.a() + bg.b()) : BgNbd.posteriorMeanDropoutProbability(bg, x, tx, age);
+        double spend = expectedSpend(GammaGammaParameters.fromArray(inputs.gammaGamma()), x, meanRepeatSpend, firstDaySpend);
         double clv = 0.0;
         for (int step = 1; step <= CLV_STEPS; step++) {
             double years = step * (inputs.clvHorizonDays() / (double) CLV_STEPS) / 365.0;
@@ -170,6 +143,56 @@ public final class CustomerScorer implements Serializable {
                 Date.valueOf(nextPurchase), daysOverdue, finite(overdueRatio, "overdue_ratio", customerId), historyDays,
                 confidence, level, inputs.paretoPrimary() ? "pareto_nbd" : "bg_nbd"));
         return RowFactory.create(values.toArray());
+    }
+
+    /** P(alive) and expected purchases of one customer under the configured purchase model. */
+    public interface PurchaseExpectation {
+        double probabilityAlive();
+
+        /** Expected purchase days in the next {@code duration} time units. */
+        double purchases(double duration);
+    }
+
+    /**
+     * The purchase model's predictions for one customer. A first purchase on the as-of date (T = 0) gets the
+     * limits of the conditional quantities: alive, and the unconditional expectation of a just-acquired customer.
+     */
+    public static PurchaseExpectation expectation(Inputs inputs, int x, double tx, double age) {
+        boolean newToday = age <= 0.0;
+        if (inputs.paretoPrimary()) {
+            var pareto = ParetoNbdParameters.fromArray(inputs.paretoNbd());
+            return new PurchaseExpectation() {
+                public double probabilityAlive() {
+                    return newToday ? 1.0 : ParetoNbd.probabilityAlive(pareto, x, tx, age);
+                }
+
+                public double purchases(double duration) {
+                    return newToday ? ParetoNbd.expectedPurchases(pareto, duration)
+                            : ParetoNbd.conditionalExpectedPurchases(pareto, x, tx, age, duration);
+                }
+            };
+        }
+        var bg = BgNbdParameters.fromArray(inputs.bgNbd());
+        return new PurchaseExpectation() {
+            public double probabilityAlive() {
+                return newToday ? 1.0 : BgNbd.probabilityAlive(bg, x, tx, age);
+            }
+
+            public double purchases(double duration) {
+                return newToday ? BgNbd.expectedPurchases(bg, duration) : BgNbd.conditionalExpectedPurchases(bg, x, tx, age, duration);
+            }
+        };
+    }
+
+    /**
+     * Expected spend of a future purchase day: Gamma-Gamma's conditional expectation for repeat buyers, the population
+     * mean p·gamma/(q−1) for one-time buyers, and the first day's spend if the population mean is undefined (q ≤ 1).
+     */
+    public static double expectedSpend(GammaGammaParameters gg, int x, double meanRepeatSpend, double firstDaySpend) {
+        if (x >= 1 && meanRepeatSpend > 0) {
+            return GammaGamma.conditionalExpectedSpend(gg, x, meanRepeatSpend);
+        }
+        return gg.q() > 1 ? gg.populationMeanSpend() : Math.max(firstDaySpend, 0.0);
     }
 
     /** A non-finite model output is a defect, never a value to write: fail the stage naming the customer. */

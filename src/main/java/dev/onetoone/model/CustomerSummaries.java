@@ -1,9 +1,10 @@
 package dev.onetoone.model;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.try_divide;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -31,8 +32,8 @@ public final class CustomerSummaries {
                 x.cast(DataTypes.IntegerType).as("x"),
                 date_diff(col("last_purchase_date"), col("first_purchase_date")).cast(DataTypes.DoubleType).divide(timeUnitDays).as("t_x"),
                 date_diff(asOfDate, col("first_purchase_date")).cast(DataTypes.DoubleType).divide(timeUnitDays).as("t_age"),
-                when(x.gt(0), col("total_spend").minus(col("first_day_spend")).cast(DataTypes.DoubleType).divide(x))
-                        .otherwise(lit(0.0)).as("mean_repeat_spend"),
+                coalesce(try_divide(col("total_spend").minus(col("first_day_spend")).cast(DataTypes.DoubleType), x.cast(DataTypes.DoubleType)),
+                        lit(0.0)).as("mean_repeat_spend"),
                 col("first_day_spend").cast(DataTypes.DoubleType).as("first_day_spend"),
                 col("sum_gap_days"),
                 col("sum_squared_gap_days"),

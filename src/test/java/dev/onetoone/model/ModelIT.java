@@ -27,6 +27,7 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.pipeline.IngestRequest;
 import dev.onetoone.pipeline.IngestRunner;
+import dev.onetoone.pipeline.ModelEvaluationRunner;
 import dev.onetoone.pipeline.ModelRunner;
 import dev.onetoone.pipeline.RunContext;
 import dev.onetoone.pipeline.RunLog;
@@ -177,6 +178,28 @@ class ModelIT extends SparkTestSupport {
         Row log = warehouse.read(Tables.RUN_LOG).where("stage = 'model' and as_of = date'" + END + "'").first();
         Map<String, Long> details = log.getJavaMap(log.fieldIndex("details"));
         assertTrue(details.containsKey("state_customers_updated"), "the second night folded, not rebuilt: " + details);
+    }
+
+    @Test
+    void evaluationOnAHoldoutBeatsTheNaiveBaseline() {
+        LocalDate calibrationEnd = LocalDate.of(2025, 6, 30);
+        RunContext context = WarehouseFixture.context(warehouseDir, Map.of());
+        new ModelEvaluationRunner(context, new RunLog(context)).run(calibrationEnd, END);
+        Dataset<Row> evaluation = warehouse.read(Tables.MODEL_EVALUATION).where("segment = 'all' and measure = 'repeat_purchase_days'");
+        Row model = evaluation.where("predictor = 'bg_nbd'").first();
+        Row baseline = evaluation.where("predictor = 'baseline'").first();
+        double actual = model.getAs("actual_total");
+        assertEquals(actual, (double) baseline.getAs("actual_total"), 1e-9);
+        assertTrue(model.<Double>getAs("mae") < baseline.<Double>getAs("mae"),
+                "model MAE " + model.getAs("mae") + " vs baseline " + baseline.getAs("mae"));
+        // data drawn from the model itself: the total over ~thousands of customers is predicted to within 10%
+        assertEquals(actual, model.<Double>getAs("predicted_total"), 0.10 * actual);
+        // deciles partition the customers (tied p_alive values, e.g. 1.0 for everyone without a repeat purchase,
+        // share a decile, so some deciles can be empty)
+        Row deciles = warehouse.read(Tables.MODEL_EVALUATION)
+                .where("predictor = 'bg_nbd' and measure = 'spend' and segment like 'p_alive_decile_%'")
+                .agg(org.apache.spark.sql.functions.sum("customers"), org.apache.spark.sql.functions.sum("actual_total")).first();
+        assertEquals((long) model.<Long>getAs("customers"), deciles.getLong(0));
     }
 
     @Test
