@@ -100,7 +100,7 @@ public final class Tables {
             .required("rows_in", LongType, "Rows read by the stage")
             .required("rows_out", LongType, "Rows accepted or produced by the stage")
             .required("rows_quarantined", LongType, "Rows sent to quarantine (rows_in = rows_out + rows_quarantined for ingest stages)")
-            .required("status", StringType, "succeeded, failed or quality_failed")
+            .required("status", StringType, "succeeded, succeeded_with_warnings (e.g. a model fit did not converge), failed or quality_failed")
             .column("message", StringType, "Summary or error message")
             .required("details", DataTypes.createMapType(StringType, LongType, true), "Stage-specific counts, e.g. returns, new_rows, unknown_customers_created")
             .build();

@@ -99,7 +99,7 @@ public final class ModelRunner {
             String message = "model: " + scored + " customers scored as of " + asOf + " (" + describe(fits) + ")"
                     + (warnings.isEmpty() ? "" : "; WARNING: " + String.join(", ", warnings));
             if (!warnings.isEmpty()) {
-                details.put("fit_warnings", (long) warnings.size());
+                details.put(StageResult.WARNINGS, (long) warnings.size());
             }
             return new StageResult("model", customers, scored, 0, message, details);
         } finally {

@@ -36,7 +36,8 @@ public final class RunLog {
         LOG.info("stage {} started (run {}, as_of {})", stage, context.runId(), asOf);
         try {
             StageResult result = body.get();
-            write(result, asOf, started, "succeeded", result.message());
+            boolean warned = result.details().getOrDefault(StageResult.WARNINGS, 0L) > 0;
+            write(result, asOf, started, warned ? "succeeded_with_warnings" : "succeeded", result.message());
             LOG.info("stage {} succeeded: {} in, {} out, {} quarantined", stage, result.rowsIn(), result.rowsOut(), result.rowsQuarantined());
             return result;
         } catch (QualityGateFailure failure) {
