@@ -1,6 +1,5 @@
 package dev.onetoone.ingest;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -60,10 +59,7 @@ public final class ProductValidator {
         rules.put(ReasonCodes.DUPLICATE_LINE, col(ValidatedRows.OCCURRENCE).gt(1));
         rules.put(ReasonCodes.DUPLICATE_KEY, col("product_id").isNotNull().and(col("_key_occurrence").gt(1))
                 .and(col(ValidatedRows.OCCURRENCE).equalTo(1)));
-        Dataset<Row> validated = typed.withColumn(ValidatedRows.REASON_CODES,
-                when(col("_malformed"), array(lit(ReasonCodes.MALFORMED_LINE))).otherwise(SourceColumns.reasons(rules)));
-
-        ValidatedRows split = ValidatedRows.split(validated, SourceEntity.PRODUCTS, input.sourceFile(), runId, now);
+        ValidatedRows split = ValidatedRows.split(typed, rules, SourceEntity.PRODUCTS, input.sourceFile(), runId, now);
         Dataset<Row> accepted = split.accepted().select(
                 col("product_id"), col("name"), col("category"), col("price"), col("unit_cost"), col("replenishable"),
                 lit(true).as("is_known"),

@@ -1,6 +1,5 @@
 package dev.onetoone.ingest;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -118,10 +117,7 @@ public final class TransactionValidator {
         }
         rules.put(ReasonCodes.DUPLICATE_LINE, col(ValidatedRows.OCCURRENCE).gt(1));
 
-        Dataset<Row> validated = typed.withColumn(ValidatedRows.REASON_CODES,
-                when(col("_malformed"), array(lit(ReasonCodes.MALFORMED_LINE))).otherwise(SourceColumns.reasons(rules)));
-
-        ValidatedRows split = ValidatedRows.split(validated, SourceEntity.TRANSACTIONS, input.sourceFile(), runId, now);
+        ValidatedRows split = ValidatedRows.split(typed, rules, SourceEntity.TRANSACTIONS, input.sourceFile(), runId, now);
         Dataset<Row> accepted = split.accepted().select(
                 col(ValidatedRows.LINE_HASH).as("line_id"),
                 col("transaction_id"), col("customer_id"), col("ts"), col("purchase_date"), col("product_id"),

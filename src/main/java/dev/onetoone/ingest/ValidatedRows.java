@@ -1,5 +1,6 @@
 package dev.onetoone.ingest;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -8,9 +9,11 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Map;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -43,10 +46,14 @@ public record ValidatedRows(Dataset<Row> accepted, Dataset<Row> quarantined) {
     }
 
     /**
-     * Splits validated rows (with {@code reason_codes}, {@code raw_record}, {@code line_hash} and
-     * {@code occurrence}) into accepted rows, which keep every other column, and quarantine rows.
+     * Applies the rules (reason code to condition) to typed rows that carry {@code _malformed}, {@code raw_record},
+     * {@code line_hash} and {@code occurrence}, and splits them into accepted rows, which keep every other column,
+     * and quarantine rows. A malformed line gets {@code malformed_line} alone: its fields mean nothing.
      */
-    static ValidatedRows split(Dataset<Row> validated, SourceEntity entity, String sourceFile, String runId, Instant now) {
+    static ValidatedRows split(Dataset<Row> typed, Map<String, Column> rules, SourceEntity entity, String sourceFile,
+            String runId, Instant now) {
+        Dataset<Row> validated = typed.withColumn(REASON_CODES,
+                when(col("_malformed"), array(lit(ReasonCodes.MALFORMED_LINE))).otherwise(SourceColumns.reasons(rules)));
         Dataset<Row> quarantined = validated.where(size(col(REASON_CODES)).gt(0)).select(
                 sha2(concat(col(LINE_HASH), lit("#"), col(OCCURRENCE).cast("string")), 256).as("record_id"),
                 lit(runId).as("run_id"),
