@@ -53,9 +53,7 @@ final class IngestCommand implements Callable<Integer> {
             }
         }
         var context = CommandContext.start(common, "ingest");
-        LocalDate today = context.today();
-        LocalDate reference = asOf != null && asOf.isAfter(today) ? asOf : today;
-        var results = new IngestRunner(context, new RunLog(context)).ingest(request, asOf, reference);
+        var results = new IngestRunner(context, new RunLog(context)).ingest(request, asOf, context.referenceDate(asOf));
         Summaries.print(spec, context, results);
         return ExitCodes.OK;
     }

@@ -20,15 +20,9 @@ public final class NightlyPipeline {
         var runLog = new RunLog(context);
         var results = new ArrayList<StageResult>();
         input.ifPresent(path -> results.addAll(new IngestRunner(context, runLog)
-                .ingest(IngestRequest.fromInput(path), asOf, referenceDate(asOf))));
+                .ingest(IngestRequest.fromInput(path), asOf, context.referenceDate(asOf))));
         results.add(new RfmRunner(context, runLog).run(asOf));
         results.add(new ModelRunner(context, runLog).run(asOf, false));
         return results;
-    }
-
-    /** Lines later than both today and the as-of date (plus tolerance) are future-dated. */
-    LocalDate referenceDate(LocalDate asOf) {
-        LocalDate today = context.today();
-        return asOf.isAfter(today) ? asOf : today;
     }
 }

@@ -24,6 +24,15 @@ public record RunContext(String runId, OneToOneConfig config, Warehouse warehous
         return clock.instant();
     }
 
+    /**
+     * The day ingest measures future dates from: today, or the as-of date when that is later (a run for a date
+     * ahead of the clock). May be given a null as-of date.
+     */
+    public LocalDate referenceDate(LocalDate asOf) {
+        LocalDate today = today();
+        return asOf != null && asOf.isAfter(today) ? asOf : today;
+    }
+
     /** Today in the configured time zone. */
     public LocalDate today() {
         return LocalDate.ofInstant(clock.instant(), config.timeZone());
