@@ -1,7 +1,11 @@
 package dev.onetoone.pipeline;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -75,7 +79,11 @@ public final class IngestRunner {
         Dataset<Row> quarantined = validated.quarantined().persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long rowsRead = raw.rows().count();
-            long rowsAccepted = accepted.count();
+            Row acceptedCounts = entity == SourceEntity.TRANSACTIONS
+                    ? accepted.agg(count(lit(1)), sum(when(col("is_return"), 1L).otherwise(0L)),
+                            sum(when(col("is_zero_value"), 1L).otherwise(0L))).first()
+                    : accepted.agg(count(lit(1)), lit(0L), lit(0L)).first();
+            long rowsAccepted = acceptedCounts.getLong(0);
             long rowsQuarantined = quarantined.count();
             if (rowsRead != rowsAccepted + rowsQuarantined) {
                 throw new IllegalStateException(stage + " lost rows: read " + rowsRead + " but accepted " + rowsAccepted
@@ -102,8 +110,8 @@ public final class IngestRunner {
                 newRows = warehouse.insertNew(target, accepted);
                 details.put("new_rows", newRows);
                 details.put("already_loaded", rowsAccepted - newRows);
-                details.put("returns", accepted.where(col("is_return")).count());
-                details.put("zero_value_lines", accepted.where(col("is_zero_value")).count());
+                details.put("returns", acceptedCounts.isNullAt(1) ? 0L : acceptedCounts.getLong(1));
+                details.put("zero_value_lines", acceptedCounts.isNullAt(2) ? 0L : acceptedCounts.getLong(2));
                 details.put("unknown_customers_created", warehouse.insertNew(Tables.CUSTOMERS,
                         UnknownMasterData.missingCustomers(accepted, warehouse.read(Tables.CUSTOMERS), context.runId(), context.now())));
                 details.put("unknown_products_created", warehouse.insertNew(Tables.PRODUCTS,
