@@ -158,21 +158,30 @@ public final class CustomerScorer implements Serializable {
      * limits of the conditional quantities: alive, and the unconditional expectation of a just-acquired customer.
      */
     public static PurchaseExpectation expectation(Inputs inputs, int x, double tx, double age) {
-        boolean newToday = age <= 0.0;
-        if (inputs.paretoPrimary()) {
-            var pareto = ParetoNbdParameters.fromArray(inputs.paretoNbd());
-            return new PurchaseExpectation() {
-                public double probabilityAlive() {
-                    return newToday ? 1.0 : ParetoNbd.probabilityAlive(pareto, x, tx, age);
-                }
+        return inputs.paretoPrimary() ? paretoNbdExpectation(inputs.paretoNbd(), x, tx, age)
+                : bgNbdExpectation(inputs.bgNbd(), x, tx, age);
+    }
 
-                public double purchases(double duration) {
-                    return newToday ? ParetoNbd.expectedPurchases(pareto, duration)
-                            : ParetoNbd.conditionalExpectedPurchases(pareto, x, tx, age, duration);
-                }
-            };
-        }
-        var bg = BgNbdParameters.fromArray(inputs.bgNbd());
+    /** Pareto/NBD predictions for one customer, with the T = 0 limits. */
+    public static PurchaseExpectation paretoNbdExpectation(double[] parameters, int x, double tx, double age) {
+        boolean newToday = age <= 0.0;
+        var pareto = ParetoNbdParameters.fromArray(parameters);
+        return new PurchaseExpectation() {
+            public double probabilityAlive() {
+                return newToday ? 1.0 : ParetoNbd.probabilityAlive(pareto, x, tx, age);
+            }
+
+            public double purchases(double duration) {
+                return newToday ? ParetoNbd.expectedPurchases(pareto, duration)
+                        : ParetoNbd.conditionalExpectedPurchases(pareto, x, tx, age, duration);
+            }
+        };
+    }
+
+    /** BG/NBD predictions for one customer, with the T = 0 limits. */
+    public static PurchaseExpectation bgNbdExpectation(double[] parameters, int x, double tx, double age) {
+        boolean newToday = age <= 0.0;
+        var bg = BgNbdParameters.fromArray(parameters);
         return new PurchaseExpectation() {
             public double probabilityAlive() {
                 return newToday ? 1.0 : BgNbd.probabilityAlive(bg, x, tx, age);

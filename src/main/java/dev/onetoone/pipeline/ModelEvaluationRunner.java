@@ -24,16 +24,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.OneToOneConfig;
 import dev.onetoone.io.Tables;
+import dev.onetoone.model.CustomerScorer;
 import dev.onetoone.model.CustomerStateStage;
 import dev.onetoone.model.CustomerSummaries;
+import dev.onetoone.model.GammaGammaParameters;
 import dev.onetoone.model.PopulationFit;
 import dev.onetoone.model.PopulationFitter;
 import dev.onetoone.model.PurchaseModelKind;
@@ -132,21 +139,19 @@ public final class ModelEvaluationRunner {
 
     /** P(alive), expected repeat purchase days in the holdout and expected holdout spend, per customer. */
     static Dataset<Row> predictions(Dataset<Row> summaries, double[] bgNbd, double[] gammaGamma, double holdoutUnits) {
-        var schema = new org.apache.spark.sql.types.StructType()
-                .add("customer_id", org.apache.spark.sql.types.DataTypes.StringType, false)
-                .add("p_alive", org.apache.spark.sql.types.DataTypes.DoubleType, false)
-                .add("predicted_days", org.apache.spark.sql.types.DataTypes.DoubleType, false)
-                .add("predicted_spend", org.apache.spark.sql.types.DataTypes.DoubleType, false);
-        var inputs = new dev.onetoone.model.CustomerScorer.Inputs(bgNbd, PurchaseModelKind.PARETO_NBD.coldStart(), gammaGamma,
-                false, 7.0, 365, 1.0, 0.0, 0.0, 0.0, 0.0);
-        return summaries.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) row -> {
+        StructType schema = new StructType()
+                .add("customer_id", DataTypes.StringType, false)
+                .add("p_alive", DataTypes.DoubleType, false)
+                .add("predicted_days", DataTypes.DoubleType, false)
+                .add("predicted_spend", DataTypes.DoubleType, false);
+        return summaries.map((MapFunction<Row, Row>) row -> {
             int x = row.<Integer>getAs("x");
-            var expectation = dev.onetoone.model.CustomerScorer.expectation(inputs, x, row.<Double>getAs("t_x"), row.<Double>getAs("t_age"));
+            var expectation = CustomerScorer.bgNbdExpectation(bgNbd, x, row.<Double>getAs("t_x"), row.<Double>getAs("t_age"));
             double days = expectation.purchases(holdoutUnits);
-            double spend = dev.onetoone.model.CustomerScorer.expectedSpend(dev.onetoone.model.GammaGammaParameters.fromArray(gammaGamma),
-                    x, row.<Double>getAs("mean_repeat_spend"), row.<Double>getAs("first_day_spend"));
-            return org.apache.spark.sql.RowFactory.create(row.<String>getAs("customer_id"), expectation.probabilityAlive(), days, days * spend);
-        }, org.apache.spark.sql.Encoders.row(schema));
+            double spend = CustomerScorer.expectedSpend(GammaGammaParameters.fromArray(gammaGamma), x,
+                    row.<Double>getAs("mean_repeat_spend"), row.<Double>getAs("first_day_spend"));
+            return RowFactory.create(row.<String>getAs("customer_id"), expectation.probabilityAlive(), days, days * spend);
+        }, Encoders.row(schema));
     }
 
     private static Dataset<Row> metrics(Dataset<Row> rows, String[] spec) {

@@ -113,11 +113,7 @@ public final class ModelRunner {
         var spark = warehouse.spark();
         Timestamp now = Timestamp.from(context.now());
         if (!warehouse.exists(Tables.CUSTOMER_STATE) || forceRebuild) {
-            Dataset<Row> built = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, asOf)
-                    .withColumn("state_updated_at", lit(now));
-            warehouse.overwrite(Tables.CUSTOMER_STATE, built);
-            details.put("state_rebuilt", 1L);
-            return warehouse.read(Tables.CUSTOMER_STATE);
+            return updateStateByRebuild(transactions, asOf, details, now);
         }
         Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
         Row marks = stored.agg(max("state_as_of"), max("state_updated_at")).first();
