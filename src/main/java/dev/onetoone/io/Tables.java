@@ -220,9 +220,111 @@ public final class Tables {
             .keyedBy("calibration_end", "holdout_end", "predictor", "measure", "segment")
             .build();
 
+    public static final TableSpec PRODUCT_AFFINITY = new TableSpec.Builder("product_affinity",
+            "The products each active customer is most likely to buy next, ranked, with the reason for each and the date a repeat purchase is due.")
+            .required("as_of", DateType, "Date the ranking describes; transactions up to and including this day")
+            .required("customer_id", StringType, "Customer id")
+            .required("product_id", StringType, "Recommended product")
+            .column("category", StringType, "Category of the product")
+            .required("rank", IntegerType, "1 = most likely next purchase; at most affinity.top-k rows per customer")
+            .required("score", DoubleType, "Blended score 0-1: weighted sum of the per-source scores; comparable within a customer, not a probability")
+            .required("source", StringType, "Source contributing most to the score: due_repeat, similar_customers, bought_together or popular_in_category")
+            .required("is_repeat", BooleanType, "True when the customer has bought the product before (a buy-again item), false for a new product to discover")
+            .column("due_date", DateType, "Repeat items: last purchase of the product plus the customer's cycle for it; null for new products")
+            .column("last_purchase_date", DateType, "Last day the customer bought the product (null for new products)")
+            .required("buy_again_score", DoubleType, "0-1 score from the customer's own repeat purchases and timing (0 if not a repeat item)")
+            .required("collaborative_score", DoubleType, "0-1 score from ALS on similar customers' purchases (0 if none)")
+            .required("co_occurrence_score", DoubleType, "0-1 score from products bought together with the customer's products (0 if none)")
+            .required("popularity_score", DoubleType, "0-1 score from the product's popularity in the customer's preferred categories (0 if none)")
+            .partitionedBy("as_of")
+            .keyedBy("as_of", "customer_id", "product_id")
+            .build();
+
+    public static final TableSpec AFFINITY_EVALUATION = new TableSpec.Builder("affinity_evaluation",
+            "Offline evaluation of product rankings: train before a cutoff, compare the top-k with the purchases in the following window.")
+            .required("cutoff", DateType, "First day of the evaluation window; rankings see transactions before this day only")
+            .required("horizon_days", IntegerType, "Length of the evaluation window in days")
+            .required("predictor", StringType, "blend, a single scorer (only_...), the blend without one scorer (without_...) or a baseline (baseline_...)")
+            .required("segment", StringType, "all: every product bought in the window; repeat: only products bought before the cutoff; explore: only new products")
+            .required("k", IntegerType, "Length of the ranked list evaluated")
+            .required("customers", LongType, "Customers with a purchase in the window in this segment (and a purchase before the cutoff)")
+            .required("precision_at_k", DoubleType, "Mean over customers of hits in the top k divided by k")
+            .required("recall_at_k", DoubleType, "Mean over customers of hits in the top k divided by the products they bought")
+            .required("ndcg_at_k", DoubleType, "Mean normalised discounted cumulative gain at k (binary relevance)")
+            .required("hit_rate_at_k", DoubleType, "Share of customers with at least one hit in the top k")
+            .required("coverage", DoubleType, "Distinct products in anybody's top k divided by the products in the catalogue")
+            .required("evaluated_at", TimestampType, "When the evaluation ran")
+            .keyedBy("cutoff", "horizon_days", "predictor", "segment", "k")
+            .build();
+
+    public static final TableSpec OFFERS = new TableSpec.Builder("offers",
+            "Personalised offers decided for each as-of date, including the ones withheld from control and holdout groups so results can be measured.")
+            .required("as_of", DateType, "Date the offers were decided")
+            .required("offer_id", StringType, "Stable id: hash of as_of, campaign and customer; the id redeemed in transactions.offer_id")
+            .required("customer_id", StringType, "Customer id")
+            .required("campaign_id", StringType, "Campaign from conf/campaigns.properties")
+            .required("campaign_type", StringType, "second_order, replenishment, win_back, cross_sell or vip")
+            .required("offer_form", StringType, "percent_off, amount_off, bonus_points or recognition")
+            .required("target_kind", StringType, "product, category or basket")
+            .column("target_product_id", StringType, "Product the offer applies to (target_kind product)")
+            .column("target_category", StringType, "Category the offer applies to (target_kind product or category)")
+            .required("discount_percent", DoubleType, "Percent off (0 for other forms)")
+            .required("discount_amount", MONEY, "Amount off in currency (0 for other forms)")
+            .required("bonus_points", LongType, "Loyalty points granted on redemption (0 for other forms)")
+            .column("channel", StringType, "Channel the offer is sent on (email, sms, push); null for control and holdout rows")
+            .required("valid_from", DateType, "First day the offer can be redeemed")
+            .required("valid_to", DateType, "Last day the offer can be redeemed")
+            .required("offer_group", StringType, "treatment (sent), explore (sent, randomised choice), control (withheld: campaign control group) or holdout (withheld: global holdout)")
+            .required("assignment_probability", DoubleType, "Probability with which this customer was given this group and offer, for unbiased measurement")
+            .required("p_purchase_with_offer", DoubleType, "Modelled probability of a purchase in the validity window with the offer")
+            .required("p_purchase_without_offer", DoubleType, "Modelled probability of that purchase without the offer")
+            .required("expected_incremental_margin", DoubleType, "Expected margin with the offer minus without it, net of the discount cost")
+            .required("expected_cost", DoubleType, "Expected discount cost counted against the budgets")
+            .required("reason_codes", DataTypes.createArrayType(StringType, true), "Why the customer got the offer, e.g. overdue_on_rhythm, p_alive_dropping, high_affinity_never_bought")
+            .required("priority", IntegerType, "Campaign priority (lower = earlier) used when a customer qualifies for several")
+            .required("run_id", StringType, "Run that wrote the row")
+            .partitionedBy("as_of")
+            .keyedBy("as_of", "offer_id")
+            .build();
+
+    public static final TableSpec BUDGET_SHADOW_PRICES = new TableSpec.Builder("budget_shadow_prices",
+            "Per budget and as-of date: what was spent and the shadow price, the expected incremental margin one more unit of budget would buy.")
+            .required("as_of", DateType, "Date the offers were decided")
+            .required("budget", StringType, "Campaign id, or global for the budget over all campaigns")
+            .required("budget_amount", DoubleType, "Budget available for the day (expected discount cost)")
+            .required("expected_spend", DoubleType, "Expected discount cost of the offers chosen")
+            .required("shadow_price", DoubleType, "Lagrange multiplier: expected incremental margin per extra unit of budget (0 when the budget does not bind)")
+            .required("offers", LongType, "Offers chosen under this budget (treatment and explore)")
+            .required("expected_incremental_margin", DoubleType, "Sum of the chosen offers' expected incremental margin")
+            .required("binding", BooleanType, "True when the budget limited the offers")
+            .partitionedBy("as_of")
+            .keyedBy("as_of", "budget")
+            .build();
+
+    public static final TableSpec OFFER_RESULTS = new TableSpec.Builder("offer_results",
+            "Measured results per campaign over a period: redemption, and revenue and margin of the treated group against its control group.")
+            .required("from_date", DateType, "First as-of date of the offers measured")
+            .required("to_date", DateType, "Last as-of date of the offers measured")
+            .required("campaign_id", StringType, "Campaign, or all")
+            .required("offers_sent", LongType, "Offers in the treatment and explore groups")
+            .required("control_customers", LongType, "Offers withheld in the control group")
+            .required("redemptions", LongType, "Sent offers redeemed (an offer_id on a transaction in the validity window)")
+            .required("redemption_rate", DoubleType, "redemptions divided by offers_sent")
+            .required("revenue_per_treated", DoubleType, "Mean spend per treated customer in the validity windows")
+            .required("revenue_per_control", DoubleType, "Mean spend per control customer in the same windows")
+            .required("incremental_revenue", DoubleType, "(revenue_per_treated - revenue_per_control) times offers_sent")
+            .required("incremental_margin", DoubleType, "Incremental margin (at product cost, net of discounts) times offers_sent")
+            .required("incremental_margin_ci_low", DoubleType, "Lower end of the 95% confidence interval of incremental_margin")
+            .required("incremental_margin_ci_high", DoubleType, "Upper end of the 95% confidence interval of incremental_margin")
+            .required("computed_at", TimestampType, "When the results were computed")
+            .keyedBy("from_date", "to_date", "campaign_id")
+            .build();
+
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
-            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION);
+            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_EVALUATION,
+            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS);
+
 
     private Tables() {
     }
