@@ -102,6 +102,19 @@ public final class Warehouse {
         writer.save(path(table));
     }
 
+    /**
+     * Replaces the rows matching a SQL condition on the table's columns (Delta replaceWhere), leaving the others;
+     * for tables keyed by something other than as_of, e.g. offer_results by its measured period.
+     */
+    public void overwriteWhere(TableSpec table, Dataset<Row> rows, String condition) {
+        if (!exists(table)) {
+            append(table, rows);
+            return;
+        }
+        conform(table, rows).write().format("delta").mode("overwrite").option("replaceWhere", condition).save(path(table));
+        LOG.info("replaced rows of {} where {}", table.name(), condition);
+    }
+
     public void append(TableSpec table, Dataset<Row> rows) {
         var writer = conform(table, rows).write().format("delta").mode("append").option("mergeSchema", "true");
         if (!table.partitionColumns().isEmpty()) {
