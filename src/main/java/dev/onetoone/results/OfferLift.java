@@ -71,6 +71,7 @@ public record OfferLift(String campaignId, long offersSent, long controlRows, lo
         double standardError = Math.sqrt(treated.marginVariance() / treated.rows() + withheld.marginVariance() / withheld.rows()) * rows;
         return new OfferLift(campaignId, offersSent, withheld.rows(), treated.rows(), redemptions,
                 treated.meanRevenue(), withheld.meanRevenue(), (treated.meanRevenue() - withheld.meanRevenue()) * rows,
-                margin, margin - Z_95 * standardError, margin + Z_95 * standardError, "");
+                margin, margin - Z_95 * standardError, margin + Z_95 * standardError,
+                treated.rows() < 2 || withheld.rows() < 2 ? "a group has fewer than two rows: the interval has no width" : "");
     }
 }

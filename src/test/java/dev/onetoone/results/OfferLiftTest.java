@@ -1,0 +1,70 @@
+package dev.onetoone.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class OfferLiftTest {
+    /** Sums of the per-row values given. */
+    private static OfferLift.GroupSums sums(double[] revenue, double[] margin) {
+        double revenueSum = 0;
+        double marginSum = 0;
+        double squares = 0;
+        for (int row = 0; row < margin.length; row++) {
+            revenueSum += revenue[row];
+            marginSum += margin[row];
+            squares += margin[row] * margin[row];
+        }
+        return new OfferLift.GroupSums(margin.length, revenueSum, marginSum, squares);
+    }
+
+    @Test
+    void theIncrementIsTheDifferenceOfMeansTimesTreatedRowsWithAWelchInterval() {
+        // treated margins 10, 0, 5, 5: mean 5, sample variance (25 + 25 + 0 + 0) / 3 = 50/3
+        // withheld margins 2, 0, 1: mean 1, sample variance (1 + 1 + 0) / 2 = 1
+        var treated = sums(new double[] {20, 0, 12, 8}, new double[] {10, 0, 5, 5});
+        var withheld = sums(new double[] {6, 0, 3}, new double[] {2, 0, 1});
+        OfferLift lift = OfferLift.of("c", 6, 3, treated, withheld);
+
+        assertEquals(10.0, lift.revenuePerTreated(), 1e-12);
+        assertEquals(3.0, lift.revenuePerControl(), 1e-12);
+        assertEquals(28.0, lift.incrementalRevenue(), 1e-12);
+        assertEquals(16.0, lift.incrementalMargin(), 1e-12);
+        // standard error of the total: sqrt(50/3/4 + 1/3) * 4 = sqrt(4.5) * 4 = 8.485281...
+        double halfWidth = 1.959963984540054 * Math.sqrt(4.5) * 4;
+        assertEquals(16.0 - halfWidth, lift.marginCiLow(), 1e-9);
+        assertEquals(16.0 + halfWidth, lift.marginCiHigh(), 1e-9);
+        assertEquals(0.5, lift.redemptionRate(), 1e-12);
+        assertEquals(3, lift.controlRows());
+        assertEquals("", lift.note());
+    }
+
+    @Test
+    void withoutControlRowsEveryIncrementIsZeroAndTheNoteSaysWhy() {
+        var treated = sums(new double[] {20, 4}, new double[] {10, 2});
+        OfferLift lift = OfferLift.of("c", 2, 1, treated, OfferLift.GroupSums.EMPTY);
+        assertEquals(12.0, lift.revenuePerTreated(), 1e-12);
+        assertEquals(0.0, lift.revenuePerControl());
+        assertEquals(0.0, lift.incrementalRevenue());
+        assertEquals(0.0, lift.incrementalMargin());
+        assertEquals(0.0, lift.marginCiLow());
+        assertEquals(0.0, lift.marginCiHigh());
+        assertEquals("no control rows: the lift cannot be measured", lift.note());
+    }
+
+    @Test
+    void nothingSentGivesARedemptionRateOfZeroNotNaN() {
+        OfferLift lift = OfferLift.of("all", 0, 0, OfferLift.GroupSums.EMPTY, OfferLift.GroupSums.EMPTY);
+        assertEquals(0.0, lift.redemptionRate());
+        assertEquals("no treated and no control rows", lift.note());
+    }
+
+    @Test
+    void singleRowGroupsContributeNoVarianceSoTheIntervalCollapsesToThePoint() {
+        OfferLift lift = OfferLift.of("c", 1, 0, new OfferLift.GroupSums(1, 9, 4, 16), new OfferLift.GroupSums(1, 5, 1, 1));
+        assertEquals(3.0, lift.incrementalMargin(), 1e-12);
+        assertEquals(3.0, lift.marginCiLow(), 1e-12);
+        assertEquals(3.0, lift.marginCiHigh(), 1e-12);
+        assertEquals("a group has fewer than two rows: the interval has no width", lift.note());
+    }
+}
