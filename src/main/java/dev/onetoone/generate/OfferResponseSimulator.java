@@ -133,11 +133,11 @@ public final class OfferResponseSimulator {
                 .csv(requireFile(sampleDirectory.resolve("truth").resolve("customer_truth.csv")).toString());
         Dataset<Row> history = historyLines(sampleDirectory);
 
-        Dataset<Row> withTruth = offers.join(truth, offers.col("customer_id").equalTo(truth.col("customer_id")), "left")
-                .select(offers.col("*"), truth.col("customer_id").isNotNull().as("has_truth"),
-                        truth.col("first_purchase_ts"), truth.col("purchase_rate_per_week"), truth.col("dropout_rate"),
-                        truth.col("dropout_time"), truth.col("spend_scale_nu"), truth.col("expected_spend_per_purchase"),
-                        truth.col("promo_sensitivity"), truth.col("preferred_channel"), truth.col("preferred_store"));
+        Dataset<Row> withTruth = offers.join(truth.select(col("customer_id"), lit(true).as("has_truth"), col("first_purchase_ts"),
+                        col("purchase_rate_per_week"), col("dropout_rate"), col("dropout_time"), col("spend_scale_nu"),
+                        col("expected_spend_per_purchase"), col("promo_sensitivity"), col("preferred_channel"), col("preferred_store")),
+                using("customer_id"), "left")
+                .withColumn("has_truth", coalesce(col("has_truth"), lit(false)));
         long withoutTruth = withTruth.where(col("has_truth").unary_$bang()).count();
         if (withoutTruth > 0) {
             throw new IllegalArgumentException(withoutTruth + " offer rows are for customers missing from "
@@ -150,25 +150,30 @@ public final class OfferResponseSimulator {
         return joined.mapPartitions(new Simulation(catalogue, seed), Encoders.row(OUTCOME_SCHEMA));
     }
 
-    /** Rejects offer rows the simulator cannot interpret, naming the column and the values. */
+    /** Rejects offer rows the simulator cannot interpret, naming the column and the values; one pass when all is well. */
     private static void validate(Dataset<Row> offers) {
-        checkValues(offers, "offer_group", GROUPS);
-        checkValues(offers, "offer_form", FORMS);
-        checkValues(offers, "target_kind", KINDS);
-        long badWindows = offers.where(col("valid_from").isNull().or(col("valid_to").isNull())
-                .or(col("valid_to").lt(col("valid_from")))).count();
-        if (badWindows > 0) {
-            throw new IllegalArgumentException(badWindows + " offer rows have no validity window or valid_to before valid_from");
+        Column badWindow = col("valid_from").isNull().or(col("valid_to").isNull()).or(col("valid_to").lt(col("valid_from")));
+        Row bad = offers.agg(sum(when(unknown("offer_group", GROUPS), 1L).otherwise(0L)),
+                sum(when(unknown("offer_form", FORMS), 1L).otherwise(0L)),
+                sum(when(unknown("target_kind", KINDS), 1L).otherwise(0L)),
+                sum(when(badWindow, 1L).otherwise(0L))).first();
+        String[] columns = {"offer_group", "offer_form", "target_kind"};
+        List<Set<String>> allowed = List.of(GROUPS, FORMS, KINDS);
+        for (int index = 0; index < columns.length; index++) {
+            if (!bad.isNullAt(index) && bad.getLong(index) > 0) {
+                List<String> values = offers.where(unknown(columns[index], allowed.get(index))).select(col(columns[index]))
+                        .distinct().limit(5).collectAsList().stream().map(row -> String.valueOf(row.get(0))).toList();
+                throw new IllegalArgumentException("offers column " + columns[index] + " has unknown values " + values
+                        + "; expected one of " + allowed.get(index).stream().sorted().toList());
+            }
+        }
+        if (!bad.isNullAt(3) && bad.getLong(3) > 0) {
+            throw new IllegalArgumentException(bad.getLong(3) + " offer rows have no validity window or valid_to before valid_from");
         }
     }
 
-    private static void checkValues(Dataset<Row> offers, String column, Set<String> allowed) {
-        List<Row> bad = offers.where(col(column).isNull().or(col(column).isin(allowed.toArray()).unary_$bang()))
-                .select(col(column)).distinct().limit(5).collectAsList();
-        if (!bad.isEmpty()) {
-            throw new IllegalArgumentException("offers column " + column + " has unknown values " + bad.stream().map(row -> String.valueOf(row.get(0))).toList()
-                    + "; expected one of " + allowed.stream().sorted().toList());
-        }
+    private static Column unknown(String column, Set<String> allowed) {
+        return col(column).isNull().or(col(column).isin(allowed.toArray()).unary_$bang());
     }
 
     private Dataset<Row> historyLines(Path sampleDirectory) {
@@ -198,18 +203,11 @@ public final class OfferResponseSimulator {
                 .agg(count_distinct(col("transaction_id")).as("category_baskets"));
 
         Dataset<Row> rows = offers
-                .join(customerBaskets, offers.col("customer_id").equalTo(customerBaskets.col("customer_id")), "left")
-                .drop(customerBaskets.col("customer_id"));
-        rows = rows.join(productShare, rows.col("target_product_id").equalTo(productShare.col("product_id")), "left")
-                .drop(productShare.col("product_id"));
-        rows = rows.join(categoryShare, rows.col("target_category").equalTo(categoryShare.col("category")), "left")
-                .drop(categoryShare.col("category"));
-        rows = rows.join(customerProduct, rows.col("customer_id").equalTo(customerProduct.col("customer_id"))
-                        .and(rows.col("target_product_id").equalTo(customerProduct.col("product_id"))), "left")
-                .drop(customerProduct.col("customer_id")).drop(customerProduct.col("product_id"));
-        rows = rows.join(customerCategory, rows.col("customer_id").equalTo(customerCategory.col("customer_id"))
-                        .and(rows.col("target_category").equalTo(customerCategory.col("category"))), "left")
-                .drop(customerCategory.col("customer_id")).drop(customerCategory.col("category"));
+                .join(customerBaskets, using("customer_id"), "left")
+                .join(productShare.withColumnRenamed("product_id", "target_product_id"), using("target_product_id"), "left")
+                .join(categoryShare.withColumnRenamed("category", "target_category"), using("target_category"), "left")
+                .join(customerProduct.withColumnRenamed("product_id", "target_product_id"), using("customer_id", "target_product_id"), "left")
+                .join(customerCategory.withColumnRenamed("category", "target_category"), using("customer_id", "target_category"), "left");
         Column baskets = coalesce(col("customer_baskets"), lit(0L)).cast("double");
         Column productShareSmoothed = coalesce(col("product_baskets"), lit(0L)).cast("double")
                 .plus(coalesce(col("population_product_share"), lit(0.0)).multiply(SHARE_PRIOR_BASKETS))
@@ -222,6 +220,10 @@ public final class OfferResponseSimulator {
                 .otherwise(categoryShareSmoothed));
     }
 
+    private static scala.collection.immutable.Seq<String> using(String... columns) {
+        return scala.jdk.javaapi.CollectionConverters.asScala(List.of(columns)).toList();
+    }
+
     private static Path requireFile(Path file) {
         if (!Files.exists(file)) {
             throw new IllegalArgumentException("generated sample file not found: " + file);
@@ -229,7 +231,8 @@ public final class OfferResponseSimulator {
         return file;
     }
 
-    private static ResponseSummary summarise(Dataset<Row> outcomes) {
+    /** Per campaign and group: offers, purchases, expected purchases, true expected incremental margin, discount given. */
+    public static ResponseSummary summarise(Dataset<Row> outcomes) {
         List<Row> rows = outcomes.groupBy("campaign_id", "offer_group")
                 .agg(count(lit(1)).as("offers"),
                         sum(when(col("purchased"), 1L).otherwise(0L)).as("purchases"),
