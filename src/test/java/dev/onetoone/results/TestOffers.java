@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pmod;
@@ -36,33 +35,15 @@ final class TestOffers {
     private TestOffers() {
     }
 
-    /**
-     * Every customer of the sample with their top category (by lines) and a targeting score worked out from their
-     * truth as an engine with perfect information would: the expected incremental margin of the offer with the top
-     * category's share of the customer's lines as target share, 35% margin on the expected basket and a 1.50
-     * discount, (p_with - p_without) * 0.35 * spend - p_with * 1.5.
-     */
+    /** Every customer of the sample with their top category by lines. */
     static Dataset<Row> candidates(Path sample) {
-        var spark = SparkTestSupport.spark();
-        Dataset<Row> truth = spark.read().option("header", "true").csv(sample.resolve("truth/customer_truth.csv").toString());
-        Dataset<Row> topCategory = spark.read().option("header", "true").csv(sample.resolve("transactions.csv").toString())
+        return SparkTestSupport.spark().read().option("header", "true").csv(sample.resolve("transactions.csv").toString())
                 .groupBy("customer_id", "category").agg(count(lit(1)).as("lines"))
-                .groupBy("customer_id").agg(max(struct(col("lines"), col("category"))).as("top"), functions.sum(col("lines")).as("all_lines"))
-                .select(col("customer_id"), col("top.category").as("target_category"), col("top.lines").divide(col("all_lines")).as("share"));
-        Column without = when(col("alive_at_end").equalTo("true"),
-                lit(1.0).minus(exp(col("purchase_rate_per_week").cast("double").multiply(col("share")).multiply(-2.0)))).otherwise(lit(0.0));
-        Column lift = exp(col("promo_sensitivity").cast("double").multiply(8.0 * DISCOUNT_PERCENT / 100));
-        Column with = without.multiply(lift).divide(lit(1.0).minus(without).plus(without.multiply(lift)));
-        Column score = with.minus(without).multiply(col("expected_spend_per_purchase").cast("double").multiply(0.35)).minus(with.multiply(1.5));
-        return truth.join(topCategory, "customer_id").withColumn("score", score);
+                .groupBy("customer_id").agg(max(struct(col("lines"), col("category"))).getField("category").as("target_category"));
     }
 
-    static Dataset<Row> random(Dataset<Row> candidates, int offers) {
-        return candidates.orderBy(xxhash64(col("customer_id"), lit("random"))).limit(offers);
-    }
-
-    static Dataset<Row> targeted(Dataset<Row> candidates, int offers) {
-        return candidates.orderBy(col("score").desc(), col("customer_id")).limit(offers);
+    static Dataset<Row> random(Dataset<Row> rows, int offers) {
+        return rows.orderBy(xxhash64(col("customer_id"), lit("random"))).limit(offers);
     }
 
     /** Offer rows in the offers table's columns and types, valid for the 14 days after asOf. */
