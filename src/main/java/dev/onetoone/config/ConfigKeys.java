@@ -35,6 +35,28 @@ public final class ConfigKeys {
     public static final String MODEL_RHYTHM_PRIOR_PURCHASES = "model.rhythm-prior-purchases";
     public static final String PREFERENCES_HALF_LIFE_DAYS = "preferences.half-life-days";
     public static final String PREFERENCES_SENSITIVITY_PRIOR_LINES = "preferences.sensitivity-prior-lines";
+    public static final String AFFINITY_TOP_K = "affinity.top-k";
+    public static final String AFFINITY_HORIZON_DAYS = "affinity.horizon-days";
+    public static final String AFFINITY_HALF_LIFE_DAYS = "affinity.half-life-days";
+    public static final String AFFINITY_ACTIVE_P_ALIVE = "affinity.active-p-alive";
+    public static final String AFFINITY_MAX_PER_CATEGORY = "affinity.max-per-category";
+    public static final String AFFINITY_EXCLUDE_DURABLE_DAYS = "affinity.exclude-durable-days";
+    public static final String AFFINITY_CYCLE_PRIOR_GAPS = "affinity.cycle-prior-gaps";
+    public static final String AFFINITY_CANDIDATES_PER_SOURCE = "affinity.candidates-per-source";
+    public static final String AFFINITY_POPULARITY_DAYS = "affinity.popularity-days";
+    public static final String AFFINITY_CO_OCCURRENCE_MIN_BASKETS = "affinity.co-occurrence.min-baskets";
+    public static final String AFFINITY_CO_OCCURRENCE_NEIGHBOURS = "affinity.co-occurrence.neighbours";
+    public static final String AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS = "affinity.co-occurrence.max-basket-products";
+    public static final String AFFINITY_ALS_RANK = "affinity.als.rank";
+    public static final String AFFINITY_ALS_MAX_ITER = "affinity.als.max-iter";
+    public static final String AFFINITY_ALS_REG_PARAM = "affinity.als.reg-param";
+    public static final String AFFINITY_ALS_ALPHA = "affinity.als.alpha";
+    public static final String AFFINITY_ALS_BLOCKS = "affinity.als.blocks";
+    public static final String AFFINITY_ALS_CHECKPOINT_INTERVAL = "affinity.als.checkpoint-interval";
+    public static final String AFFINITY_WEIGHT_BUY_AGAIN = "affinity.weight.buy-again";
+    public static final String AFFINITY_WEIGHT_COLLABORATIVE = "affinity.weight.collaborative";
+    public static final String AFFINITY_WEIGHT_CO_OCCURRENCE = "affinity.weight.co-occurrence";
+    public static final String AFFINITY_WEIGHT_POPULARITY = "affinity.weight.popularity";
 
     public static final String SPARK_PREFIX = "spark.";
     public static final String MAPPING_PREFIX = "mapping.";
@@ -72,6 +94,28 @@ public final class ConfigKeys {
         define(MODEL_RHYTHM_PRIOR_PURCHASES, "2", "Weight, in gaps, of the population rhythm in each customer's shrunk rhythm.");
         define(PREFERENCES_HALF_LIFE_DAYS, "180", "Half-life in days of the time decay of preferences.");
         define(PREFERENCES_SENSITIVITY_PRIOR_LINES, "10", "Weight, in lines, of the population discount share in each customer's price sensitivity.");
+        define(AFFINITY_TOP_K, "20", "Products ranked per customer in product_affinity.");
+        define(AFFINITY_HORIZON_DAYS, "30", "Window in days a buy-again item is scored for: the chance it is bought again within this many days.");
+        define(AFFINITY_HALF_LIFE_DAYS, "90", "Half-life in days of the time decay of a customer's product affinities.");
+        define(AFFINITY_ACTIVE_P_ALIVE, "0.05", "Customers with p_alive at or above this value are active and get a ranking (0 = every customer).");
+        define(AFFINITY_MAX_PER_CATEGORY, "8", "At most this many products of one category in a customer's ranking (diversity).");
+        define(AFFINITY_EXCLUDE_DURABLE_DAYS, "30", "A product that is not replenishable and was bought within this many days is not recommended again.");
+        define(AFFINITY_CYCLE_PRIOR_GAPS, "2", "Weight, in gaps, of the product's population cycle in a customer's own cycle for it.");
+        define(AFFINITY_CANDIDATES_PER_SOURCE, "50", "Candidates each scorer proposes per customer before blending.");
+        define(AFFINITY_POPULARITY_DAYS, "90", "Popularity counts the distinct buyers of a product over this many days up to the as-of date.");
+        define(AFFINITY_CO_OCCURRENCE_MIN_BASKETS, "2", "Two products are related when at least this many baskets hold both.");
+        define(AFFINITY_CO_OCCURRENCE_NEIGHBOURS, "20", "Most similar products kept per product.");
+        define(AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS, "50", "Baskets with more distinct products than this (bulk or business orders) are left out of co-occurrence counts.");
+        define(AFFINITY_ALS_RANK, "16", "Latent factors of the ALS model.");
+        define(AFFINITY_ALS_MAX_ITER, "10", "ALS iterations.");
+        define(AFFINITY_ALS_REG_PARAM, "0.1", "ALS regularisation.");
+        define(AFFINITY_ALS_ALPHA, "10", "ALS implicit-feedback confidence scale: confidence = 1 + alpha * log(1 + decayed purchase days).");
+        define(AFFINITY_ALS_BLOCKS, "0", "User and item blocks of ALS; 0 = the session's default parallelism.");
+        define(AFFINITY_ALS_CHECKPOINT_INTERVAL, "5", "Checkpoint the ALS factors every this many iterations (bounds the lineage).");
+        define(AFFINITY_WEIGHT_BUY_AGAIN, "1.0", "Weight of the buy-again score in the blend.");
+        define(AFFINITY_WEIGHT_COLLABORATIVE, "0.05", "Weight of the ALS score in the blend.");
+        define(AFFINITY_WEIGHT_CO_OCCURRENCE, "0.05", "Weight of the co-occurrence score in the blend.");
+        define(AFFINITY_WEIGHT_POPULARITY, "0.05", "Weight of the popular-in-category score in the blend.");
     }
 
     private ConfigKeys() {

@@ -125,13 +125,39 @@ public final class ConfigLoader {
                 doubleInRange(ConfigKeys.MODEL_RHYTHM_PRIOR_PURCHASES, 0.0, 1000.0),
                 doubleInRange(ConfigKeys.PREFERENCES_HALF_LIFE_DAYS, 1.0, 36500.0),
                 doubleInRange(ConfigKeys.PREFERENCES_SENSITIVITY_PRIOR_LINES, 0.0, 1_000_000.0));
+        var affinity = new OneToOneConfig.AffinityConfig(
+                intInRange(ConfigKeys.AFFINITY_TOP_K, 1, 1000),
+                intInRange(ConfigKeys.AFFINITY_HORIZON_DAYS, 1, 3650),
+                doubleInRange(ConfigKeys.AFFINITY_HALF_LIFE_DAYS, 1.0, 36500.0),
+                doubleInRange(ConfigKeys.AFFINITY_ACTIVE_P_ALIVE, 0.0, 1.0),
+                intInRange(ConfigKeys.AFFINITY_MAX_PER_CATEGORY, 1, 1000),
+                intInRange(ConfigKeys.AFFINITY_EXCLUDE_DURABLE_DAYS, 0, 36500),
+                doubleInRange(ConfigKeys.AFFINITY_CYCLE_PRIOR_GAPS, 0.0, 1000.0),
+                intInRange(ConfigKeys.AFFINITY_CANDIDATES_PER_SOURCE, 1, 10_000),
+                intInRange(ConfigKeys.AFFINITY_POPULARITY_DAYS, 1, 36500),
+                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_MIN_BASKETS, 1, Integer.MAX_VALUE),
+                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_NEIGHBOURS, 1, 10_000),
+                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS, 2, 10_000),
+                intInRange(ConfigKeys.AFFINITY_ALS_RANK, 1, 1000),
+                intInRange(ConfigKeys.AFFINITY_ALS_MAX_ITER, 1, 1000),
+                doubleInRange(ConfigKeys.AFFINITY_ALS_REG_PARAM, 0.0, 1000.0),
+                doubleInRange(ConfigKeys.AFFINITY_ALS_ALPHA, 0.0, 1_000_000.0),
+                intInRange(ConfigKeys.AFFINITY_ALS_BLOCKS, 0, 100_000),
+                intInRange(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL, 1, 1000),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN, 0.0, 1000.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE, 0.0, 1000.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE, 0.0, 1000.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1000.0));
+        if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
+            throw new ConfigException("the affinity.weight.* keys must not all be 0");
+        }
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
                 spark.put(name, value);
             }
         });
-        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, spark);
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, spark);
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {

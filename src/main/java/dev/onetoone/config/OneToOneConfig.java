@@ -11,6 +11,8 @@ import java.util.Map;
  * @param currency       currency code of every amount
  * @param ingest         ingest settings
  * @param rfm            RFM settings
+ * @param model          per-customer model settings
+ * @param affinity       product affinity settings
  * @param sparkSettings  {@code spark.*} keys passed to the session
  */
 public record OneToOneConfig(
@@ -20,6 +22,7 @@ public record OneToOneConfig(
         IngestConfig ingest,
         RfmConfig rfm,
         ModelConfig model,
+        AffinityConfig affinity,
         Map<String, String> sparkSettings) {
 
     public OneToOneConfig {
@@ -33,11 +36,19 @@ public record OneToOneConfig(
             double sensitivityPriorLines) {
     }
 
+    /** Settings of the product affinity stage; see the affinity.* keys in {@link ConfigKeys}. */
+    public record AffinityConfig(int topK, int horizonDays, double halfLifeDays, double activePAlive, int maxPerCategory,
+            int excludeDurableDays, double cyclePriorGaps, int candidatesPerSource, int popularityDays,
+            int coOccurrenceMinBaskets, int coOccurrenceNeighbours, int coOccurrenceMaxBasketProducts, int alsRank,
+            int alsMaxIter, double alsRegParam, double alsAlpha, int alsBlocks, int alsCheckpointInterval,
+            double weightBuyAgain, double weightCollaborative, double weightCoOccurrence, double weightPopularity) {
+    }
+
     /** Settings of the RFM stage. */
     public record RfmConfig(double quantileRelativeError) {
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, sparkSettings);
     }
 }
