@@ -5,15 +5,15 @@ import java.util.Map;
 
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
 
-/** Weight of each scorer in the blend; a weight of 0 leaves the scorer out (ablations). */
+/** Weight of each scorer in the blend, from 0 (left out, as in the ablations) to 1 (taken at face value). */
 public record BlendWeights(Map<AffinitySource, Double> weights) {
 
     public BlendWeights {
         var copy = new EnumMap<AffinitySource, Double>(AffinitySource.class);
         for (AffinitySource source : AffinitySource.values()) {
             double weight = weights.getOrDefault(source, 0.0);
-            if (!(weight >= 0 && Double.isFinite(weight))) {
-                throw new IllegalArgumentException("weight of " + source.label() + " must be a finite number >= 0, not " + weight);
+            if (!(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("weight of " + source.label() + " must be from 0 to 1, not " + weight);
             }
             copy.put(source, weight);
         }

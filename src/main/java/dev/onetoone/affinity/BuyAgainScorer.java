@@ -47,7 +47,7 @@ import org.apache.spark.sql.types.DataTypes;
  * <li><b>Timing</b>: gaps are taken as Weibull with shape 2 and mean {@code cycle} (scale {@code cycle / Gamma(1.5)},
  * coefficient of variation 0.52); the chance of buying within {@code H} days given no purchase for {@code s} days is
  * {@code p_due = 1 - exp((s/lambda)^2 - ((s+H)/lambda)^2)}. Its ratio to the memoryless chance over the same cycle,
- * {@code 1 - exp(-H / cycle)}, bounded to [0.5, 2], is the timing factor: a product coming due rises, one just bought
+ * {@code 1 - exp(-H / cycle)}, bounded to [0.8, 1.25], is the timing factor: a product coming due rises, one just bought
  * falls. Products bought on one day only, and products that are not replenishable (no cycle), get no timing factor
  * (1).</li>
  * </ul>
@@ -58,8 +58,8 @@ final class BuyAgainScorer {
     /** Gamma(1.5) = sqrt(pi) / 2: the Weibull(shape 2) scale is mean / Gamma(1 + 1/2). */
     static final double WEIBULL2_MEAN_FACTOR = 0.886226925452758;
     /** Bounds of the timing factor. */
-    static final double MIN_TIMING = 0.5;
-    static final double MAX_TIMING = 2.0;
+    static final double MIN_TIMING = 0.8;
+    static final double MAX_TIMING = 1.25;
     /** Gap in days assumed when no product in the data was ever bought twice. */
     static final double DEFAULT_CYCLE_DAYS = 30.0;
 

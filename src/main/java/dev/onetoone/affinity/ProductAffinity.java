@@ -12,7 +12,9 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -33,8 +35,19 @@ public final class ProductAffinity {
     private final AffinityConfig settings;
     private final Map<String, Long> measurements = new LinkedHashMap<>();
 
-    public ProductAffinity(AffinityConfig settings) {
+    private final boolean allScorers;
+
+    /**
+     * @param allScorers run every scorer (for evaluation and its ablations); otherwise a scorer whose blend weight is
+     *                   0 is skipped and its score column is 0
+     */
+    public ProductAffinity(AffinityConfig settings, boolean allScorers) {
         this.settings = settings;
+        this.allScorers = allScorers;
+    }
+
+    private boolean runs(double weight) {
+        return allScorers || weight > 0;
     }
 
     /** Wall milliseconds ({@code <scorer>_ms}) and peak heap MB ({@code <scorer>_peak_heap_mb}) per scorer. */
@@ -60,16 +73,23 @@ public final class ProductAffinity {
         Dataset<Row> buyAgain = Scores.topPerGroup(history.where(col("buy_again_score").gt(0)), "customer_id",
                 settings.candidatesPerSource(), col("buy_again_score").desc(), col("product_id"))
                 .select("customer_id", "product_id", "buy_again_score");
-        Dataset<Row> collaborative = measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings));
-        Dataset<Row> coOccurrence = measure(AffinitySource.CO_OCCURRENCE, () -> CoOccurrenceScorer.score(lines, wanted, settings));
-        Dataset<Row> popularity = measure(AffinitySource.POPULARITY, () ->
-                PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource()));
+        List<Dataset<Row>> sources = new ArrayList<>(List.of(buyAgain));
+        if (runs(settings.weightCollaborative())) {
+            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings)));
+        }
+        if (runs(settings.weightCoOccurrence())) {
+            sources.add(measure(AffinitySource.CO_OCCURRENCE, () -> CoOccurrenceScorer.score(lines, wanted, settings)));
+        }
+        if (runs(settings.weightPopularity())) {
+            sources.add(measure(AffinitySource.POPULARITY, () ->
+                    PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource())));
+        }
 
         Dataset<Row> catalogue = PopularityScorer.popularity(lines, settings.popularityDays()).select("product_id", "category")
                 .unionByName(products.select("product_id", "category"))
                 .groupBy("product_id").agg(max("category").as("category"));
         Dataset<Row> replenishable = products.select(col("product_id"), col("replenishable"));
-        Dataset<Row> scored = union(buyAgain, collaborative, coOccurrence, popularity);
+        Dataset<Row> scored = union(sources);
         Dataset<Row> historyColumns = history.select(col("customer_id"), col("product_id"), lit(true).as("is_repeat"),
                 col("last_purchase_date"), col("due_date"), col("replenishable").as("history_replenishable"));
         Column durable = coalesce(col("history_replenishable"), col("replenishable"), lit(true)).equalTo(false);
@@ -87,7 +107,7 @@ public final class ProductAffinity {
     }
 
     /** Outer union of the sources on (customer_id, product_id), each score 0 where its scorer had no candidate. */
-    private static Dataset<Row> union(Dataset<Row>... sources) {
+    private static Dataset<Row> union(List<Dataset<Row>> sources) {
         Dataset<Row> all = null;
         for (Dataset<Row> source : sources) {
             Dataset<Row> widened = source;

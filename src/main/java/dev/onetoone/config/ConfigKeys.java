@@ -112,10 +112,10 @@ public final class ConfigKeys {
         define(AFFINITY_ALS_ALPHA, "10", "ALS implicit-feedback confidence scale: confidence = 1 + alpha * log(1 + decayed purchase days).");
         define(AFFINITY_ALS_BLOCKS, "0", "User and item blocks of ALS; 0 = the session's default parallelism.");
         define(AFFINITY_ALS_CHECKPOINT_INTERVAL, "5", "Checkpoint the ALS factors every this many iterations (bounds the lineage).");
-        define(AFFINITY_WEIGHT_BUY_AGAIN, "1.0", "Weight of the buy-again score in the blend.");
-        define(AFFINITY_WEIGHT_COLLABORATIVE, "0.05", "Weight of the ALS score in the blend.");
-        define(AFFINITY_WEIGHT_CO_OCCURRENCE, "0.05", "Weight of the co-occurrence score in the blend.");
-        define(AFFINITY_WEIGHT_POPULARITY, "0.05", "Weight of the popular-in-category score in the blend.");
+        define(AFFINITY_WEIGHT_BUY_AGAIN, "1.0", "Weight (0..1) of the buy-again score in the blend.");
+        define(AFFINITY_WEIGHT_COLLABORATIVE, "0.01", "Weight (0..1) of the ALS score in the blend (for products the customer has not bought).");
+        define(AFFINITY_WEIGHT_CO_OCCURRENCE, "0", "Weight (0..1) of the co-occurrence score in the blend; 0 = computed only by evaluate-affinity.");
+        define(AFFINITY_WEIGHT_POPULARITY, "0.01", "Weight (0..1) of the popular-in-category score in the blend (for products the customer has not bought).");
     }
 
     private ConfigKeys() {

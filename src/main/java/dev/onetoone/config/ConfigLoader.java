@@ -144,10 +144,10 @@ public final class ConfigLoader {
                 doubleInRange(ConfigKeys.AFFINITY_ALS_ALPHA, 0.0, 1_000_000.0),
                 intInRange(ConfigKeys.AFFINITY_ALS_BLOCKS, 0, 100_000),
                 intInRange(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL, 1, 1000),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN, 0.0, 1000.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE, 0.0, 1000.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE, 0.0, 1000.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1000.0));
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN, 0.0, 1.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE, 0.0, 1.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE, 0.0, 1.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1.0));
         if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
             throw new ConfigException("the affinity.weight.* keys must not all be 0");
         }

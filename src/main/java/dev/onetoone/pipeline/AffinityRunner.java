@@ -56,7 +56,7 @@ public final class AffinityRunner {
             long activeCustomers = active.count();
             Map<String, Long> details = new LinkedHashMap<>();
             details.put("active_customers", activeCustomers);
-            var affinity = new ProductAffinity(settings);
+            var affinity = new ProductAffinity(settings, false);
             withCheckpointDirectory(context, runId -> {
                 Dataset<Row> candidates = affinity.candidates(warehouse.read(Tables.TRANSACTIONS), warehouse.read(Tables.PRODUCTS),
                         active, asOf, settings.horizonDays());

@@ -36,12 +36,26 @@ class AffinityBlenderTest extends SparkTestSupport {
         var weights = new BlendWeights(Map.of(AffinitySource.BUY_AGAIN, 1.0, AffinitySource.COLLABORATIVE, 0.5,
                 AffinitySource.CO_OCCURRENCE, 0.25, AffinitySource.POPULARITY, 0.25));
         Dataset<Row> rows = AffinityBlender.rank(candidates(
-                "('c', 'A', 'x', 0.8, 0.0, 0.0, 0.0)",   // (0.8) / 2 = 0.4, due_repeat
-                "('c', 'B', 'y', 0.1, 1.0, 0.0, 0.0)",   // (0.1 + 0.5) / 2 = 0.3, similar_customers (0.5 > 0.1)
-                "('c', 'C', 'z', 0.0, 0.0, 1.0, 1.0)",   // (0.25 + 0.25) / 2 = 0.25, tie: bought_together before popular
+                "('c', 'A', 'x', 0.8, 0.0, 0.0, 0.0)",   // 1 - 0.2 = 0.8, due_repeat
+                "('c', 'B', 'y', 0.1, 1.0, 0.0, 0.0)",   // 1 - 0.9 * 0.5 = 0.55, similar_customers (0.5 > 0.1)
+                "('c', 'C', 'z', 0.0, 0.0, 1.0, 1.0)",   // 1 - 0.75 * 0.75 = 0.4375, tie: bought_together before popular
                 "('c', 'D', 'z', 0.0, 0.0, 0.0, 0.0)"),  // 0: dropped
                 weights, 10, 10);
-        assertEquals(List.of("1:A:due_repeat:0.4000", "2:B:similar_customers:0.3000", "3:C:bought_together:0.2500"), ranked(rows, "c"));
+        assertEquals(List.of("1:A:due_repeat:0.8000", "2:B:similar_customers:0.5500", "3:C:bought_together:0.4375"), ranked(rows, "c"));
+    }
+
+    @Test
+    void aProductTheCustomerBoughtIsScoredByTheirOwnHistoryWhenBuyAgainTakesPart() {
+        Dataset<Row> rows = spark().sql("SELECT customer_id, product_id, category, is_repeat, CAST(NULL AS DATE) AS last_purchase_date, "
+                + "CAST(NULL AS DATE) AS due_date, CAST(b AS DOUBLE) AS buy_again_score, CAST(c AS DOUBLE) AS collaborative_score, "
+                + "0D AS co_occurrence_score, 0D AS popularity_score FROM VALUES "
+                + "('c', 'R', 'x', true, 0.3, 1.0), ('c', 'N', 'x', false, 0.0, 1.0) AS t(customer_id, product_id, category, is_repeat, b, c)");
+        var weights = new BlendWeights(Map.of(AffinitySource.BUY_AGAIN, 1.0, AffinitySource.COLLABORATIVE, 0.5));
+        // R: own history only, 0.3. N: 1 - (1 - 0.5) = 0.5.
+        assertEquals(List.of("1:N:similar_customers:0.5000", "2:R:due_repeat:0.3000"), ranked(AffinityBlender.rank(rows, weights, 10, 10), "c"));
+        // Without buy-again (an ablation), ALS scores the bought product too.
+        assertEquals(List.of("1:N:similar_customers:1.0000", "2:R:similar_customers:1.0000"),
+                ranked(AffinityBlender.rank(rows, BlendWeights.only(AffinitySource.COLLABORATIVE), 10, 10), "c"));
     }
 
     @Test
@@ -66,5 +80,7 @@ class AffinityBlenderTest extends SparkTestSupport {
         assertEquals(1.0, BlendWeights.only(AffinitySource.CO_OCCURRENCE).weight(AffinitySource.CO_OCCURRENCE));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new BlendWeights(Map.of(AffinitySource.BUY_AGAIN, 0.0)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new BlendWeights(Map.of(AffinitySource.BUY_AGAIN, 1.5)));
     }
 }

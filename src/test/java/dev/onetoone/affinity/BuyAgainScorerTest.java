@@ -48,7 +48,7 @@ class BuyAgainScorerTest extends SparkTestSupport {
         double scale = c1Cycle / 0.886226925452758;
         double memoryless = 1 - Math.exp(-HORIZON / c1Cycle);
         double due = 1 - Math.exp(Math.pow(5 / scale, 2) - Math.pow(35 / scale, 2));
-        double timing = Math.min(2.0, Math.max(0.5, due / memoryless));
+        double timing = Math.min(1.25, Math.max(0.8, due / memoryless));
         Row c1 = rows.get("c1/P1");
         assertEquals(1 - Math.exp(-HORIZON * 3.0 / 25.0 * timing), c1.<Double>getAs("buy_again_score"), 1e-6);
         assertEquals(LocalDate.parse("2025-01-31"), c1.<java.sql.Date>getAs("due_date").toLocalDate());
@@ -86,6 +86,9 @@ class BuyAgainScorerTest extends SparkTestSupport {
             scores.put(row.getAs("product_id"), row.getAs("buy_again_score"));
         }
         // A was last bought 10 days ago on a 10-day rhythm: due. B was bought yesterday.
-        assertEquals(true, scores.get("A") > 1.5 * scores.get("B"), "due A " + scores.get("A") + " vs just-bought B " + scores.get("B"));
+        // Same rate, so the timing factors decide: A gets the upper bound 1.25, B the lower bound 0.8.
+        double rate = 7 * 3.0 / 30.0;
+        assertEquals(1 - Math.exp(-rate * 1.25), scores.get("A"), 1e-6);
+        assertEquals(1 - Math.exp(-rate * 0.8), scores.get("B"), 1e-6);
     }
 }
