@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,16 @@ import org.slf4j.LoggerFactory;
  * With a price {@code lambda_c} per unit of campaign c's budget and {@code lambda_g} per unit of the global budget,
  * the relaxed problem separates by customer: each option scores {@code value - (lambda_c + lambda_g) x cost}, each
  * customer keeps the best positive option of each campaign, then their first {@code slots} campaigns by priority
- * (lower first) and score. That choice is one per-customer Spark operation (windows partitioned by customer). The
- * prices are found by bisection, all budgets at once: each step is one aggregate of the spend grouped by campaign.
- * Budgets that never bind keep price 0; the others take the upper (feasible) end of their bracket. A final check
- * raises any price whose budget is still exceeded (customers can move between campaigns when another campaign's
- * price rises) until every budget holds; a price at the largest value-to-cost ratio stops all paid options of that
- * budget, so the check ends. Only the per-campaign sums reach the driver.
+ * (lower first) and score. That choice is one per-customer Spark operation (windows partitioned by customer).
+ * <p>
+ * The prices are found by bisection in two phases, each step one aggregate of the spend grouped by campaign:
+ * first every campaign's own price (the lowest that keeps it within its budget; all campaigns bisected at once,
+ * since a campaign's spend depends on its own price), then the global price g, under which campaign c pays
+ * {@code max(own_c, g)}; so {@code lambda_c = max(own_c - g, 0)}, the KKT conditions of the relaxation when
+ * campaigns do not compete for a customer's contact slots. Budgets that do not bind keep price 0; the others take
+ * the upper (feasible) end of their bracket. A last check raises any price whose budget is still exceeded (customers
+ * can move between campaigns when a price rises) until every budget holds; a price at the largest value-to-cost
+ * ratio stops all paid options of that budget, so the check ends. Only the per-campaign sums reach the driver.
  * <p>
  * Input columns: customer_id, campaign_id, priority, value, cost, counts (the option's cost counts against the
  * budgets, i.e. it would be sent), slots. Options with value &lt;= 0 are never chosen.
@@ -74,10 +79,10 @@ public final class BudgetAllocator {
     }
 
     private Allocation solve(Dataset<Row> options) {
-        List<String> budgets = new java.util.ArrayList<>(campaignBudgets.keySet());
-        budgets.add(GLOBAL);
+        List<String> campaigns = new ArrayList<>(campaignBudgets.keySet());
         Map<String, Double> prices = new LinkedHashMap<>();
-        budgets.forEach(budget -> prices.put(budget, 0.0));
+        campaigns.forEach(campaign -> prices.put(campaign, 0.0));
+        prices.put(GLOBAL, 0.0);
         int evaluations = 1;
         Map<String, Spend> spend = spend(options, prices);
         if (feasible(spend)) {
@@ -85,43 +90,78 @@ public final class BudgetAllocator {
         }
         Row bound = options.where(col("cost").gt(0)).agg(max(col("value").divide(col("cost")))).first();
         double top = (bound.isNullAt(0) ? 0 : bound.getDouble(0)) * (1 + 1e-9) + 1e-12;
+
+        // 1. each campaign's own price: the lowest that keeps it within its budget, all campaigns bisected at once
+        Map<String, Double> own = new LinkedHashMap<>(prices);
         Map<String, Double> low = new LinkedHashMap<>();
         Map<String, Double> high = new LinkedHashMap<>();
-        budgets.forEach(budget -> {
-            low.put(budget, 0.0);
-            high.put(budget, top);
-        });
-        for (int step = 0; step < bisectionSteps; step++) {
-            Map<String, Double> middle = new LinkedHashMap<>();
-            budgets.forEach(budget -> middle.put(budget, (low.get(budget) + high.get(budget)) / 2));
-            Map<String, Spend> atMiddle = spend(options, middle);
-            evaluations++;
-            for (String budget : budgets) {
-                if (atMiddle.getOrDefault(budget, Spend.NONE).spend() > limit(budget)) {
-                    low.put(budget, middle.get(budget));
-                } else {
-                    high.put(budget, middle.get(budget));
-                }
+        for (String campaign : campaigns) {
+            if (spend.getOrDefault(campaign, Spend.NONE).spend() > campaignBudgets.get(campaign)) {
+                low.put(campaign, 0.0);
+                high.put(campaign, top);
             }
         }
-        // the feasible side; a budget that was never exceeded during the search does not bind
-        budgets.forEach(budget -> prices.put(budget, low.get(budget) == 0.0 ? 0.0 : high.get(budget)));
+        for (int step = 0; step < bisectionSteps && !low.isEmpty(); step++) {
+            low.keySet().forEach(campaign -> own.put(campaign, (low.get(campaign) + high.get(campaign)) / 2));
+            Map<String, Spend> atMiddle = spend(options, own);
+            evaluations++;
+            for (String campaign : low.keySet()) {
+                (atMiddle.getOrDefault(campaign, Spend.NONE).spend() > campaignBudgets.get(campaign) ? low : high).put(campaign, own.get(campaign));
+            }
+        }
+        high.forEach(own::put);
+
+        // 2. the global price: a campaign's effective price is the larger of its own price and the global one
+        spend = spend(options, own);
+        evaluations++;
+        double global = 0;
+        if (spend.get(GLOBAL).spend() > globalBudget) {
+            double globalLow = 0;
+            double globalHigh = top;
+            for (int step = 0; step < bisectionSteps; step++) {
+                double middle = (globalLow + globalHigh) / 2;
+                Map<String, Spend> atMiddle = spend(options, effective(own, middle));
+                evaluations++;
+                if (atMiddle.get(GLOBAL).spend() > globalBudget) {
+                    globalLow = middle;
+                } else {
+                    globalHigh = middle;
+                }
+            }
+            global = globalHigh;
+        }
+        for (String campaign : campaigns) {
+            prices.put(campaign, Math.max(own.get(campaign) - global, 0.0));
+        }
+        prices.put(GLOBAL, global);
+
+        // 3. customers can move between campaigns when a price rises (contact cap): raise any price still exceeded
         spend = spend(options, prices);
         evaluations++;
         for (int round = 0; !feasible(spend); round++) {
-            for (String budget : budgets) {
-                if (spend.getOrDefault(budget, Spend.NONE).spend() > limit(budget)) {
-                    prices.put(budget, round >= REPAIR_ROUNDS ? top : (prices.get(budget) + top) / 2);
+            for (String campaign : campaigns) {
+                if (spend.getOrDefault(campaign, Spend.NONE).spend() > campaignBudgets.get(campaign)) {
+                    prices.put(campaign, round >= REPAIR_ROUNDS ? top : (prices.get(campaign) + top) / 2);
                 }
+            }
+            if (spend.get(GLOBAL).spend() > globalBudget) {
+                prices.put(GLOBAL, round >= REPAIR_ROUNDS ? top : (prices.get(GLOBAL) + top) / 2);
             }
             spend = spend(options, prices);
             evaluations++;
-            if (round > REPAIR_ROUNDS + budgets.size() + 1) {
+            if (round > REPAIR_ROUNDS + campaigns.size() + 2) {
                 throw new IllegalStateException("budget prices did not reach a feasible allocation: " + prices + " spend " + spend);
             }
         }
         LOG.info("budget prices {} after {} aggregates", prices, evaluations);
         return new Allocation(choose(options, prices), prices, spend, evaluations);
+    }
+
+    /** Campaign prices that are at least the global price (global entry 0: the campaign entries carry it). */
+    private static Map<String, Double> effective(Map<String, Double> own, double global) {
+        Map<String, Double> prices = new LinkedHashMap<>();
+        own.forEach((campaign, price) -> prices.put(campaign, campaign.equals(GLOBAL) ? 0.0 : Math.max(price, global)));
+        return prices;
     }
 
     private double limit(String budget) {
