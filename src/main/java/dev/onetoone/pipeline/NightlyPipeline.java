@@ -23,6 +23,7 @@ public final class NightlyPipeline {
                 .ingest(IngestRequest.fromInput(path), asOf, context.referenceDate(asOf))));
         results.add(new RfmRunner(context, runLog).run(asOf));
         results.add(new ModelRunner(context, runLog).run(asOf, false));
+        results.add(new OffersRunner(context, runLog).run(asOf));
         return results;
     }
 }
