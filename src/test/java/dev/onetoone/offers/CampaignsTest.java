@@ -20,12 +20,15 @@ class CampaignsTest {
             """;
 
     @Test
-    void theShippedCampaignsFileHasOneCampaignOfEachType() {
+    void theShippedCampaignsFileHasEveryTypeAndRecognitionFirstForVips() {
         Campaigns campaigns = Campaigns.load(Path.of("conf/campaigns.properties"));
-        assertEquals(List.of(CampaignType.CROSS_SELL, CampaignType.REPLENISHMENT, CampaignType.SECOND_ORDER, CampaignType.VIP, CampaignType.WIN_BACK),
-                campaigns.campaigns().stream().map(Campaign::type).toList());
-        Campaign vip = campaigns.campaigns().stream().filter(c -> c.type() == CampaignType.VIP).findFirst().orElseThrow();
-        assertEquals(OfferForm.BONUS_POINTS, vip.offerForm());
+        assertEquals(List.of(CampaignType.CROSS_SELL, CampaignType.REPLENISHMENT, CampaignType.SECOND_ORDER, CampaignType.VIP, CampaignType.VIP,
+                CampaignType.WIN_BACK), campaigns.campaigns().stream().map(Campaign::type).toList());
+        Campaign vip = campaigns.campaigns().stream().filter(c -> c.id().equals("vip")).findFirst().orElseThrow();
+        Campaign points = campaigns.campaigns().stream().filter(c -> c.id().equals("vip_points")).findFirst().orElseThrow();
+        assertEquals(OfferForm.RECOGNITION, vip.offerForm());
+        assertEquals(OfferForm.BONUS_POINTS, points.offerForm());
+        assertTrue(vip.priority() < points.priority());
         assertEquals(0.95, vip.eligibility().minClvQuantile());
     }
 
