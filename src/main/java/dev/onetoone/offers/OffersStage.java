@@ -172,7 +172,7 @@ public final class OffersStage {
             repeatAfter = when(mine, lit(campaign.repeatAfterDays())).otherwise(repeatAfter);
             Column choice = when(preferred.isin(campaign.channels().toArray()).and(consented(preferred)), preferred);
             for (String allowed : campaign.channels()) {
-                choice = choice.when(consented(lit(allowed)), lit(allowed));
+                choice = choice.when(col("consent_" + allowed), lit(allowed));
             }
             channel = when(mine, choice).otherwise(channel);
         }
