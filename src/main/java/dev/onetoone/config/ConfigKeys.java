@@ -57,6 +57,20 @@ public final class ConfigKeys {
     public static final String AFFINITY_WEIGHT_COLLABORATIVE = "affinity.weight.collaborative";
     public static final String AFFINITY_WEIGHT_CO_OCCURRENCE = "affinity.weight.co-occurrence";
     public static final String AFFINITY_WEIGHT_POPULARITY = "affinity.weight.popularity";
+    public static final String OFFERS_CAMPAIGNS_FILE = "offers.campaigns-file";
+    public static final String OFFERS_GLOBAL_BUDGET = "offers.global-budget";
+    public static final String OFFERS_MAX_CONTACTS = "offers.max-contacts";
+    public static final String OFFERS_CONTACT_WINDOW_DAYS = "offers.contact-window-days";
+    public static final String OFFERS_COOLDOWN_DAYS = "offers.cooldown-days";
+    public static final String OFFERS_SUPPRESSION_FILE = "offers.suppression-file";
+    public static final String OFFERS_SALT = "offers.salt";
+    public static final String OFFERS_HOLDOUT_SHARE = "offers.holdout-share";
+    public static final String OFFERS_CONTROL_SHARE = "offers.control-share";
+    public static final String OFFERS_EXPLORE_SHARE = "offers.explore-share";
+    public static final String OFFERS_RESPONSE_ELASTICITY = "offers.response-elasticity";
+    public static final String OFFERS_MARGIN_FLOOR = "offers.margin-floor";
+    public static final String OFFERS_POINT_VALUE = "offers.point-value";
+    public static final String OFFERS_BISECTION_STEPS = "offers.bisection-steps";
 
     public static final String SPARK_PREFIX = "spark.";
     public static final String MAPPING_PREFIX = "mapping.";
@@ -116,6 +130,20 @@ public final class ConfigKeys {
         define(AFFINITY_WEIGHT_COLLABORATIVE, "0.01", "Weight (0..1) of the ALS score in the blend (for products the customer has not bought).");
         define(AFFINITY_WEIGHT_CO_OCCURRENCE, "0", "Weight (0..1) of the co-occurrence score in the blend; 0 = computed only by evaluate-affinity.");
         define(AFFINITY_WEIGHT_POPULARITY, "0.01", "Weight (0..1) of the popular-in-category score in the blend (for products the customer has not bought).");
+        define(OFFERS_CAMPAIGNS_FILE, "conf/campaigns.properties", "Campaign definitions; a relative path is resolved against onetoone.home / ONETOONE_HOME, else the working directory.");
+        define(OFFERS_GLOBAL_BUDGET, "5000", "Budget over all campaigns per run, in expected discount cost (currency).");
+        define(OFFERS_MAX_CONTACTS, "2", "At most this many offers sent to a customer per rolling contact window (today's included).");
+        define(OFFERS_CONTACT_WINDOW_DAYS, "30", "Length in days of the rolling contact window.");
+        define(OFFERS_COOLDOWN_DAYS, "7", "No new offer for this many days after an offer was sent; 0 = no cool-down.");
+        define(OFFERS_SUPPRESSION_FILE, "", "CSV file with a customer_id column: customers who never get an offer; empty for none.");
+        define(OFFERS_SALT, "onetoone", "Salt of the hash that assigns customers to holdout, control and explore groups; change it to redraw the groups.");
+        define(OFFERS_HOLDOUT_SHARE, "0.05", "Share of customers in the global holdout (no offer from any campaign).");
+        define(OFFERS_CONTROL_SHARE, "0.5", "Share of each campaign's chosen customers withheld as its control group.");
+        define(OFFERS_EXPLORE_SHARE, "0.02", "Share of customers who get a randomly chosen eligible offer instead of the optimised one.");
+        define(OFFERS_RESPONSE_ELASTICITY, "8.0", "Response model: logit(p_with) = logit(p_without) + elasticity x price_sensitivity x discount fraction.");
+        define(OFFERS_MARGIN_FLOOR, "0.1", "Lowest margin share left after a discount, unless the campaigns file sets one for the product or category (0..1).");
+        define(OFFERS_POINT_VALUE, "0.01", "Cost to the retailer of one loyalty point, in currency.");
+        define(OFFERS_BISECTION_STEPS, "20", "Bisection steps of the budget shadow prices (one Spark aggregate each).");
     }
 
     private ConfigKeys() {

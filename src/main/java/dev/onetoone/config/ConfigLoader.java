@@ -44,6 +44,16 @@ public final class ConfigLoader {
         return this;
     }
 
+    /**
+     * A file named in the configuration: absolute paths as given, relative ones against {@code onetoone.home} /
+     * {@code ONETOONE_HOME} when set (like the default configuration file), else against the working directory.
+     */
+    public static Path resolveFile(String name) {
+        Path path = Path.of(name);
+        String home = System.getProperty("onetoone.home", System.getenv("ONETOONE_HOME"));
+        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path);
+    }
+
     public ConfigLoader withFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("configuration file not found: " + file);
@@ -151,13 +161,30 @@ public final class ConfigLoader {
         if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
             throw new ConfigException("the affinity.weight.* keys must not all be 0");
         }
+        double holdoutShare = doubleInRange(ConfigKeys.OFFERS_HOLDOUT_SHARE, 0.0, 0.5);
+        double exploreShare = doubleInRange(ConfigKeys.OFFERS_EXPLORE_SHARE, 0.0, 0.5);
+        var offers = new OneToOneConfig.OffersConfig(
+                nonEmpty(ConfigKeys.OFFERS_CAMPAIGNS_FILE),
+                doubleInRange(ConfigKeys.OFFERS_GLOBAL_BUDGET, 0.0, 1e15),
+                intInRange(ConfigKeys.OFFERS_MAX_CONTACTS, 0, 100),
+                intInRange(ConfigKeys.OFFERS_CONTACT_WINDOW_DAYS, 1, 3650),
+                intInRange(ConfigKeys.OFFERS_COOLDOWN_DAYS, 0, 3650),
+                values.getOrDefault(ConfigKeys.OFFERS_SUPPRESSION_FILE, ""),
+                nonEmpty(ConfigKeys.OFFERS_SALT),
+                holdoutShare,
+                doubleInRange(ConfigKeys.OFFERS_CONTROL_SHARE, 0.0, 0.95),
+                exploreShare,
+                doubleInRange(ConfigKeys.OFFERS_RESPONSE_ELASTICITY, 0.0, 100.0),
+                doubleInRange(ConfigKeys.OFFERS_MARGIN_FLOOR, 0.0, 1.0),
+                doubleInRange(ConfigKeys.OFFERS_POINT_VALUE, 0.0, 1e6),
+                intInRange(ConfigKeys.OFFERS_BISECTION_STEPS, 1, 100));
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
                 spark.put(name, value);
             }
         });
-        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, spark);
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, offers, spark);
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {

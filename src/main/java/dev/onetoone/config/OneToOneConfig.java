@@ -13,6 +13,7 @@ import java.util.Map;
  * @param rfm            RFM settings
  * @param model          per-customer model settings
  * @param affinity       product affinity settings
+ * @param offers         offers stage settings
  * @param sparkSettings  {@code spark.*} keys passed to the session
  */
 public record OneToOneConfig(
@@ -23,6 +24,7 @@ public record OneToOneConfig(
         RfmConfig rfm,
         ModelConfig model,
         AffinityConfig affinity,
+        OffersConfig offers,
         Map<String, String> sparkSettings) {
 
     public OneToOneConfig {
@@ -44,11 +46,21 @@ public record OneToOneConfig(
             double weightBuyAgain, double weightCollaborative, double weightCoOccurrence, double weightPopularity) {
     }
 
+    /**
+     * Settings of the offers stage (campaigns themselves are in {@code campaignsFile}).
+     *
+     * @param suppressionFile empty when there is no suppression list
+     */
+    public record OffersConfig(String campaignsFile, double globalBudget, int maxContacts, int contactWindowDays,
+            int cooldownDays, String suppressionFile, String salt, double holdoutShare, double controlShare,
+            double exploreShare, double responseElasticity, double marginFloor, double pointValue, int bisectionSteps) {
+    }
+
     /** Settings of the RFM stage. */
     public record RfmConfig(double quantileRelativeError) {
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, sparkSettings);
     }
 }

@@ -24,6 +24,7 @@ public final class NightlyPipeline {
         results.add(new RfmRunner(context, runLog).run(asOf));
         results.add(new ModelRunner(context, runLog).run(asOf, false));
         results.add(new AffinityRunner(context, runLog).run(asOf));
+        results.add(new OffersRunner(context, runLog).run(asOf));
         return results;
     }
 }

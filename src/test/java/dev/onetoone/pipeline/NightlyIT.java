@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,11 @@ class NightlyIT extends SparkTestSupport {
         return counts;
     }
 
+    /** The offers of a date as text, without the run id (small: a few hundred rows). */
+    private static List<String> offerRows(Warehouse warehouse, LocalDate asOf) {
+        return warehouse.readAsOf(Tables.OFFERS, asOf).drop("run_id").orderBy("offer_id").collectAsList().stream().map(Row::toString).toList();
+    }
+
     @Test
     void aSecondRunForTheSameDateChangesNoCountsAndOtherDatesAreKept(@TempDir Path input, @TempDir Path warehouseDir) throws IOException {
         GeneratorSummary generated = new SyntheticDataGenerator(
@@ -49,13 +56,15 @@ class NightlyIT extends SparkTestSupport {
         assertEquals(0L, afterFirst.get("quarantine"));
         assertEquals(300L, afterFirst.get("customers"));
         assertEquals(300L, afterFirst.get("rfm"), "every generated customer bought at least once");
-        assertEquals(6L, warehouse.read(Tables.RUN_LOG).count(), "ingest products, customers, transactions; rfm; model; affinity");
+        assertEquals(7L, warehouse.read(Tables.RUN_LOG).count(), "ingest products, customers, transactions; rfm; model; affinity; offers");
         assertEveryActiveCustomerHasARanking(warehouse, END);
 
+        List<String> offersAfterFirst = offerRows(warehouse, END);
         RunContext second = WarehouseFixture.context(warehouseDir, Map.of());
         new NightlyPipeline(second).run(END, Optional.of(input.toString()));
         assertEquals(afterFirst, counts(warehouse));
-        assertEquals(12L, warehouse.read(Tables.RUN_LOG).count(), "the run log records both runs");
+        assertEquals(offersAfterFirst, offerRows(warehouse, END), "a rerun decides the same offers");
+        assertEquals(14L, warehouse.read(Tables.RUN_LOG).count(), "the run log records both runs");
 
         LocalDate earlier = END.minusMonths(3);
         new NightlyPipeline(WarehouseFixture.context(warehouseDir, Map.of())).run(earlier, Optional.empty());
