@@ -22,22 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.SparkTestSupport;
-import dev.onetoone.testing.WarehouseFixture;
+import dev.onetoone.testing.SampleNight;
 
 /**
- * One night on the shipped sample (2,500 customers, as of 2025-12-31) with tight budgets and a strong response, then
- * every constraint of the offers checked by SQL over the written tables. Before the night, product affinities derived
- * from the transactions (each customer's most bought product as due, the most popular product of their top category
- * they never bought as new) are written, so that product campaigns are exercised too.
+ * One night on the shipped sample (2,500 customers, as of 2025-12-31; {@link SampleNight}) with tight budgets and a
+ * strong response, then every constraint of the offers checked by SQL over the written tables.
  */
 class OffersNightIT extends SparkTestSupport {
     private static final LocalDate AS_OF = LocalDate.of(2025, 12, 31);
-    private static final String SAMPLE = WarehouseFixture.sample("data-samples/sample").toString();
 
-    @TempDir
-    static Path shared;
     static Warehouse warehouse;
-    static RunContext context;
 
     private static long scalar(String sql) {
         Row row = spark().sql(sql).first();
@@ -45,52 +39,8 @@ class OffersNightIT extends SparkTestSupport {
     }
 
     @BeforeAll
-    static void nightWithOffers() throws IOException {
-        String shipped = Files.readString(WarehouseFixture.sample("conf/campaigns.properties"));
-        Path campaigns = Files.writeString(shared.resolve("campaigns.properties"), shipped.replaceAll("(?m)^(campaign\\.[a-z_]+\\.budget)=\\d+$", "$1=20"));
-        Path suppression = Files.writeString(shared.resolve("suppressed.csv"), "customer_id\nC0000010\nC0000011\nC0000012\n");
-        context = WarehouseFixture.context(shared.resolve("warehouse"), Map.of(
-                "offers.campaigns-file", campaigns.toString(),
-                "offers.suppression-file", suppression.toString(),
-                "offers.response-elasticity", "30",
-                "offers.global-budget", "60"));
-        warehouse = context.warehouse();
-        var runLog = new RunLog(context);
-        new IngestRunner(context, runLog).ingest(IngestRequest.fromInput(SAMPLE), AS_OF, context.referenceDate(AS_OF));
-        warehouse.read(Tables.TRANSACTIONS).where("not is_return and product_id is not null and purchase_date <= date'2025-12-31'")
-                .createOrReplaceTempView("sample_lines");
-        var affinity = spark().sql("""
-                with bought as (
-                  select customer_id, product_id, first(category) as category, count(*) as lines, max(purchase_date) as last_day
-                  from sample_lines group by customer_id, product_id),
-                top_category as (
-                  select customer_id, category, row_number() over (partition by customer_id order by sum(lines) desc, category) as pick
-                  from bought group by customer_id, category),
-                favourite as (
-                  select *, row_number() over (partition by customer_id order by lines desc, product_id) as pick
-                  from bought where lines >= 2),
-                popular as (
-                  select category, product_id, row_number() over (partition by category order by count(*) desc, product_id) as pick
-                  from bought group by category, product_id),
-                fresh as (
-                  select t.customer_id, p.product_id, p.category,
-                         row_number() over (partition by t.customer_id order by p.pick) as pick
-                  from top_category t join popular p on p.category = t.category and p.pick <= 5 and t.pick = 1
-                  left anti join bought b on b.customer_id = t.customer_id and b.product_id = p.product_id)
-                select customer_id, product_id, category, 1 as rank, 0.5 as score, 'due_repeat' as source, true as is_repeat,
-                       date'2025-12-31' as due_date, last_day as last_purchase_date, 0.5 as buy_again_score
-                from favourite where pick = 1
-                union all
-                select customer_id, product_id, category, 2, 0.4, 'popular_in_category', false, null, null, 0.0
-                from fresh where pick = 1
-                """)
-                .withColumn("as_of", lit(Date.valueOf(AS_OF)))
-                .withColumn("collaborative_score", lit(0.0))
-                .withColumn("co_occurrence_score", lit(0.0))
-                .withColumn("popularity_score", lit(0.0));
-        warehouse.overwriteAsOf(Tables.PRODUCT_AFFINITY, affinity, AS_OF);
-        // the night without ingest: where an affinity stage runs in the night, it replaces these rows with its own
-        new NightlyPipeline(context).run(AS_OF, Optional.empty());
+    static void nightWithOffers() {
+        warehouse = SampleNight.warehouse();
         warehouse.readAsOf(Tables.OFFERS, AS_OF).createOrReplaceTempView("offers");
         warehouse.readAsOf(Tables.BUDGET_SHADOW_PRICES, AS_OF).createOrReplaceTempView("budget_shadow_prices");
         warehouse.read(Tables.CUSTOMERS).createOrReplaceTempView("customers");
