@@ -98,7 +98,7 @@ final class SqlCommand implements Callable<Integer> {
         return value;
     }
 
-    private static void writeTable(Dataset<Row> result, PrintWriter out) {
+    static void writeTable(Dataset<Row> result, PrintWriter out) {
         String[] names = result.columns();
         List<String[]> cells = new ArrayList<>();
         for (Row row : asText(result).collectAsList()) {

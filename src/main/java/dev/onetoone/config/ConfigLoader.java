@@ -44,6 +44,16 @@ public final class ConfigLoader {
         return this;
     }
 
+    /**
+     * A file named in the configuration: absolute paths as given, relative ones against {@code onetoone.home} /
+     * {@code ONETOONE_HOME} when set (like the default configuration file), else against the working directory.
+     */
+    public static Path resolveFile(String name) {
+        Path path = Path.of(name);
+        String home = System.getProperty("onetoone.home", System.getenv("ONETOONE_HOME"));
+        return path.isAbsolute() || home == null ? path : Path.of(home).resolve(path);
+    }
+
     public ConfigLoader withFile(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("configuration file not found: " + file);
@@ -125,13 +135,56 @@ public final class ConfigLoader {
                 doubleInRange(ConfigKeys.MODEL_RHYTHM_PRIOR_PURCHASES, 0.0, 1000.0),
                 doubleInRange(ConfigKeys.PREFERENCES_HALF_LIFE_DAYS, 1.0, 36500.0),
                 doubleInRange(ConfigKeys.PREFERENCES_SENSITIVITY_PRIOR_LINES, 0.0, 1_000_000.0));
+        var affinity = new OneToOneConfig.AffinityConfig(
+                intInRange(ConfigKeys.AFFINITY_TOP_K, 1, 1000),
+                intInRange(ConfigKeys.AFFINITY_HORIZON_DAYS, 1, 3650),
+                doubleInRange(ConfigKeys.AFFINITY_HALF_LIFE_DAYS, 1.0, 36500.0),
+                doubleInRange(ConfigKeys.AFFINITY_ACTIVE_P_ALIVE, 0.0, 1.0),
+                intInRange(ConfigKeys.AFFINITY_MAX_PER_CATEGORY, 1, 1000),
+                intInRange(ConfigKeys.AFFINITY_EXCLUDE_DURABLE_DAYS, 0, 36500),
+                doubleInRange(ConfigKeys.AFFINITY_CYCLE_PRIOR_GAPS, 0.0, 1000.0),
+                intInRange(ConfigKeys.AFFINITY_CANDIDATES_PER_SOURCE, 1, 10_000),
+                intInRange(ConfigKeys.AFFINITY_POPULARITY_DAYS, 1, 36500),
+                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_MIN_BASKETS, 1, Integer.MAX_VALUE),
+                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_NEIGHBOURS, 1, 10_000),
+                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS, 2, 10_000),
+                intInRange(ConfigKeys.AFFINITY_ALS_RANK, 1, 1000),
+                intInRange(ConfigKeys.AFFINITY_ALS_MAX_ITER, 1, 1000),
+                doubleInRange(ConfigKeys.AFFINITY_ALS_REG_PARAM, 0.0, 1000.0),
+                doubleInRange(ConfigKeys.AFFINITY_ALS_ALPHA, 0.0, 1_000_000.0),
+                intInRange(ConfigKeys.AFFINITY_ALS_BLOCKS, 0, 100_000),
+                intInRange(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL, 1, 1000),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN, 0.0, 1.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE, 0.0, 1.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE, 0.0, 1.0),
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1.0));
+        if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
+            throw new ConfigException("the affinity.weight.* keys must not all be 0");
+        }
+        double holdoutShare = doubleInRange(ConfigKeys.OFFERS_HOLDOUT_SHARE, 0.0, 0.5);
+        double exploreShare = doubleInRange(ConfigKeys.OFFERS_EXPLORE_SHARE, 0.0, 0.5);
+        var offers = new OneToOneConfig.OffersConfig(
+                nonEmpty(ConfigKeys.OFFERS_CAMPAIGNS_FILE),
+                doubleInRange(ConfigKeys.OFFERS_GLOBAL_BUDGET, 0.0, 1e15),
+                intInRange(ConfigKeys.OFFERS_MAX_CONTACTS, 0, 100),
+                intInRange(ConfigKeys.OFFERS_CONTACT_WINDOW_DAYS, 1, 3650),
+                intInRange(ConfigKeys.OFFERS_COOLDOWN_DAYS, 0, 3650),
+                values.getOrDefault(ConfigKeys.OFFERS_SUPPRESSION_FILE, ""),
+                nonEmpty(ConfigKeys.OFFERS_SALT),
+                holdoutShare,
+                doubleInRange(ConfigKeys.OFFERS_CONTROL_SHARE, 0.0, 0.95),
+                exploreShare,
+                doubleInRange(ConfigKeys.OFFERS_RESPONSE_ELASTICITY, 0.0, 100.0),
+                doubleInRange(ConfigKeys.OFFERS_MARGIN_FLOOR, 0.0, 1.0),
+                doubleInRange(ConfigKeys.OFFERS_POINT_VALUE, 0.0, 1e6),
+                intInRange(ConfigKeys.OFFERS_BISECTION_STEPS, 1, 100));
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
                 spark.put(name, value);
             }
         });
-        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, spark);
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, offers, spark);
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param currency       currency code of every amount
  * @param ingest         ingest settings
  * @param rfm            RFM settings
+ * @param model          per-customer model settings
+ * @param affinity       product affinity settings
+ * @param offers         offers stage settings
  * @param sparkSettings  {@code spark.*} keys passed to the session
  */
 public record OneToOneConfig(
@@ -20,6 +23,8 @@ public record OneToOneConfig(
         IngestConfig ingest,
         RfmConfig rfm,
         ModelConfig model,
+        AffinityConfig affinity,
+        OffersConfig offers,
         Map<String, String> sparkSettings) {
 
     public OneToOneConfig {
@@ -33,11 +38,29 @@ public record OneToOneConfig(
             double sensitivityPriorLines) {
     }
 
+    /** Settings of the product affinity stage; see the affinity.* keys in {@link ConfigKeys}. */
+    public record AffinityConfig(int topK, int horizonDays, double halfLifeDays, double activePAlive, int maxPerCategory,
+            int excludeDurableDays, double cyclePriorGaps, int candidatesPerSource, int popularityDays,
+            int coOccurrenceMinBaskets, int coOccurrenceNeighbours, int coOccurrenceMaxBasketProducts, int alsRank,
+            int alsMaxIter, double alsRegParam, double alsAlpha, int alsBlocks, int alsCheckpointInterval,
+            double weightBuyAgain, double weightCollaborative, double weightCoOccurrence, double weightPopularity) {
+    }
+
+    /**
+     * Settings of the offers stage (campaigns themselves are in {@code campaignsFile}).
+     *
+     * @param suppressionFile empty when there is no suppression list
+     */
+    public record OffersConfig(String campaignsFile, double globalBudget, int maxContacts, int contactWindowDays,
+            int cooldownDays, String suppressionFile, String salt, double holdoutShare, double controlShare,
+            double exploreShare, double responseElasticity, double marginFloor, double pointValue, int bisectionSteps) {
+    }
+
     /** Settings of the RFM stage. */
     public record RfmConfig(double quantileRelativeError) {
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, sparkSettings);
     }
 }

@@ -48,7 +48,7 @@ class CliIT extends SparkTestSupport {
 
     @Test
     void everyCommandHasHelpAndExitsZero() {
-        for (String command : List.of("nightly", "generate", "ingest", "rfm", "sql")) {
+        for (String command : List.of("nightly", "generate", "ingest", "rfm", "offers", "sql")) {
             Outcome help = run(command, "--help");
             assertEquals(0, help.exitCode(), command);
             assertTrue(help.out().contains("Usage: onetoone " + command), help.out());

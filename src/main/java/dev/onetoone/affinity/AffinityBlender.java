@@ -1,0 +1,77 @@
+package dev.onetoone.affinity;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Blends the scorers' candidates into one ranked list per customer.
+ *
+ * <ul>
+ * <li><b>Score</b>: a noisy-OR, {@code 1 - prod_s (1 - w_s * score_s)} with weights in [0, 1]: the chance that at
+ * least one source's reason leads to a purchase, were the weighted scores independent probabilities. When the
+ * buy-again scorer takes part, a product the customer has bought is scored by their own history only (buy-again is a
+ * probability learnt from exactly that history; population signals add noise to it), and the discovery sources
+ * (ALS, co-occurrence, popularity) score the products they have not bought. A discovery weight is thus the purchase
+ * probability a discovery source's best candidate is worth next to the customer's own repeats. Candidates scoring 0
+ * are dropped.</li>
+ * <li><b>Source</b>: the scorer with the largest weighted contribution (ties in the order due_repeat,
+ * similar_customers, bought_together, popular_in_category).</li>
+ * <li><b>Diversity</b>: at most {@code maxPerCategory} products of one category, keeping the best.</li>
+ * <li><b>Rank</b> 1..k by score, ties by product id.</li>
+ * </ul>
+ * The candidates already exclude durable products the customer bought recently ({@link ProductAffinity}).
+ */
+public final class AffinityBlender {
+    private AffinityBlender() {
+    }
+
+    /**
+     * Ranked rows: the candidate columns plus score, source and rank (1..k), at most k per customer.
+     *
+     * @param candidates {@link ProductAffinity#candidates} output
+     */
+    public static Dataset<Row> rank(Dataset<Row> candidates, BlendWeights weights, int k, int maxPerCategory) {
+        Column miss = lit(1.0);
+        Column source = null;
+        Column best = lit(-1.0);
+        AffinitySource[] sources = AffinitySource.values();
+        for (AffinitySource s : sources) {
+            miss = miss.multiply(lit(1.0).minus(contribution(s, weights)));
+        }
+        Column score = lit(1.0).minus(miss);
+        // Walk the sources from last to first so that on a tie the earlier source wins.
+        for (int i = sources.length - 1; i >= 0; i--) {
+            Column contribution = contribution(sources[i], weights);
+            source = source == null ? lit(sources[i].reason()) : when(contribution.geq(best), lit(sources[i].reason())).otherwise(source);
+            best = when(contribution.geq(best), contribution).otherwise(best);
+        }
+        Dataset<Row> scored = candidates
+                .withColumn("score", score)
+                .withColumn("source", source)
+                .where(col("score").gt(0));
+        Dataset<Row> diverse = scored
+                .withColumn("_in_category", row_number().over(Window.partitionBy(col("customer_id"), coalesce(col("category"), lit("")))
+                        .orderBy(col("score").desc(), col("product_id"))))
+                .where(col("_in_category").leq(maxPerCategory))
+                .drop("_in_category");
+        return diverse
+                .withColumn("rank", row_number().over(Window.partitionBy("customer_id").orderBy(col("score").desc(), col("product_id"))))
+                .where(col("rank").leq(k));
+    }
+
+    private static Column contribution(AffinitySource source, BlendWeights weights) {
+        Column weighted = col(source.scoreColumn()).multiply(weights.weight(source));
+        if (source != AffinitySource.BUY_AGAIN && weights.weight(AffinitySource.BUY_AGAIN) > 0) {
+            return when(col("is_repeat"), lit(0.0)).otherwise(weighted);
+        }
+        return weighted;
+    }
+}

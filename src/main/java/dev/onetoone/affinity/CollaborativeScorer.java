@@ -1,0 +1,98 @@
+package dev.onetoone.affinity;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.List;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.recommendation.ALS;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+import dev.onetoone.config.OneToOneConfig.AffinityConfig;
+
+/**
+ * Similar customers: Spark MLlib ALS with implicit feedback (Hu, Koren and Volinsky 2008). The preference of a
+ * customer for a product is 1 if they bought it; the confidence is {@code 1 + alpha * r} with
+ * {@code r = log(1 + decayed purchase days)}, so that a product bought on many recent days counts more than one bought
+ * once long ago, with diminishing returns.
+ *
+ * <p>Ids are mapped to the integers ALS needs with {@code zipWithIndex} (distributed, no driver-side map).
+ * {@code affinity.als.checkpoint-interval} bounds the lineage of the iterations (a long lineage overflows the stack);
+ * the checkpoint directory is set by the caller. Blocks default to the session's parallelism. The seed is fixed so
+ * that a rerun gives the same ranking.
+ *
+ * <p>ALS has no factors for customers or products it was not trained on (its cold-start strategy can only drop them
+ * or return NaN); those customers get no candidates here and are served by {@link PopularityScorer}. Scores below 0
+ * (possible with unconstrained factors) count as 0; the rest are scaled so each customer's best is 1.
+ */
+final class CollaborativeScorer {
+    static final long SEED = 20_240_101L;
+
+    private CollaborativeScorer() {
+    }
+
+    /** Candidates for the given customers: customer_id, product_id, collaborative_score. */
+    static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings) {
+        SparkSession spark = lines.sparkSession();
+        Dataset<Row> ratings = lines
+                .groupBy("customer_id", "product_id", "purchase_date").agg(first("weight").as("weight"))
+                .groupBy("customer_id", "product_id").agg(log1p(sum("weight")).cast(DataTypes.FloatType).as("rating"));
+        Dataset<Row> users = index(spark, ratings.select("customer_id").distinct(), "customer_id", "user");
+        Dataset<Row> items = index(spark, ratings.select("product_id").distinct(), "product_id", "item");
+        Dataset<Row> training = ratings.join(users, "customer_id").join(items, "product_id").select("user", "item", "rating")
+                .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        try {
+            int blocks = settings.alsBlocks() > 0 ? settings.alsBlocks() : spark.sparkContext().defaultParallelism();
+            ALSModel model = new ALS()
+                    .setImplicitPrefs(true)
+                    .setRank(settings.alsRank())
+                    .setMaxIter(settings.alsMaxIter())
+                    .setRegParam(settings.alsRegParam())
+                    .setAlpha(settings.alsAlpha())
+                    .setNumUserBlocks(blocks)
+                    .setNumItemBlocks(blocks)
+                    .setCheckpointInterval(settings.alsCheckpointInterval())
+                    .setSeed(SEED)
+                    .setColdStartStrategy("drop")
+                    .setUserCol("user").setItemCol("item").setRatingCol("rating")
+                    .fit(training);
+            Dataset<Row> wanted = users.join(customers, "customer_id", "left_semi").select("user");
+            Dataset<Row> recommended = model.recommendForUserSubset(wanted, settings.candidatesPerSource())
+                    .select(col("user"), explode(col("recommendations")).as("recommendation"))
+                    .select(col("user"), col("recommendation.item").as("item"),
+                            greatest(lit(0.0), col("recommendation.rating").cast(DataTypes.DoubleType)).as("collaborative_score"))
+                    .join(users, "user").join(items, "item")
+                    .select("customer_id", "product_id", "collaborative_score");
+            return Scores.scaleToCustomerMax(recommended, "collaborative_score").localCheckpoint(true);
+        } finally {
+            training.unpersist();
+        }
+    }
+
+    /** Distinct ids numbered 0, 1, ... without collecting them; fails if there are more than ALS's int range. */
+    private static Dataset<Row> index(SparkSession spark, Dataset<Row> ids, String idColumn, String indexColumn) {
+        JavaRDD<Row> numbered = ids.toJavaRDD().zipWithIndex().map(pair -> {
+            if (pair._2() > Integer.MAX_VALUE) {
+                throw new IllegalStateException("more than " + Integer.MAX_VALUE + " distinct values of " + idColumn + " for ALS");
+            }
+            return RowFactory.create(pair._1().getString(0), pair._2().intValue());
+        });
+        StructType schema = new StructType(new StructField[] {
+                DataTypes.createStructField(idColumn, DataTypes.StringType, false),
+                DataTypes.createStructField(indexColumn, DataTypes.IntegerType, false)});
+        return spark.createDataFrame(numbered, schema).localCheckpoint(true);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.onetoone.affinity;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.date_diff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pow;
+
+import java.sql.Date;
+import java.time.LocalDate;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The purchase lines the scorers learn from: purchases (not returns) with a product id, up to and including the
+ * as-of date, with the product's category and replenishable flag from the product table (the line's own category
+ * for products outside the catalogue, which are treated as replenishable so that a repeat is not ruled out) and a
+ * basket key (the transaction id, or the customer and day when the source has none).
+ */
+final class ProductLines {
+    private ProductLines() {
+    }
+
+    /**
+     * Columns: customer_id, product_id, category, replenishable, purchase_date, basket, age_days (as-of minus the
+     * purchase day), weight (time decay 0.5^(age_days / halfLifeDays)).
+     */
+    static Dataset<Row> of(Dataset<Row> transactions, Dataset<Row> products, LocalDate asOf, double halfLifeDays) {
+        Column asOfDate = lit(Date.valueOf(asOf));
+        Dataset<Row> catalogue = products.select(col("product_id").as("catalogue_product_id"),
+                col("category").as("catalogue_category"), col("replenishable").as("catalogue_replenishable"));
+        return transactions
+                .where(col("purchase_date").leq(asOfDate).and(col("is_return").equalTo(false)).and(col("product_id").isNotNull()))
+                .join(broadcast(catalogue), col("product_id").equalTo(col("catalogue_product_id")), "left")
+                .select(
+                        col("customer_id"),
+                        col("product_id"),
+                        coalesce(col("catalogue_category"), col("category")).as("category"),
+                        coalesce(col("catalogue_replenishable"), lit(true)).as("replenishable"),
+                        col("purchase_date"),
+                        coalesce(col("transaction_id"), concat_ws("|", col("customer_id"), col("purchase_date").cast("string")))
+                                .as("basket"),
+                        date_diff(asOfDate, col("purchase_date")).as("age_days"),
+                        pow(lit(0.5), date_diff(asOfDate, col("purchase_date")).divide(halfLifeDays)).as("weight"));
+    }
+}

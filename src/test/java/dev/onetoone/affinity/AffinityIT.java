@@ -1,0 +1,111 @@
+package dev.onetoone.affinity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.onetoone.io.Tables;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.pipeline.AffinityEvaluationRunner;
+import dev.onetoone.pipeline.RunContext;
+import dev.onetoone.pipeline.RunLog;
+import dev.onetoone.testing.SparkTestSupport;
+import dev.onetoone.testing.SampleNight;
+
+/**
+ * Product affinity on the shipped generated sample (2,500 customers, two years; {@link SampleNight}): the night's
+ * rankings, and the offline evaluation of rankings trained before 2025-10-01 against the purchases of the following
+ * 30 days.
+ */
+class AffinityIT extends SparkTestSupport {
+    private static final LocalDate CUTOFF = LocalDate.of(2025, 10, 1);
+    private static final int HORIZON = 30;
+
+    private static Warehouse warehouse;
+    private static Map<String, Row> atTen;
+
+    @BeforeAll
+    static void ingestTheSampleAndEvaluate() {
+        RunContext context = SampleNight.context();
+        new AffinityEvaluationRunner(context, new RunLog(context)).run(CUTOFF, HORIZON);
+        warehouse = context.warehouse();
+        atTen = new HashMap<>();
+        for (Row row : warehouse.read(Tables.AFFINITY_EVALUATION).where("k = 10").collectAsList()) {
+            atTen.put(row.<String>getAs("predictor") + "/" + row.getAs("segment"), row);
+        }
+    }
+
+    private static double ndcg(String predictor, String segment) {
+        return atTen.get(predictor + "/" + segment).getAs("ndcg_at_k");
+    }
+
+    @Test
+    void theBlendBeatsEveryBaselineOnNdcgAtTen() {
+        double blend = ndcg("blend", "all");
+        for (String baseline : new String[] {Baselines.POPULAR, Baselines.OWN_FREQUENT, Baselines.OWN_THEN_POPULAR}) {
+            assertTrue(blend > ndcg(baseline, "all"), "blend " + blend + " vs " + baseline + " " + ndcg(baseline, "all"));
+        }
+    }
+
+    @Test
+    void everyPredictorIsReportedForAllRepeatAndExplorePurchasesWithSaneValues() {
+        String[] predictors = {"blend", "only_buy_again", "only_collaborative", "only_co_occurrence", "only_popularity",
+                "without_buy_again", "without_collaborative", "without_popularity",
+                Baselines.POPULAR, Baselines.OWN_FREQUENT, Baselines.OWN_THEN_POPULAR};
+        for (String predictor : predictors) {
+            for (String segment : new String[] {"all", "repeat", "explore"}) {
+                Row row = atTen.get(predictor + "/" + segment);
+                assertTrue(row != null, predictor + "/" + segment + " missing");
+                for (String measure : new String[] {"precision_at_k", "recall_at_k", "ndcg_at_k", "hit_rate_at_k", "coverage"}) {
+                    double value = row.getAs(measure);
+                    assertTrue(value >= 0 && value <= 1, predictor + "/" + segment + " " + measure + " = " + value);
+                }
+            }
+        }
+        // Repeat and explore split the customers: each has purchases of one kind or both.
+        long all = atTen.get("blend/all").getAs("customers");
+        long repeat = atTen.get("blend/repeat").getAs("customers");
+        long explore = atTen.get("blend/explore").getAs("customers");
+        assertTrue(repeat <= all && explore <= all && repeat + explore >= all, all + " " + repeat + " " + explore);
+        // Own products never explore; the popular list is the same for everyone (coverage k / catalogue).
+        assertEquals(0.0, ndcg(Baselines.OWN_FREQUENT, "explore"));
+        assertEquals(10.0 / 300.0, atTen.get(Baselines.POPULAR + "/all").<Double>getAs("coverage"), 1e-12);
+        // Discovery sources carry the explore segment: the buy-again scorer alone cannot find a new product.
+        assertEquals(0.0, ndcg("only_buy_again", "explore"));
+        assertTrue(ndcg("blend", "explore") > ndcg(Baselines.OWN_THEN_POPULAR, "explore"));
+    }
+
+    @Test
+    void theNightRanksEveryActiveSampleCustomerWithDueRepeatsAndNewProducts() {
+        warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).createOrReplaceTempView("sample_model");
+        warehouse.readAsOf(Tables.PRODUCT_AFFINITY, SampleNight.AS_OF).createOrReplaceTempView("sample_affinity");
+        warehouse.read(Tables.PRODUCTS).createOrReplaceTempView("sample_products");
+        var spark = warehouse.spark();
+        long active = spark.sql("select count(*) from sample_model where p_alive >= 0.05").first().getLong(0);
+        assertEquals(active, spark.sql("select count(distinct customer_id) from sample_affinity").first().getLong(0));
+        // Every source of the default blend appears, and repeats carry a due date when replenishable.
+        assertEquals(3L, spark.sql("select count(distinct source) from sample_affinity").first().getLong(0),
+                "due_repeat, similar_customers, popular_in_category (co-occurrence has weight 0 by default)");
+        assertEquals(0L, spark.sql("select count(*) from sample_affinity a join sample_products p using (product_id) "
+                + "where a.is_repeat and p.replenishable and a.due_date is null").first().getLong(0));
+        // A customer's own repeats come first: no new product outranks a repeat scored above 0.05.
+        assertEquals(0L, spark.sql("select count(*) from sample_affinity r join sample_affinity n using (customer_id) "
+                + "where r.is_repeat and not n.is_repeat and r.score > 0.05 and n.rank < r.rank").first().getLong(0));
+    }
+
+    @Test
+    void writesOneRowPerPredictorSegmentAndK() {
+        long rows = warehouse.read(Tables.AFFINITY_EVALUATION).count();
+        // The blend; four scorers alone; the blend without each scorer that has a weight (co-occurrence has none by
+        // default, so "without" it is the blend itself); three baselines: 11 predictors, 3 segments, k = 10 and 20.
+        assertEquals(11L * 3 * 2, rows);
+        assertTrue(!atTen.containsKey("without_co_occurrence/all"));
+    }
+}
