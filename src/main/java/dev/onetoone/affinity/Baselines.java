@@ -42,8 +42,8 @@ public final class Baselines {
      * @param customers    customer_id of the customers to rank
      */
     public Baselines(Dataset<Row> transactions, Dataset<Row> products, Dataset<Row> customers, LocalDate asOf, int popularityDays, int k) {
-        Dataset<Row> lines = ProductLines.of(transactions, products, asOf, 1.0).join(customers, "customer_id", "left_semi");
         Dataset<Row> allLines = ProductLines.of(transactions, products, asOf, 1.0);
+        Dataset<Row> lines = allLines.join(customers, "customer_id", "left_semi");
         this.own = lines.groupBy("customer_id", "product_id")
                 .agg(count_distinct(col("purchase_date")).as("days"), max("purchase_date").as("last_day"))
                 .withColumn("rank", row_number().over(Window.partitionBy("customer_id")

@@ -2,7 +2,6 @@ package dev.onetoone.affinity;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
@@ -60,9 +59,8 @@ final class CoOccurrenceScorer {
     /** Candidates for the given customers: customer_id, product_id, co_occurrence_score. */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings) {
         Dataset<Row> similarity = similarity(lines, settings);
-        Dataset<Row> affinity = lines.join(customers, "customer_id", "left_semi")
-                .groupBy("customer_id", "product_id", "purchase_date").agg(first("weight").as("weight"))
-                .groupBy("customer_id", "product_id").agg(sum("weight").as("affinity"));
+        Dataset<Row> affinity = ProductLines.decayedDays(lines.join(customers, "customer_id", "left_semi"), "product_id")
+                .withColumnRenamed("decayed_days", "affinity");
         Dataset<Row> strongest = Scores.topPerGroup(affinity, "customer_id", settings.coOccurrenceNeighbours(),
                 col("affinity").desc(), col("product_id"));
         Dataset<Row> scored = strongest.join(similarity, "product_id")

@@ -2,13 +2,9 @@ package dev.onetoone.affinity;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.sum;
-
-import java.util.List;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.recommendation.ALS;
@@ -47,9 +43,8 @@ final class CollaborativeScorer {
     /** Candidates for the given customers: customer_id, product_id, collaborative_score. */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings) {
         SparkSession spark = lines.sparkSession();
-        Dataset<Row> ratings = lines
-                .groupBy("customer_id", "product_id", "purchase_date").agg(first("weight").as("weight"))
-                .groupBy("customer_id", "product_id").agg(log1p(sum("weight")).cast(DataTypes.FloatType).as("rating"));
+        Dataset<Row> ratings = ProductLines.decayedDays(lines, "product_id")
+                .select(col("customer_id"), col("product_id"), log1p(col("decayed_days")).cast(DataTypes.FloatType).as("rating"));
         Dataset<Row> users = index(spark, ratings.select("customer_id").distinct(), "customer_id", "user");
         Dataset<Row> items = index(spark, ratings.select("product_id").distinct(), "product_id", "item");
         Dataset<Row> training = ratings.join(users, "customer_id").join(items, "product_id").select("user", "item", "rating")

@@ -52,10 +52,9 @@ final class PopularityScorer {
                 candidatesPerSource, col("popularity").desc(), col("product_id"))
                 .withColumn("category_share", col("popularity").divide(sum("popularity").over(Window.partitionBy("category"))));
 
-        Dataset<Row> categoryWeights = lines.where(col("category").isNotNull())
-                .join(customers, "customer_id", "left_semi")
-                .groupBy("customer_id", "category", "purchase_date").agg(first("weight").as("weight"))
-                .groupBy("customer_id", "category").agg(sum("weight").as("category_weight"));
+        Dataset<Row> categoryWeights = ProductLines.decayedDays(
+                lines.where(col("category").isNotNull()).join(customers, "customer_id", "left_semi"), "category")
+                .withColumnRenamed("decayed_days", "category_weight");
         Dataset<Row> topCategories = Scores.topPerGroup(categoryWeights, "customer_id", CATEGORIES_PER_CUSTOMER,
                 col("category_weight").desc(), col("category"));
         Column share = col("category_weight").divide(sum("category_weight").over(Window.partitionBy("customer_id")));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_diff;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
@@ -85,7 +86,7 @@ public final class ProductAffinity {
                     PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource())));
         }
 
-        Dataset<Row> catalogue = PopularityScorer.popularity(lines, settings.popularityDays()).select("product_id", "category")
+        Dataset<Row> catalogue = lines.groupBy("product_id").agg(first("category", true).as("category"))
                 .unionByName(products.select("product_id", "category"))
                 .groupBy("product_id").agg(max("category").as("category"));
         Dataset<Row> replenishable = products.select(col("product_id"), col("replenishable"));

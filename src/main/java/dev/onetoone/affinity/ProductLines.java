@@ -5,8 +5,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.date_diff;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sum;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -46,5 +48,14 @@ final class ProductLines {
                                 .as("basket"),
                         date_diff(asOfDate, col("purchase_date")).as("age_days"),
                         pow(lit(0.5), date_diff(asOfDate, col("purchase_date")).divide(halfLifeDays)).as("weight"));
+    }
+
+    /**
+     * Time-decayed purchase days per customer and item (a product_id or category column of the lines): several lines
+     * of one day count once, with that day's weight. Columns: customer_id, the item column, decayed_days.
+     */
+    static Dataset<Row> decayedDays(Dataset<Row> lines, String item) {
+        return lines.groupBy(col("customer_id"), col(item), col("purchase_date")).agg(first("weight").as("weight"))
+                .groupBy("customer_id", item).agg(sum("weight").as("decayed_days"));
     }
 }

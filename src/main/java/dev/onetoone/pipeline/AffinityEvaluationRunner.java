@@ -78,7 +78,7 @@ public final class AffinityEvaluationRunner {
         Map<String, Long> details = new LinkedHashMap<>();
         details.put("customers", evaluated);
         var affinity = new ProductAffinity(settings, true);
-        Dataset<Row> ranked = AffinityRunner.withCheckpointDirectory(context, runId -> {
+        Dataset<Row> ranked = AffinityRunner.withCheckpointDirectory(context, () -> {
             Dataset<Row> candidates = affinity.candidates(transactions, products, customers, trainEnd, horizonDays);
             int k = settings.topK();
             BlendWeights blend = BlendWeights.of(settings);

@@ -10,7 +10,7 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -57,7 +57,7 @@ public final class AffinityRunner {
             Map<String, Long> details = new LinkedHashMap<>();
             details.put("active_customers", activeCustomers);
             var affinity = new ProductAffinity(settings, false);
-            withCheckpointDirectory(context, runId -> {
+            withCheckpointDirectory(context, () -> {
                 Dataset<Row> candidates = affinity.candidates(warehouse.read(Tables.TRANSACTIONS), warehouse.read(Tables.PRODUCTS),
                         active, asOf, settings.horizonDays());
                 Dataset<Row> ranked = AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory())
@@ -87,12 +87,12 @@ public final class AffinityRunner {
      * Runs the body with the Spark checkpoint directory (needed by ALS to cut its lineage) set to a directory of this
      * run under the warehouse root, and removes that directory afterwards.
      */
-    static <T> T withCheckpointDirectory(RunContext context, Function<String, T> body) {
+    static <T> T withCheckpointDirectory(RunContext context, Supplier<T> body) {
         SparkSession spark = context.warehouse().spark();
         String directory = context.warehouse().root() + "/_checkpoints/" + context.runId();
         spark.sparkContext().setCheckpointDir(directory);
         try {
-            return body.apply(context.runId());
+            return body.get();
         } finally {
             try {
                 Path path = new Path(directory);
