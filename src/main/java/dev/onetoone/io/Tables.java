@@ -305,7 +305,7 @@ public final class Tables {
             "Measured results per campaign over a period: redemption, and revenue and margin of the treated group against its control group.")
             .required("from_date", DateType, "First as-of date of the offers measured")
             .required("to_date", DateType, "Last as-of date of the offers measured")
-            .required("campaign_id", StringType, "Campaign, or all")
+            .required("campaign_id", StringType, "Campaign, or all: for all, the increments and intervals are the sums over the campaigns that have treatment and control rows, each measured against its own control rows")
             .required("offers_sent", LongType, "Offers in the treatment and explore groups")
             .required("control_customers", LongType, "Offers withheld: control and holdout rows, the comparison group")
             .required("redemptions", LongType, "Sent offers redeemed (an offer_id on a transaction in the validity window)")

@@ -12,6 +12,11 @@ package dev.onetoone.results;
  * with sample variances (a group of one row contributes variance 0). Without treated or withheld rows there is no
  * lift to measure: revenue, increments and interval are 0 and {@link #note()} says why.
  *
+ * <p>The lift of all campaigns together is stratified by campaign ({@link #total}): the sum of the campaigns'
+ * increments, with the sum of their variances. Each campaign is compared with its own control group only, so a
+ * campaign without control rows cannot borrow another campaign's, and differences between campaigns do not widen
+ * the interval.
+ *
  * @param campaignId          campaign, or all
  * @param offersSent          treatment and explore rows
  * @param controlRows         control and holdout rows
@@ -57,6 +62,37 @@ public record OfferLift(String campaignId, long offersSent, long controlRows, lo
             }
             return Math.max(0.0, (marginSquares - margin * margin / rows) / (rows - 1));
         }
+    }
+
+    /** The standard error of {@link #incrementalMargin()}, from the width of its 95% interval. */
+    public double marginStandardError() {
+        return (marginCiHigh - marginCiLow) / (2 * Z_95);
+    }
+
+    /**
+     * The lift of several campaigns together: counts and mean revenues from {@code pooled} (the sums of all their
+     * rows), increments the sum over the campaigns that have treated and control rows, and the interval from the sum
+     * of their variances. The note names the campaigns left out.
+     */
+    public static OfferLift total(OfferLift pooled, java.util.List<OfferLift> campaigns) {
+        double revenue = 0;
+        double margin = 0;
+        double variance = 0;
+        java.util.List<String> leftOut = new java.util.ArrayList<>();
+        for (OfferLift campaign : campaigns) {
+            if (campaign.treatedRows() == 0 || campaign.controlRows() == 0) {
+                leftOut.add(campaign.campaignId());
+                continue;
+            }
+            revenue += campaign.incrementalRevenue();
+            margin += campaign.incrementalMargin();
+            variance += campaign.marginStandardError() * campaign.marginStandardError();
+        }
+        String note = leftOut.size() == campaigns.size() ? "no campaign has both treated and control rows"
+                : leftOut.isEmpty() ? "" : "left out, without treated or control rows: " + String.join(", ", leftOut);
+        double halfWidth = Z_95 * Math.sqrt(variance);
+        return new OfferLift(pooled.campaignId(), pooled.offersSent(), pooled.controlRows(), pooled.treatedRows(), pooled.redemptions(),
+                pooled.revenuePerTreated(), pooled.revenuePerControl(), revenue, margin, margin - halfWidth, margin + halfWidth, note);
     }
 
     public static OfferLift of(String campaignId, long offersSent, long redemptions, GroupSums treated, GroupSums withheld) {

@@ -78,7 +78,10 @@ public final class OfferOutcomes {
                 .orderBy(when(col("campaign_id").equalTo(ALL), 1).otherwise(0), col("campaign_id"));
     }
 
-    /** The lift of each campaign and of all, from the collected rows of {@link #groupSums}, in their order. */
+    /**
+     * The lift of each campaign and of all, from the collected rows of {@link #groupSums}, in their order; the lift
+     * of all is stratified by campaign ({@link OfferLift#total}).
+     */
     public static List<OfferLift> lifts(List<Row> groupSums) {
         List<OfferLift> lifts = new ArrayList<>();
         for (Row row : groupSums) {
@@ -86,7 +89,8 @@ public final class OfferOutcomes {
                     row.<Double>getAs("treated_margin"), row.<Double>getAs("treated_margin_squares"));
             var withheld = new OfferLift.GroupSums(row.getAs("withheld_rows"), row.<Double>getAs("withheld_revenue"),
                     row.<Double>getAs("withheld_margin"), row.<Double>getAs("withheld_margin_squares"));
-            lifts.add(OfferLift.of(row.getAs("campaign_id"), row.<Long>getAs("offers_sent"), row.<Long>getAs("redemptions"), treated, withheld));
+            OfferLift lift = OfferLift.of(row.getAs("campaign_id"), row.<Long>getAs("offers_sent"), row.<Long>getAs("redemptions"), treated, withheld);
+            lifts.add(lift.campaignId().equals(ALL) ? OfferLift.total(lift, List.copyOf(lifts)) : lift);
         }
         return lifts;
     }

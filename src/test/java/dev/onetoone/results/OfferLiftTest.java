@@ -40,6 +40,27 @@ class OfferLiftTest {
     }
 
     @Test
+    void theTotalOfCampaignsAddsTheirIncrementsAndVariances() {
+        // campaign x: treated 10, 0 (mean 5, variance 50), withheld 0, 2 (mean 1, variance 2): increment 8,
+        // variance of the total (50/2 + 2/2) * 2^2 = 104; campaign y: treated 3, 5, 7 (mean 5, variance 4),
+        // withheld 4, 4 (mean 4, variance 0): increment 3, variance (4/3 + 0) * 9 = 12
+        OfferLift x = OfferLift.of("x", 2, 0, sums(new double[] {10, 0}, new double[] {10, 0}), sums(new double[] {0, 2}, new double[] {0, 2}));
+        OfferLift y = OfferLift.of("y", 3, 0, sums(new double[] {3, 5, 7}, new double[] {3, 5, 7}), sums(new double[] {4, 4}, new double[] {4, 4}));
+        OfferLift z = OfferLift.of("z", 1, 0, sums(new double[] {9}, new double[] {9}), OfferLift.GroupSums.EMPTY);
+        OfferLift pooled = OfferLift.of("all", 6, 0, sums(new double[] {10, 0, 3, 5, 7, 9}, new double[] {10, 0, 3, 5, 7, 9}),
+                sums(new double[] {0, 2, 4, 4}, new double[] {0, 2, 4, 4}));
+
+        OfferLift total = OfferLift.total(pooled, java.util.List.of(x, y, z));
+        assertEquals(11.0, total.incrementalMargin(), 1e-12);
+        assertEquals(11.0, total.incrementalRevenue(), 1e-12);
+        assertEquals(Math.sqrt(116), total.marginStandardError(), 1e-9);
+        assertEquals(11.0 - 1.959963984540054 * Math.sqrt(116), total.marginCiLow(), 1e-9);
+        assertEquals(6, total.offersSent());
+        assertEquals(34.0 / 6, total.revenuePerTreated(), 1e-12);
+        assertEquals("left out, without treated or control rows: z", total.note());
+    }
+
+    @Test
     void withoutControlRowsEveryIncrementIsZeroAndTheNoteSaysWhy() {
         var treated = sums(new double[] {20, 4}, new double[] {10, 2});
         OfferLift lift = OfferLift.of("c", 2, 1, treated, OfferLift.GroupSums.EMPTY);

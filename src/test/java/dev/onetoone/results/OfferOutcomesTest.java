@@ -112,14 +112,18 @@ class OfferOutcomesTest extends SparkTestSupport {
         assertEquals(0.0, b.incrementalMargin());
         assertEquals("no control rows: the lift cannot be measured", b.note());
 
-        // all: treated o1-o4 and o9 (margin 8 again): mean 16/5; withheld as in a
+        // all: counts and mean revenues over every row (treated o1-o4 and o9: revenue 18 - 10 + 10 + 7 + 18 = 43);
+        // the increment is stratified by campaign, and b, which has no control group, is left out rather than
+        // compared with a's control rows: the increment and interval are a's
         OfferLift all = lifts.get(2);
         assertEquals(6, all.offersSent());
         assertEquals(3, all.redemptions());
-        assertEquals((16.0 / 5 - 11.0 / 3) * 5, all.incrementalMargin(), 1e-9);
-        // treated margins 8, -5, 5, 0, 8 around 3.2: 23.04 + 67.24 + 3.24 + 10.24 + 23.04 = 126.8, variance 31.7
-        double allHalfWidth = OfferLift.Z_95 * Math.sqrt(31.7 / 5 + 93.0 / 9 / 3) * 5;
-        assertEquals(all.incrementalMargin() + allHalfWidth, all.marginCiHigh(), 1e-9);
+        assertEquals(43.0 / 5, all.revenuePerTreated(), 1e-9);
+        assertEquals(a.incrementalMargin(), all.incrementalMargin(), 1e-9);
+        assertEquals(a.incrementalRevenue(), all.incrementalRevenue(), 1e-9);
+        assertEquals(a.marginCiLow(), all.marginCiLow(), 1e-9);
+        assertEquals(a.marginCiHigh(), all.marginCiHigh(), 1e-9);
+        assertEquals("left out, without treated or control rows: b", all.note());
     }
 
     @Test
