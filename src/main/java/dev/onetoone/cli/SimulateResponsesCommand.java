@@ -42,6 +42,12 @@ final class SimulateResponsesCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--elasticity", defaultValue = "8.0", paramLabel = "E",
+            description = "How strongly the simulated customers respond to a discount: logit shift per unit of promo sensitivity times "
+                    + "discount fraction (default ${DEFAULT-VALUE}). Give the offers engine the same value "
+                    + "(offers.response-elasticity) to simulate a calibrated engine.")
+    double elasticity;
+
     @Override
     public Integer call() throws IOException {
         var context = CommandContext.start(common, "simulate-responses");
@@ -52,7 +58,7 @@ final class SimulateResponsesCommand implements Callable<Integer> {
         var offers = warehouse.readAsOf(Tables.OFFERS, offersAsOf);
         ResponseSummary summary;
         try {
-            summary = new OfferResponseSimulator(warehouse.spark(), seed).simulate(offers, sample, out);
+            summary = new OfferResponseSimulator(warehouse.spark(), seed, elasticity).simulate(offers, sample, out);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

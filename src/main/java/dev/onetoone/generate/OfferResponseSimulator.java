@@ -4,9 +4,14 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
@@ -41,7 +46,12 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Every offer row is one independent trial. Its validity window opens on {@code valid_from} and lasts
  * {@code V = valid_to - valid_from + 1} days. The target share is the customer's smoothed share of baskets that
  * contained the target in the sample's history, {@code (baskets with target + K * population share) / (baskets + K)}
- * with {@code K = } {@link #SHARE_PRIOR_BASKETS} (1 for basket offers). p_without and p_with follow
+ * with {@code K = } {@link #SHARE_PRIOR_BASKETS} (1 for basket offers). A replenishable product the customer bought
+ * before follows the generator's replenishment rule: it is due {@code replenishment_cycle_days x} the category's
+ * cycle factor after its last purchase before the window, and from then on a basket contains it with probability
+ * {@code 0.8 + 0.2 x share} (the generator puts a due product into the next basket with probability 0.8); the
+ * target share of the window is the day-weighted mean of the two, which is exact for the thinned Poisson process
+ * (and an approximation under Pareto/NBD dropout). p_without and p_with follow
  * {@link ResponseModel}. Treatment and explore rows buy with p_with, control and holdout rows with p_without. A
  * purchase is one basket on a uniform day of the window: the target line (the product, or a uniform product of the
  * category) and filler lines of uniform catalogue products up to a Gamma(p, nu) basket value from the customer's
@@ -98,10 +108,24 @@ public final class OfferResponseSimulator {
 
     private final SparkSession spark;
     private final long seed;
+    private final double elasticity;
 
+    /** A simulator with the {@link ResponseModel#DEFAULT_ELASTICITY default elasticity}. */
     public OfferResponseSimulator(SparkSession spark, long seed) {
+        this(spark, seed, ResponseModel.DEFAULT_ELASTICITY);
+    }
+
+    /**
+     * @param elasticity the simulated customers' logit shift per unit of promo sensitivity times discount fraction
+     *                   (finite, at least 0)
+     */
+    public OfferResponseSimulator(SparkSession spark, long seed, double elasticity) {
+        if (!(elasticity >= 0) || Double.isInfinite(elasticity)) {
+            throw new IllegalArgumentException("elasticity must be a finite number of at least 0, got " + elasticity);
+        }
         this.spark = spark;
         this.seed = seed;
+        this.elasticity = elasticity;
     }
 
     /**
@@ -117,7 +141,7 @@ public final class OfferResponseSimulator {
             lines.write().mode("overwrite").option("header", "true").option("emptyValue", "")
                     .csv(outDirectory.resolve("transactions.csv").toString());
             ResponseSummary summary = summarise(outcomes);
-            Files.writeString(outDirectory.resolve("response_summary.json"), summary.toJson(), StandardCharsets.UTF_8);
+            Files.writeString(outDirectory.resolve("response_summary.json"), summary.toJson(elasticity), StandardCharsets.UTF_8);
             return summary;
         } finally {
             outcomes.unpersist();
@@ -135,7 +159,8 @@ public final class OfferResponseSimulator {
 
         Dataset<Row> withTruth = offers.join(truth.select(col("customer_id"), lit(true).as("has_truth"), col("first_purchase_ts"),
                         col("purchase_rate_per_week"), col("dropout_rate"), col("dropout_time"), col("spend_scale_nu"),
-                        col("expected_spend_per_purchase"), col("promo_sensitivity"), col("preferred_channel"), col("preferred_store")),
+                        col("expected_spend_per_purchase"), col("promo_sensitivity"), col("preferred_channel"), col("preferred_store"),
+                        col("replenishment_cycle_days")),
                 using("customer_id"), "left")
                 .withColumn("has_truth", coalesce(col("has_truth"), lit(false)));
         long withoutTruth = withTruth.where(col("has_truth").unary_$bang()).count();
@@ -147,7 +172,7 @@ public final class OfferResponseSimulator {
         Dataset<Row> joined = withShares(withTruth, history)
                 .withColumn("alive", col("first_purchase_ts").lt(col("valid_from").cast("timestamp"))
                         .and(col("dropout_time").isNull().or(col("dropout_time").geq(col("valid_from").cast("timestamp")))));
-        return joined.mapPartitions(new Simulation(catalogue, seed), Encoders.row(OUTCOME_SCHEMA));
+        return joined.mapPartitions(new Simulation(catalogue, seed, elasticity), Encoders.row(OUTCOME_SCHEMA));
     }
 
     /** Rejects offer rows the simulator cannot interpret, naming the column and the values; one pass when all is well. */
@@ -183,14 +208,15 @@ public final class OfferResponseSimulator {
         requireFile(file);
         return spark.read().option("header", "true").csv(file.toString())
                 .where(col("quantity").cast("double").gt(0))
-                .select(col("transaction_id"), col("customer_id"), col("product_id"), col("category"));
+                .select(col("transaction_id"), col("customer_id"), col("product_id"), col("category"),
+                        to_date(col("ts")).as("purchase_date"));
     }
 
     /**
      * Adds target_share: the customer's smoothed share of baskets containing the target product or category, 1 for
      * basket offers.
      */
-    private static Dataset<Row> withShares(Dataset<Row> offers, Dataset<Row> history) {
+    private Dataset<Row> withShares(Dataset<Row> offers, Dataset<Row> history) {
         Dataset<Row> customerBaskets = history.groupBy("customer_id").agg(count_distinct(col("transaction_id")).as("customer_baskets"));
         long totalBaskets = Math.max(1L, history.select("transaction_id").distinct().count());
         Dataset<Row> productShare = history.groupBy("product_id")
@@ -215,9 +241,44 @@ public final class OfferResponseSimulator {
         Column categoryShareSmoothed = coalesce(col("category_baskets"), lit(0L)).cast("double")
                 .plus(coalesce(col("population_category_share"), lit(0.0)).multiply(SHARE_PRIOR_BASKETS))
                 .divide(baskets.plus(SHARE_PRIOR_BASKETS));
-        return rows.withColumn("target_share", when(col("target_kind").equalTo("basket"), lit(1.0))
-                .when(col("target_kind").equalTo("product"), productShareSmoothed)
-                .otherwise(categoryShareSmoothed));
+        return withDueProducts(rows, history, productShareSmoothed)
+                .withColumn("target_share", when(col("target_kind").equalTo("basket"), lit(1.0))
+                        .when(col("target_kind").equalTo("product"), col("product_target_share"))
+                        .otherwise(categoryShareSmoothed));
+    }
+
+    /**
+     * Adds product_target_share: the share of a product target over the window, raised from {@code base} to
+     * {@code 0.8 + 0.2 x base} on the days a replenishable product the customer bought before is due (see the class
+     * comment).
+     */
+    private Dataset<Row> withDueProducts(Dataset<Row> rows, Dataset<Row> history, Column base) {
+        List<Row> factors = new ArrayList<>();
+        for (ProductCategory category : ProductCategory.values()) {
+            if (category.replenishable()) {
+                factors.add(RowFactory.create(category.label(), category.cycleFactor()));
+            }
+        }
+        Dataset<Row> cycleFactors = spark.createDataFrame(factors, new StructType()
+                .add("due_category", DataTypes.StringType).add("cycle_factor", DataTypes.DoubleType));
+        Dataset<Row> targets = rows.where(col("target_kind").equalTo("product"))
+                .select(col("offer_id").as("due_offer_id"), col("customer_id").as("due_customer_id"),
+                        col("target_product_id").as("due_product_id"), col("valid_from").as("due_valid_from"));
+        Dataset<Row> lastBought = targets.join(history, col("due_customer_id").equalTo(col("customer_id"))
+                        .and(col("due_product_id").equalTo(col("product_id")))
+                        .and(col("purchase_date").lt(col("due_valid_from"))))
+                .groupBy("due_offer_id").agg(max(col("purchase_date")).as("last_bought"), max(col("category")).as("due_category"))
+                .join(org.apache.spark.sql.functions.broadcast(cycleFactors), "due_category");
+        Column days = date_diff(col("valid_to"), col("valid_from")).plus(1).cast("double");
+        Column dueIn = date_diff(col("last_bought"), col("valid_from")).cast("double")
+                .plus(col("replenishment_cycle_days").multiply(col("cycle_factor")));
+        Column dueDays = greatest(lit(0.0), least(days, days.minus(greatest(lit(0.0), dueIn))));
+        Column dueShare = lit(SyntheticDataGenerator.REPLENISH_WHEN_DUE_PROBABILITY)
+                .plus(lit(1 - SyntheticDataGenerator.REPLENISH_WHEN_DUE_PROBABILITY).multiply(base));
+        return rows.join(lastBought, rows.col("offer_id").equalTo(lastBought.col("due_offer_id")), "left")
+                .withColumn("product_target_share", when(col("last_bought").isNull(), base)
+                        .otherwise(base.multiply(days.minus(dueDays)).plus(dueShare.multiply(dueDays)).divide(days)))
+                .drop("due_offer_id", "last_bought", "due_category", "cycle_factor");
     }
 
     private static scala.collection.immutable.Seq<String> using(String... columns) {
@@ -272,10 +333,12 @@ public final class OfferResponseSimulator {
         private static final long serialVersionUID = 1L;
         private final ResponseCatalogue catalogue;
         private final long seed;
+        private final double elasticity;
 
-        Simulation(ResponseCatalogue catalogue, long seed) {
+        Simulation(ResponseCatalogue catalogue, long seed, double elasticity) {
             this.catalogue = catalogue;
             this.seed = seed;
+            this.elasticity = elasticity;
         }
 
         @Override
@@ -319,7 +382,7 @@ public final class OfferResponseSimulator {
             Double dropoutRate = offer.getAs("dropout_rate");
             double pWithout = ResponseModel.probabilityWithout(offer.<Boolean>getAs("alive"), offer.<Double>getAs("purchase_rate_per_week"),
                     dropoutRate == null ? 0.0 : dropoutRate, offer.<Double>getAs("target_share"), validDays);
-            double pWith = ResponseModel.probabilityWith(pWithout, ResponseModel.logitShift(form, offer.<Double>getAs("promo_sensitivity"), fraction));
+            double pWith = ResponseModel.probabilityWith(pWithout, ResponseModel.logitShift(form, elasticity, offer.<Double>getAs("promo_sensitivity"), fraction));
 
             // Draws in a fixed order, whatever the group: the decision uniform, the day and time, the basket.
             double decision = random.nextDouble();

@@ -35,10 +35,11 @@ public record ResponseSummary(List<GroupTruth> groups) {
         return groups.stream().mapToLong(GroupTruth::purchases).sum();
     }
 
-    String toJson() {
+    /** The summary as JSON, with the elasticity of the simulated response. */
+    String toJson(double elasticity) {
         JsonWriter json = new JsonWriter().beginObject()
                 .field("simulator", OfferResponseSimulator.class.getName())
-                .field("elasticity", ResponseModel.ELASTICITY)
+                .field("elasticity", elasticity)
                 .field("share_prior_baskets", OfferResponseSimulator.SHARE_PRIOR_BASKETS)
                 .name("groups").beginArray();
         for (GroupTruth group : groups) {

@@ -91,7 +91,8 @@ public final class SyntheticDataGenerator {
     private static final double MISSING_BIRTH_DATE_PROBABILITY = 0.30;
     private static final double PREFERRED_STORE_LOYALTY = 0.85;
     private static final double FAVOURITE_PROBABILITY = 0.70;
-    private static final double REPLENISH_WHEN_DUE_PROBABILITY = 0.80;
+    /** Chance that a due replenishable product goes into the customer's next basket. */
+    static final double REPLENISH_WHEN_DUE_PROBABILITY = 0.80;
     private static final int MAX_CANDIDATES_PER_BASKET = 200;
     private static final int FIRST_LINE_CANDIDATES = 4;
     private static final int MAX_LINES_PER_BASKET = 60;

@@ -27,7 +27,7 @@ class ResponseModelTest {
 
     @Test
     void aTwentyPercentDiscountShiftsTheLogitByEightTimesSensitivityTimesTheFraction() {
-        double shift = ResponseModel.logitShift("percent_off", 0.5, ResponseModel.discountFraction("percent_off", 20.0, 0.0, 0, 10.0));
+        double shift = ResponseModel.logitShift("percent_off", ResponseModel.DEFAULT_ELASTICITY, 0.5, ResponseModel.discountFraction("percent_off", 20.0, 0.0, 0, 10.0));
         assertEquals(0.8, shift, 1e-12);
         // p_without 0.2: odds 0.25 * e^0.8 = 0.556385..., p = odds / (1 + odds)
         double odds = 0.25 * Math.exp(0.8);
@@ -40,12 +40,12 @@ class ResponseModelTest {
         assertEquals(1.0, ResponseModel.discountFraction("amount_off", 0.0, 20.0, 0, 8.0), "capped at the price");
         // 400 points at 0.01 each, half weight, on a 20.00 reference: 2 / 20 = 0.1
         assertEquals(0.1, ResponseModel.discountFraction("bonus_points", 0.0, 0.0, 400, 20.0), 1e-12);
-        assertEquals(ResponseModel.RECOGNITION_LOGIT, ResponseModel.logitShift("recognition", 0.9, 0.0));
+        assertEquals(ResponseModel.RECOGNITION_LOGIT, ResponseModel.logitShift("recognition", ResponseModel.DEFAULT_ELASTICITY, 0.9, 0.0));
     }
 
     @Test
     void anUnknownOfferFormIsRejectedByName() {
-        var error = assertThrows(IllegalArgumentException.class, () -> ResponseModel.logitShift("free_lunch", 0.5, 0.1));
+        var error = assertThrows(IllegalArgumentException.class, () -> ResponseModel.logitShift("free_lunch", ResponseModel.DEFAULT_ELASTICITY, 0.5, 0.1));
         assertEquals("unknown offer_form 'free_lunch': expected percent_off, amount_off, bonus_points or recognition", error.getMessage());
     }
 }
