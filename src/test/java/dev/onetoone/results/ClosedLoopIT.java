@@ -1,36 +1,23 @@
 package dev.onetoone.results;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.onetoone.generate.OfferResponseSimulator;
-import dev.onetoone.generate.ResponseSummary;
-import dev.onetoone.io.Tables;
-import dev.onetoone.pipeline.IngestRequest;
-import dev.onetoone.pipeline.IngestRunner;
-import dev.onetoone.pipeline.OfferResultsRunner;
+import dev.onetoone.pipeline.ClosedLoopExperiment;
+import dev.onetoone.pipeline.OffersRunner;
 import dev.onetoone.pipeline.RunContext;
 import dev.onetoone.pipeline.RunLog;
 import dev.onetoone.testing.SampleNight;
@@ -38,114 +25,114 @@ import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
 /**
- * The whole loop on the shipped sample: the nightly run decides offers ({@link SampleNight}); the same offers, with
- * the same terms and groups (so the same budget), are also given to customers drawn at random; the simulated
- * customers respond to each set from their true behaviour; the responses are ingested and {@code offer-results}
- * measures each set against its own control group.
+ * The whole loop on the shipped sample ({@link ClosedLoopExperiment}): the engine decides the night's offers from the
+ * sample night's models; the same offers are also given to customers drawn at random; the simulated customers
+ * respond to both from their truth; offer-results measures each arm against its own control group.
+ *
+ * <p>The scenario is built so that one test can tell the two targetings apart:
+ * <ul>
+ * <li>the simulated customers respond strongly to a discount (elasticity 25), and the engine is calibrated to that
+ * (offers.response-elasticity 25), with budgets that do not bind;</li>
+ * <li>the campaigns are replenishment and second order, whose targeting the generated truth rewards: a due repeat
+ * product is bought with probability 0.8 per basket, and a first-time buyer's return depends on their own rate.
+ * Cross-sell, win-back and VIP are left out: the generator has no per-customer product taste for cross-sell to find,
+ * win-back's offers to falling customers are worth about as much as to random ones, and recognition costs nothing,
+ * so they would add spread without a difference to measure;</li>
+ * <li>the night's decisions run in 20 waves with a fresh control split each, about 8,400 sent offers per arm. From
+ * the truth of a trial run, the expected difference is about four standard errors of its measurement, so the
+ * measured difference is expected to clear its 95% interval.</li>
+ * </ul>
  */
 class ClosedLoopIT extends SparkTestSupport {
-    private static final LocalDate AS_OF = SampleNight.AS_OF;
+    static final double ELASTICITY = 25.0;
+    static final int WAVES = 20;
+    static final List<String> CAMPAIGNS = List.of("replenishment", "second_order");
 
     @TempDir
     static Path work;
 
-    private static Row targeted;
-    private static Row random;
-    private static ResponseSummary targetedTruth;
-    private static ResponseSummary randomTruth;
+    private static ClosedLoopExperiment.Result result;
 
     @BeforeAll
-    static void runBothArms() throws Exception {
-        Dataset<Row> engine = SampleNight.warehouse().readAsOf(Tables.OFFERS, AS_OF)
-                .where(col("offer_group").isin("treatment", "control", "holdout"));
-        Dataset<Row> drawn = engine.join(randomCustomers(engine), "offer_id").drop("customer_id")
-                .withColumnRenamed("random_customer_id", "customer_id")
-                .withColumn("offer_id", concat(lit("R"), col("offer_id")));
-        targetedTruth = simulate("targeted", engine);
-        randomTruth = simulate("random", drawn);
-        targeted = measure("targeted");
-        random = measure("random");
-    }
-
-    /**
-     * offer_id to a customer drawn at random for it: within each campaign, distinct customers in a seeded shuffle of
-     * all customers (a test-sized list of 2,500 ids).
-     */
-    private static Dataset<Row> randomCustomers(Dataset<Row> offers) {
-        List<String> customers = new ArrayList<>(SampleNight.warehouse().read(Tables.CUSTOMERS).select("customer_id")
-                .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-        Collections.sort(customers);
-        Map<String, List<String>> shuffled = new HashMap<>();
-        Map<String, Integer> used = new HashMap<>();
-        List<Row> pairs = new ArrayList<>();
-        for (Row offer : offers.select("offer_id", "campaign_id").orderBy("offer_id").collectAsList()) {
-            String campaign = offer.getString(1);
-            List<String> order = shuffled.computeIfAbsent(campaign, c -> {
-                List<String> copy = new ArrayList<>(customers);
-                Collections.shuffle(copy, new Random(c.hashCode()));
-                return copy;
-            });
-            int next = used.merge(campaign, 1, Integer::sum) - 1;
-            pairs.add(RowFactory.create(offer.getString(0), order.get(next % order.size())));
+    static void runTheLoop() throws Exception {
+        Path warehouse = copy(Path.of(SampleNight.warehouse().root()), work.resolve("engine"));
+        String shipped = Files.readString(WarehouseFixture.sample("conf/campaigns.properties"));
+        String campaigns = shipped.lines()
+                .filter(line -> !line.startsWith("campaign.") || CAMPAIGNS.stream().anyMatch(id -> line.startsWith("campaign." + id + ".")))
+                .map(line -> line.replaceAll("^(campaign\\.[a-z_]+\\.budget)=\\d+$", "$1=100000"))
+                .collect(Collectors.joining("\n"));
+        Path campaignsFile = Files.writeString(work.resolve("campaigns.properties"), campaigns);
+        RunContext engine = WarehouseFixture.context(warehouse, Map.of(
+                "offers.campaigns-file", campaignsFile.toString(),
+                "offers.response-elasticity", String.valueOf(ELASTICITY),
+                "offers.global-budget", "1000000"));
+        new OffersRunner(engine, new RunLog(engine)).run(SampleNight.AS_OF);
+        result = new ClosedLoopExperiment(engine, new ClosedLoopExperiment.Settings(Path.of(SampleNight.SAMPLE), work.resolve("loop"),
+                11, ELASTICITY, WAVES, "closed-loop")).run(SampleNight.AS_OF);
+        for (var arm : List.of(result.targeted(), result.random())) {
+            for (var measured : arm.measured()) {
+                System.out.printf("closed loop %-8s %-14s sent %5d withheld %5d measured %9.1f [%9.1f, %9.1f]%n", arm.name(),
+                        measured.campaignId(), measured.offersSent(), measured.withheldRows(), measured.incrementalMargin(),
+                        measured.ciLow(), measured.ciHigh());
+            }
+            System.out.printf("closed loop %-8s true increment %.1f%n", arm.name(), arm.trueIncrement());
         }
-        return spark().createDataFrame(pairs, new StructType().add("offer_id", DataTypes.StringType).add("random_customer_id", DataTypes.StringType));
+        System.out.printf("closed loop difference: measured %.1f (standard error %.1f), true %.1f%n", result.measuredDifference(),
+                result.differenceStandardError(), result.trueDifference());
     }
 
-    private static RunContext arm(String name) {
-        return WarehouseFixture.context(work.resolve(name).resolve("warehouse"), Map.of());
-    }
-
-    private static ResponseSummary simulate(String name, Dataset<Row> offers) throws Exception {
-        RunContext context = arm(name);
-        context.warehouse().overwriteAsOf(Tables.OFFERS, offers, AS_OF);
-        Path sample = Path.of(SampleNight.SAMPLE);
-        ResponseSummary summary = new OfferResponseSimulator(spark(), 11).simulate(context.warehouse().readAsOf(Tables.OFFERS, AS_OF),
-                sample, work.resolve(name).resolve("responses"));
-        new IngestRunner(context, new RunLog(context)).ingest(new IngestRequest(
-                Optional.of(work.resolve(name).resolve("responses/transactions.csv").toString()), Optional.empty(),
-                Optional.of(sample.resolve("products.csv").toString())), null, LocalDate.of(2026, 3, 1));
-        return summary;
-    }
-
-    private static Row measure(String name) {
-        RunContext context = arm(name);
-        new OfferResultsRunner(context, new RunLog(context)).run(AS_OF, AS_OF);
-        return context.warehouse().read(Tables.OFFER_RESULTS).where("campaign_id = 'all'").first();
-    }
-
-    private static double trueIncrement(ResponseSummary summary) {
-        return summary.groups().stream().filter(group -> group.offerGroup().equals("treatment"))
-                .mapToDouble(ResponseSummary.GroupTruth::trueExpectedIncrementalMargin).sum();
+    private static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return to;
     }
 
     @Test
-    void bothArmsSpendTheSameBudgetOnTheSameNumberOfOffers() {
-        assertEquals(targeted.<Long>getAs("offers_sent"), random.<Long>getAs("offers_sent"));
-        assertEquals(targeted.<Long>getAs("control_customers"), random.<Long>getAs("control_customers"));
-        assertTrue(targeted.<Long>getAs("offers_sent") > 100, "offers sent: " + targeted.<Long>getAs("offers_sent"));
+    void bothArmsSendTheSameOffersAndWithholdTheSameControlGroups() {
+        assertEquals(result.targeted().measured().size(), result.random().measured().size());
+        for (int index = 0; index < result.targeted().measured().size(); index++) {
+            var targeted = result.targeted().measured().get(index);
+            var random = result.random().measured().get(index);
+            assertEquals(targeted.campaignId(), random.campaignId());
+            assertEquals(targeted.offersSent(), random.offersSent(), targeted.campaignId());
+            assertEquals(targeted.withheldRows(), random.withheldRows(), targeted.campaignId());
+        }
+        assertEquals(List.of("replenishment", "second_order", "all"),
+                result.targeted().measured().stream().map(ClosedLoopExperiment.Measured::campaignId).toList());
+        assertTrue(result.targeted().all().offersSent() > 5_000, "offers sent: " + result.targeted().all().offersSent());
     }
 
     @Test
     void targetedOffersTrulyAddMoreMarginThanTheSameOffersToRandomCustomers() {
-        assertTrue(trueIncrement(targetedTruth) > trueIncrement(randomTruth),
-                "true increment targeted " + trueIncrement(targetedTruth) + " vs random " + trueIncrement(randomTruth));
+        assertTrue(result.targeted().trueIncrement() > 0, "true increment of the targeted offers " + result.targeted().trueIncrement());
+        assertTrue(result.trueDifference() > 0, "true difference " + result.trueDifference());
     }
 
-    /**
-     * offer-results measures each arm against its own control group without bias: its 95% interval covers the arm's
-     * true expected increment. (Whether the measured targeted increment also exceeds the random one depends on the
-     * sample size: with the few hundred offers of one night on the sample, the intervals are wider than the
-     * difference, so that comparison is reported, not asserted.)
-     */
+    /** The claim offer-results has to support: measured against the control groups, targeting wins, beyond its interval. */
     @Test
-    void eachArmsMeasuredIntervalCoversItsTrueIncrement() {
-        for (var arm : List.of(Map.entry(targeted, targetedTruth), Map.entry(random, randomTruth))) {
-            double truth = trueIncrement(arm.getValue());
-            double low = arm.getKey().getAs("incremental_margin_ci_low");
-            double high = arm.getKey().getAs("incremental_margin_ci_high");
-            System.out.printf("closed loop arm: measured %.2f [%.2f, %.2f], true %.2f%n",
-                    arm.getKey().<Double>getAs("incremental_margin"), low, high, truth);
-            assertTrue(low <= truth && truth <= high, "[" + low + ", " + high + "] covers the true " + truth);
+    void offerResultsMeasuresMoreIncrementalMarginForTargetedThanForRandomOffers() {
+        double difference = result.measuredDifference();
+        double halfWidth = OfferLift.Z_95 * result.differenceStandardError();
+        assertTrue(difference - halfWidth > 0, "measured difference " + difference + " +- " + halfWidth + " excludes 0");
+    }
+
+    /** Each arm's measured increment is unbiased: its 95% interval covers the arm's true expected increment. */
+    @Test
+    void eachArmsIntervalCoversItsTrueIncrement() {
+        for (var arm : List.of(result.targeted(), result.random())) {
+            double truth = arm.trueIncrement();
+            var all = arm.all();
+            assertTrue(all.ciLow() <= truth && truth <= all.ciHigh(), arm.name() + ": [" + all.ciLow() + ", " + all.ciHigh() + "] covers " + truth);
         }
     }
 }

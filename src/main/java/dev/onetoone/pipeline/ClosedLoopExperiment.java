@@ -1,0 +1,177 @@
+package dev.onetoone.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.date_diff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+import dev.onetoone.generate.OfferResponseSimulator;
+import dev.onetoone.generate.RandomTargeting;
+import dev.onetoone.generate.ResponseSummary;
+import dev.onetoone.io.Tables;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.offers.GroupAssignment;
+import dev.onetoone.results.OfferLift;
+import dev.onetoone.results.OfferOutcomes;
+
+/**
+ * The closed loop on a generated sample: the offers the engine decided for one night, and the same offers given to
+ * customers drawn at random ({@link RandomTargeting}: the same number of offers, the same terms, the same control
+ * groups), are each answered by the simulated customers from their truth ({@link OfferResponseSimulator}); the
+ * responses are ingested into a warehouse of their own per arm and {@code offer-results} measures each arm against
+ * its control group. The result holds, per arm, the truth the simulator knew and what offer-results measured.
+ *
+ * <p>Waves. One night of a small sample makes a few hundred offers, and the increment of an offer is small next to
+ * the spread of what customers spend, so one night rarely tells two targetings apart. The experiment can repeat the
+ * night's decisions in {@code waves}: wave w is dated {@code w x gap} days later (gap: the longest validity plus one
+ * day, so the windows of one customer never overlap), with new offer ids, and its treatment and control rows split
+ * again by a salted draw per wave with the engine's control share; holdout rows stay withheld. Like a campaign rerun
+ * on the same selection with a fresh randomisation every time, the waves are independent experiments, and
+ * offer-results measures them together over the period.
+ *
+ * <p>Explore rows are left out of both arms: they are not chosen by the engine, and offer-results leaves them out
+ * of the lift.
+ */
+public final class ClosedLoopExperiment {
+    public static final String TARGETED = "targeted";
+    public static final String RANDOM = "random";
+
+    /**
+     * @param sample        the generated sample the source warehouse was loaded from
+     * @param workDirectory where the two arms' warehouses and simulated responses are written
+     * @param seed          seed of the response simulation
+     * @param elasticity    the simulated customers' response elasticity
+     * @param waves         how many times the night's decisions are repeated (at least 1)
+     * @param salt          salt of the random draw of customers and of the waves' control split
+     */
+    public record Settings(Path sample, Path workDirectory, long seed, double elasticity, int waves, String salt) {
+        public Settings {
+            if (waves < 1) {
+                throw new IllegalArgumentException("waves must be at least 1, got " + waves);
+            }
+        }
+    }
+
+    /** What offer-results measured for one campaign, or all: a row of offer_results. */
+    public record Measured(String campaignId, long offersSent, long withheldRows, double incrementalMargin, double ciLow, double ciHigh) {
+        public double standardError() {
+            return (ciHigh - ciLow) / (2 * OfferLift.Z_95);
+        }
+    }
+
+    /** One arm: the simulator's truth per campaign and group, and what offer-results measured (all last). */
+    public record Arm(String name, ResponseSummary truth, List<Measured> measured) {
+        public Measured all() {
+            return measured.get(measured.size() - 1);
+        }
+
+        /** The true expected incremental margin of the treated (treatment) rows. */
+        public double trueIncrement() {
+            return truth.groups().stream().filter(group -> group.offerGroup().equals("treatment"))
+                    .mapToDouble(ResponseSummary.GroupTruth::trueExpectedIncrementalMargin).sum();
+        }
+    }
+
+    /** Both arms over the offers decided from {@code from} to {@code to}, and the difference targeted minus random. */
+    public record Result(Arm targeted, Arm random, LocalDate from, LocalDate to) {
+        public double measuredDifference() {
+            return targeted.all().incrementalMargin() - random.all().incrementalMargin();
+        }
+
+        /** Standard error of the measured difference: the arms are independent experiments. */
+        public double differenceStandardError() {
+            return Math.hypot(targeted.all().standardError(), random.all().standardError());
+        }
+
+        public double trueDifference() {
+            return targeted.trueIncrement() - random.trueIncrement();
+        }
+    }
+
+    private final RunContext source;
+    private final Settings settings;
+
+    public ClosedLoopExperiment(RunContext source, Settings settings) {
+        this.source = source;
+        this.settings = settings;
+    }
+
+    /** Runs both arms for the offers of {@code asOf} in the source warehouse. */
+    public Result run(LocalDate asOf) throws IOException {
+        Warehouse warehouse = source.warehouse();
+        if (!warehouse.exists(Tables.OFFERS)) {
+            throw new IllegalArgumentException("the warehouse " + warehouse.root() + " has no offers table: run offers first");
+        }
+        Dataset<Row> night = warehouse.readAsOf(Tables.OFFERS, asOf).where(col("offer_group").isin("treatment", "control", "holdout"));
+        Row span = night.agg(max(date_diff(col("valid_to"), col("as_of")))).first();
+        if (span.isNullAt(0)) {
+            throw new IllegalArgumentException("no treatment, control or holdout offers with as_of " + asOf + " in " + warehouse.root());
+        }
+        int gap = span.getInt(0) + 1;
+        Dataset<Row> targeted = waves(night, gap);
+        Dataset<Row> random = RandomTargeting.reassign(targeted, warehouse.read(Tables.CUSTOMERS), settings.salt());
+        LocalDate to = asOf.plusDays((long) gap * (settings.waves() - 1));
+        LocalDate lastDay = to.plusDays(gap);
+        return new Result(arm(TARGETED, targeted, asOf, to, lastDay), arm(RANDOM, random, asOf, to, lastDay), asOf, to);
+    }
+
+    /** The night's rows repeated in waves, each re-split between treatment and control (see the class comment). */
+    private Dataset<Row> waves(Dataset<Row> night, int gap) {
+        double controlShare = source.config().offers().controlShare();
+        Dataset<Row> all = null;
+        for (int wave = 0; wave < settings.waves(); wave++) {
+            Dataset<Row> rows = night;
+            if (wave > 0) {
+                int shift = gap * wave;
+                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, "control", col("campaign_id"), col("customer_id"))
+                        .lt(controlShare);
+                rows = night.withColumn("offer_id", concat(col("offer_id"), lit("-w" + wave)))
+                        .withColumn("as_of", date_add(col("as_of"), shift))
+                        .withColumn("valid_from", date_add(col("valid_from"), shift))
+                        .withColumn("valid_to", date_add(col("valid_to"), shift))
+                        .withColumn("offer_group", when(col("offer_group").equalTo("holdout"), lit("holdout"))
+                                .when(control, lit("control")).otherwise(lit("treatment")));
+            }
+            all = all == null ? rows : all.unionByName(rows);
+        }
+        return all;
+    }
+
+    private Arm arm(String name, Dataset<Row> offers, LocalDate from, LocalDate to, LocalDate lastDay) throws IOException {
+        Path directory = settings.workDirectory().resolve(name);
+        RunContext context = new RunContext(source.runId(), source.config(),
+                new Warehouse(source.warehouse().spark(), directory.resolve("warehouse").toString()), source.clock());
+        Warehouse armWarehouse = context.warehouse();
+        armWarehouse.overwrite(Tables.OFFERS, offers);
+        Path responses = directory.resolve("responses");
+        ResponseSummary truth = new OfferResponseSimulator(armWarehouse.spark(), settings.seed(), settings.elasticity())
+                .simulate(armWarehouse.read(Tables.OFFERS), settings.sample(), responses);
+        RunLog log = new RunLog(context);
+        new IngestRunner(context, log).ingest(new IngestRequest(Optional.of(responses.resolve("transactions.csv").toString()), Optional.empty(),
+                Optional.of(settings.sample().resolve("products.csv").toString())), null, lastDay);
+        new OfferResultsRunner(context, log).run(from, to);
+        // one row per campaign and one for all: small by construction
+        List<Measured> measured = new ArrayList<>();
+        for (Row row : armWarehouse.read(Tables.OFFER_RESULTS).orderBy(when(col("campaign_id").equalTo(OfferOutcomes.ALL), 1).otherwise(0),
+                col("campaign_id")).collectAsList()) {
+            measured.add(new Measured(row.getAs("campaign_id"), row.<Long>getAs("offers_sent"), row.<Long>getAs("control_customers"),
+                    row.<Double>getAs("incremental_margin"), row.<Double>getAs("incremental_margin_ci_low"),
+                    row.<Double>getAs("incremental_margin_ci_high")));
+        }
+        return new Arm(name, truth, measured);
+    }
+}
