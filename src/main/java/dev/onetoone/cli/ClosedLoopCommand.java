@@ -30,22 +30,14 @@ final class ClosedLoopCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    SimulationOptions simulation;
+
     @Option(names = "--as-of", required = true, paramLabel = "DATE", description = "As-of date of the engine's offers.")
     LocalDate asOf;
 
-    @Option(names = "--sample", required = true, paramLabel = "DIR",
-            description = "The generated sample the warehouse was loaded from (products.csv, transactions.csv[.gz], truth/customer_truth.csv).")
-    Path sample;
-
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Work directory for the two arms (created if missing).")
     Path out;
-
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of the response simulation (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--elasticity", defaultValue = "8.0", paramLabel = "E",
-            description = "Response elasticity of the simulated customers (default ${DEFAULT-VALUE}).")
-    double elasticity;
 
     @Option(names = "--waves", defaultValue = "1", paramLabel = "N",
             description = "Repeat the night's decisions N times, each later and with a fresh control split (default ${DEFAULT-VALUE}).")
@@ -60,12 +52,12 @@ final class ClosedLoopCommand implements Callable<Integer> {
         var context = CommandContext.start(common, "closed-loop");
         ClosedLoopExperiment.Result result;
         try {
-            result = new ClosedLoopExperiment(context, new ClosedLoopExperiment.Settings(sample, out, seed, elasticity, waves, salt)).run(asOf);
+            result = new ClosedLoopExperiment(context, new ClosedLoopExperiment.Settings(simulation.sample, out, simulation.seed, simulation.elasticity, waves, salt)).run(asOf);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
         var writer = spec.commandLine().getOut();
-        writer.println(report(result, elasticity));
+        writer.println(report(result, simulation.elasticity));
         writer.flush();
         return ExitCodes.OK;
     }

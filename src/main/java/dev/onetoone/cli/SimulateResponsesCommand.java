@@ -29,24 +29,14 @@ final class SimulateResponsesCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    SimulationOptions simulation;
+
     @Option(names = "--offers-as-of", required = true, paramLabel = "DATE", description = "As-of date of the offers to respond to.")
     LocalDate offersAsOf;
 
-    @Option(names = "--sample", required = true, paramLabel = "DIR",
-            description = "The generated sample the warehouse was loaded from (products.csv, transactions.csv[.gz], truth/customer_truth.csv).")
-    Path sample;
-
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if missing).")
     Path out;
-
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Random seed (default ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--elasticity", defaultValue = "8.0", paramLabel = "E",
-            description = "How strongly the simulated customers respond to a discount: logit shift per unit of promo sensitivity times "
-                    + "discount fraction (default ${DEFAULT-VALUE}). Give the offers engine the same value "
-                    + "(offers.response-elasticity) to simulate a calibrated engine.")
-    double elasticity;
 
     @Override
     public Integer call() throws IOException {
@@ -58,7 +48,7 @@ final class SimulateResponsesCommand implements Callable<Integer> {
         var offers = warehouse.readAsOf(Tables.OFFERS, offersAsOf);
         ResponseSummary summary;
         try {
-            summary = new OfferResponseSimulator(warehouse.spark(), seed, elasticity).simulate(offers, sample, out);
+            summary = new OfferResponseSimulator(warehouse.spark(), simulation.seed, simulation.elasticity).simulate(offers, simulation.sample, out);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }
