@@ -78,6 +78,9 @@ final class ClosedLoopCommand implements Callable<Integer> {
                         String.format(Locale.ROOT, "[%.2f, %.2f]", measured.ciLow(), measured.ciHigh())));
             }
         }
+        for (var arm : List.of(result.targeted(), result.random())) {
+            text.append(String.format(Locale.ROOT, "  %s: discount taken by the simulated purchases %.2f%n", arm.name(), arm.discountGiven()));
+        }
         double difference = result.measuredDifference();
         double halfWidth = OfferLift.Z_95 * result.differenceStandardError();
         text.append(String.format(Locale.ROOT, "  targeted minus random: true %.2f, measured %.2f, 95%% CI [%.2f, %.2f]%n",

@@ -84,6 +84,12 @@ public final class ClosedLoopExperiment {
             return truth.groups().stream().filter(group -> group.offerGroup().equals("treatment"))
                     .mapToDouble(ResponseSummary.GroupTruth::trueExpectedIncrementalMargin).sum();
         }
+
+        /** The discount the treated rows' simulated purchases took: the budget the arm actually spent. */
+        public double discountGiven() {
+            return truth.groups().stream().filter(group -> group.offerGroup().equals("treatment"))
+                    .mapToDouble(ResponseSummary.GroupTruth::discountGiven).sum();
+        }
     }
 
     /** Both arms over the offers decided from {@code from} to {@code to}, and the difference targeted minus random. */

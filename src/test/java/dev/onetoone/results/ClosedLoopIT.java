@@ -75,7 +75,7 @@ class ClosedLoopIT extends SparkTestSupport {
                         measured.campaignId(), measured.offersSent(), measured.withheldRows(), measured.incrementalMargin(),
                         measured.ciLow(), measured.ciHigh());
             }
-            System.out.printf("closed loop %-8s true increment %.1f%n", arm.name(), arm.trueIncrement());
+            System.out.printf("closed loop %-8s true increment %.1f, discount given %.1f%n", arm.name(), arm.trueIncrement(), arm.discountGiven());
         }
         System.out.printf("closed loop difference: measured %.1f (standard error %.1f), true %.1f%n", result.measuredDifference(),
                 result.differenceStandardError(), result.trueDifference());
