@@ -9,11 +9,14 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -32,8 +35,9 @@ import dev.onetoone.results.OfferOutcomes;
  * The closed loop on a generated sample: the offers the engine decided for one night, and the same offers given to
  * customers drawn at random ({@link RandomTargeting}: the same number of offers, the same terms, the same control
  * groups), are each answered by the simulated customers from their truth ({@link OfferResponseSimulator}); the
- * responses are ingested into a warehouse of their own per arm and {@code offer-results} measures each arm against
- * its control group. The result holds, per arm, the truth the simulator knew and what offer-results measured.
+ * responses are ingested into a warehouse of their own per arm ({@code targeted} and {@code random} under the work
+ * directory, deleted and written afresh by every run) and {@code offer-results} measures each arm against its control
+ * group. The result holds, per arm, the truth the simulator knew and what offer-results measured.
  *
  * <p>Waves. One night of a small sample makes a few hundred offers, and the increment of an offer is small next to
  * the spread of what customers spend, so one night rarely tells two targetings apart. The experiment can repeat the
@@ -159,6 +163,7 @@ public final class ClosedLoopExperiment {
 
     private Arm arm(String name, Dataset<Row> offers, LocalDate from, LocalDate to, LocalDate lastDay) throws IOException {
         Path directory = settings.workDirectory().resolve(name);
+        deleteRecursively(directory);
         RunContext context = new RunContext(source.runId(), source.config(),
                 new Warehouse(source.warehouse().spark(), directory.resolve("warehouse").toString()), source.clock());
         Warehouse armWarehouse = context.warehouse();
@@ -179,5 +184,17 @@ public final class ClosedLoopExperiment {
                     row.<Double>getAs("incremental_margin_ci_high")));
         }
         return new Arm(name, truth, measured);
+    }
+
+    /** An arm's directory is the experiment's own: a rerun starts from nothing, so no earlier response is measured. */
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 }
