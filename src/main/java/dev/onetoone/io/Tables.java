@@ -316,6 +316,10 @@ public final class Tables {
             .required("incremental_margin", DoubleType, "Difference of mean margin per row (at product cost, net of discounts), treatment minus withheld, times the treatment rows")
             .required("incremental_margin_ci_low", DoubleType, "Lower end of the 95% confidence interval of incremental_margin (normal approximation, Welch standard error)")
             .required("incremental_margin_ci_high", DoubleType, "Upper end of the 95% confidence interval of incremental_margin")
+            .required("adjusted_incremental_margin", DoubleType, "incremental_margin adjusted (CUPED) for each customer's margin in a window of the same length just before they were first chosen for the campaign: unbiased like incremental_margin, usually with a narrower interval")
+            .required("adjusted_margin_ci_low", DoubleType, "Lower end of the 95% confidence interval of adjusted_incremental_margin")
+            .required("adjusted_margin_ci_high", DoubleType, "Upper end of the 95% confidence interval of adjusted_incremental_margin")
+            .required("variance_reduction", DoubleType, "Share of the variance of incremental_margin that the adjustment removes (0 when the pre-period margin does not vary)")
             .required("computed_at", TimestampType, "When the results were computed")
             .keyedBy("from_date", "to_date", "campaign_id")
             .build();

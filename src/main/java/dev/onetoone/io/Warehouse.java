@@ -111,7 +111,8 @@ public final class Warehouse {
             append(table, rows);
             return;
         }
-        conform(table, rows).write().format("delta").mode("overwrite").option("replaceWhere", condition).save(path(table));
+        conform(table, rows).write().format("delta").mode("overwrite").option("replaceWhere", condition).option("mergeSchema", "true")
+                .save(path(table));
         LOG.info("replaced rows of {} where {}", table.name(), condition);
     }
 

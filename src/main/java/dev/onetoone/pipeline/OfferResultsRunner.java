@@ -49,7 +49,8 @@ public final class OfferResultsRunner {
         Dataset<Row> offers = warehouse.read(Tables.OFFERS)
                 .where(col("as_of").geq(lit(Date.valueOf(from))).and(col("as_of").leq(lit(Date.valueOf(to)))));
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
-        Dataset<Row> perOffer = OfferOutcomes.perOffer(offers, transactions, warehouse.read(Tables.PRODUCTS))
+        Dataset<Row> earlier = warehouse.read(Tables.OFFERS).where(col("as_of").lt(lit(Date.valueOf(from))));
+        Dataset<Row> perOffer = OfferOutcomes.perOffer(offers, earlier, transactions, warehouse.read(Tables.PRODUCTS))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             List<Row> sums = OfferOutcomes.groupSums(perOffer).collectAsList();
@@ -68,7 +69,8 @@ public final class OfferResultsRunner {
             for (OfferLift lift : lifts) {
                 rows.add(RowFactory.create(Date.valueOf(from), Date.valueOf(to), lift.campaignId(), lift.offersSent(), lift.controlRows(),
                         lift.redemptions(), lift.redemptionRate(), lift.revenuePerTreated(), lift.revenuePerControl(),
-                        lift.incrementalRevenue(), lift.incrementalMargin(), lift.marginCiLow(), lift.marginCiHigh(), now));
+                        lift.incrementalRevenue(), lift.incrementalMargin(), lift.marginCiLow(), lift.marginCiHigh(),
+                        lift.adjustedMargin(), lift.adjustedCiLow(), lift.adjustedCiHigh(), lift.varianceReduction(), now));
             }
             warehouse.overwriteWhere(Tables.OFFER_RESULTS, warehouse.spark().createDataFrame(rows, Tables.OFFER_RESULTS.schema()),
                     "from_date = DATE'" + from + "' AND to_date = DATE'" + to + "'");
@@ -90,13 +92,14 @@ public final class OfferResultsRunner {
         if (offerRows == 0) {
             text.append("  no offers with as_of in the period: every result is 0\n");
         }
-        text.append(String.format(Locale.ROOT, "  %-20s %8s %8s %8s %7s %10s %10s %12s %12s %25s%n", "campaign", "sent", "control",
-                "redeemed", "rate", "rev/treat", "rev/ctrl", "incr.rev", "incr.margin", "95% CI of incr.margin"));
+        text.append(String.format(Locale.ROOT, "  %-20s %8s %8s %8s %7s %10s %10s %12s %12s %25s %12s %25s%n", "campaign", "sent", "control",
+                "redeemed", "rate", "rev/treat", "rev/ctrl", "incr.rev", "incr.margin", "95% CI of incr.margin", "adjusted", "95% CI adjusted"));
         for (OfferLift lift : lifts) {
-            text.append(String.format(Locale.ROOT, "  %-20s %8d %8d %8d %6.1f%% %10.2f %10.2f %12.2f %12.2f %25s%s%n", lift.campaignId(),
+            text.append(String.format(Locale.ROOT, "  %-20s %8d %8d %8d %6.1f%% %10.2f %10.2f %12.2f %12.2f %25s %12.2f %25s%s%n", lift.campaignId(),
                     lift.offersSent(), lift.controlRows(), lift.redemptions(), 100 * lift.redemptionRate(), lift.revenuePerTreated(),
                     lift.revenuePerControl(), lift.incrementalRevenue(), lift.incrementalMargin(),
-                    String.format(Locale.ROOT, "[%.2f, %.2f]", lift.marginCiLow(), lift.marginCiHigh()),
+                    String.format(Locale.ROOT, "[%.2f, %.2f]", lift.marginCiLow(), lift.marginCiHigh()), lift.adjustedMargin(),
+                    String.format(Locale.ROOT, "[%.2f, %.2f]", lift.adjustedCiLow(), lift.adjustedCiHigh()),
                     lift.note().isEmpty() ? "" : "  (" + lift.note() + ")"));
         }
         if (openWindows > 0) {

@@ -2,8 +2,11 @@ package dev.onetoone.results;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_diff;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,7 +24,9 @@ import org.apache.spark.sql.Row;
  * returns included (they reduce it), whether or not it carries the offer. Line margin is the amount paid (net of the
  * discount) minus quantity times the product's unit_cost; a line whose product has no cost adds 0 margin and is
  * counted in lines_without_cost. A row is redeemed when a purchase line in its window carries its offer_id. A
- * customer with several offers whose windows overlap counts the same purchases for each of them.
+ * customer with several offers whose windows overlap counts the same purchases for each of them. The pre-period
+ * margin of a row (the covariate of the adjusted lift, {@link OfferLift}) is its customer's margin before they were
+ * first chosen for the campaign.
  */
 public final class OfferOutcomes {
     public static final String ALL = "all";
@@ -30,9 +35,25 @@ public final class OfferOutcomes {
     }
 
     /**
-     * One row per offer: as_of, offer_id, campaign_id, offer_group, revenue, margin, redeemed, lines_without_cost.
+     * One row per offer: as_of, offer_id, campaign_id, offer_group, revenue, margin, pre_margin, redeemed,
+     * lines_without_cost. {@code offers} are the rows measured and also the only rows that tell when a customer was
+     * first chosen for a campaign; see {@link #perOffer(Dataset, Dataset, Dataset, Dataset)}.
      */
     public static Dataset<Row> perOffer(Dataset<Row> offers, Dataset<Row> transactions, Dataset<Row> products) {
+        return perOffer(offers, offers, transactions, products);
+    }
+
+    /**
+     * One row per row of {@code offers}: as_of, offer_id, campaign_id, offer_group, revenue, margin, pre_margin,
+     * redeemed, lines_without_cost.
+     *
+     * <p>pre_margin is the customer's margin in the V days (V: the row's window length) before the first validity
+     * window of the customer in the campaign, over {@code offers} and {@code earlierOffers} (the offers table up to
+     * the period). Groups are drawn per campaign and customer and kept from night to night, so margin after a
+     * customer's first offer of a campaign may already be moved by it; before it, it cannot be, which makes
+     * pre_margin a valid covariate for the adjusted lift ({@link OfferLift}).
+     */
+    public static Dataset<Row> perOffer(Dataset<Row> offers, Dataset<Row> earlierOffers, Dataset<Row> transactions, Dataset<Row> products) {
         Dataset<Row> costs = products.select(col("product_id").as("cost_product_id"), col("unit_cost").cast("double").as("unit_cost"));
         Dataset<Row> lines = transactions
                 .select(col("customer_id").as("line_customer_id"), col("purchase_date"), col("product_id"),
@@ -45,12 +66,30 @@ public final class OfferOutcomes {
         Column inWindow = col("customer_id").equalTo(col("line_customer_id"))
                 .and(col("purchase_date").geq(col("valid_from")))
                 .and(col("purchase_date").leq(col("valid_to")));
-        return window.join(lines, inWindow, "left")
+        Dataset<Row> outcomes = window.join(lines, inWindow, "left")
                 .groupBy("as_of", "offer_id", "campaign_id", "offer_group")
                 .agg(coalesce(sum(col("amount")), lit(0.0)).as("revenue"),
                         coalesce(sum(col("line_margin")), lit(0.0)).as("margin"),
                         coalesce(max(col("line_offer_id").equalTo(col("offer_id")).and(col("is_return").unary_$bang())), lit(false)).as("redeemed"),
                         sum(when(col("amount").isNotNull().and(col("unit_cost").isNull()), 1L).otherwise(0L)).as("lines_without_cost"));
+
+        Dataset<Row> firsts = offers.select("customer_id", "campaign_id", "valid_from")
+                .unionByName(earlierOffers.select("customer_id", "campaign_id", "valid_from"))
+                .groupBy("customer_id", "campaign_id").agg(min(col("valid_from")).as("first_from"));
+        Dataset<Row> prePeriods = offers.select(col("as_of").as("pre_as_of"), col("offer_id").as("pre_offer_id"), col("customer_id"),
+                        col("campaign_id"), date_diff(col("valid_to"), col("valid_from")).plus(1).as("days"))
+                .join(firsts, new String[] {"customer_id", "campaign_id"})
+                .select(col("pre_as_of"), col("pre_offer_id"), col("customer_id"), date_sub(col("first_from"), col("days")).as("pre_from"),
+                        date_sub(col("first_from"), 1).as("pre_to"));
+        Column inPrePeriod = col("customer_id").equalTo(col("line_customer_id"))
+                .and(col("purchase_date").geq(col("pre_from")))
+                .and(col("purchase_date").leq(col("pre_to")));
+        Dataset<Row> preMargins = prePeriods.join(lines, inPrePeriod)
+                .groupBy("pre_as_of", "pre_offer_id").agg(sum(col("line_margin")).as("pre_margin"));
+        return outcomes.join(preMargins, outcomes.col("as_of").equalTo(preMargins.col("pre_as_of"))
+                        .and(outcomes.col("offer_id").equalTo(preMargins.col("pre_offer_id"))), "left")
+                .select(col("as_of"), col("offer_id"), col("campaign_id"), col("offer_group"), col("revenue"), col("margin"),
+                        coalesce(col("pre_margin"), lit(0.0)).as("pre_margin"), col("redeemed"), col("lines_without_cost"));
     }
 
     /**
@@ -70,10 +109,16 @@ public final class OfferOutcomes {
                         sum(when(treated, col("revenue")).otherwise(0.0)).as("treated_revenue"),
                         sum(when(treated, col("margin")).otherwise(0.0)).as("treated_margin"),
                         sum(when(treated, col("margin").multiply(col("margin"))).otherwise(0.0)).as("treated_margin_squares"),
+                        sum(when(treated, col("pre_margin")).otherwise(0.0)).as("treated_pre"),
+                        sum(when(treated, col("pre_margin").multiply(col("pre_margin"))).otherwise(0.0)).as("treated_pre_squares"),
+                        sum(when(treated, col("pre_margin").multiply(col("margin"))).otherwise(0.0)).as("treated_pre_margin"),
                         sum(when(withheld, 1L).otherwise(0L)).as("withheld_rows"),
                         sum(when(withheld, col("revenue")).otherwise(0.0)).as("withheld_revenue"),
                         sum(when(withheld, col("margin")).otherwise(0.0)).as("withheld_margin"),
                         sum(when(withheld, col("margin").multiply(col("margin"))).otherwise(0.0)).as("withheld_margin_squares"),
+                        sum(when(withheld, col("pre_margin")).otherwise(0.0)).as("withheld_pre"),
+                        sum(when(withheld, col("pre_margin").multiply(col("pre_margin"))).otherwise(0.0)).as("withheld_pre_squares"),
+                        sum(when(withheld, col("pre_margin").multiply(col("margin"))).otherwise(0.0)).as("withheld_pre_margin"),
                         sum(col("lines_without_cost")).as("lines_without_cost"))
                 .orderBy(when(col("campaign_id").equalTo(ALL), 1).otherwise(0), col("campaign_id"));
     }
@@ -85,13 +130,17 @@ public final class OfferOutcomes {
     public static List<OfferLift> lifts(List<Row> groupSums) {
         List<OfferLift> lifts = new ArrayList<>();
         for (Row row : groupSums) {
-            var treated = new OfferLift.GroupSums(row.getAs("treated_rows"), row.<Double>getAs("treated_revenue"),
-                    row.<Double>getAs("treated_margin"), row.<Double>getAs("treated_margin_squares"));
-            var withheld = new OfferLift.GroupSums(row.getAs("withheld_rows"), row.<Double>getAs("withheld_revenue"),
-                    row.<Double>getAs("withheld_margin"), row.<Double>getAs("withheld_margin_squares"));
+            var treated = sums(row, "treated");
+            var withheld = sums(row, "withheld");
             OfferLift lift = OfferLift.of(row.getAs("campaign_id"), row.<Long>getAs("offers_sent"), row.<Long>getAs("redemptions"), treated, withheld);
             lifts.add(lift.campaignId().equals(ALL) ? OfferLift.total(lift, List.copyOf(lifts)) : lift);
         }
         return lifts;
+    }
+
+    private static OfferLift.GroupSums sums(Row row, String group) {
+        return new OfferLift.GroupSums(row.getAs(group + "_rows"), row.<Double>getAs(group + "_revenue"), row.<Double>getAs(group + "_margin"),
+                row.<Double>getAs(group + "_margin_squares"), row.<Double>getAs(group + "_pre"), row.<Double>getAs(group + "_pre_squares"),
+                row.<Double>getAs(group + "_pre_margin"));
     }
 }

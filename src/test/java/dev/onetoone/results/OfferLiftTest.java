@@ -40,6 +40,33 @@ class OfferLiftTest {
     }
 
     @Test
+    void thePrePeriodAdjustmentRemovesTheSpreadTheCustomersRecentMarginExplains() {
+        // (x, y): treated (1, 3), (3, 7); withheld (0, 0), (2, 4). Over all four rows: sum x 6, sum y 14,
+        // sum x^2 14, sum xy 32, so theta = (32 - 6 * 14 / 4) / (14 - 36 / 4) = 11 / 5 = 2.2.
+        var treated = new OfferLift.GroupSums(2, 10, 10, 58, 4, 10, 24);
+        var withheld = new OfferLift.GroupSums(2, 4, 4, 16, 2, 4, 8);
+        OfferLift lift = OfferLift.of("c", 2, 0, treated, withheld);
+        assertEquals(6.0, lift.incrementalMargin(), 1e-12);
+        // ((5 - 2) - 2.2 * (2 - 1)) * 2 = 1.6
+        assertEquals(1.6, lift.adjustedMargin(), 1e-12);
+        // residuals y - 2.2 x: treated 0.8, 0.4 (variance 0.08), withheld 0, -0.4 (variance 0.08):
+        // standard error sqrt(0.08 / 2 + 0.08 / 2) * 2; unadjusted sqrt(8 / 2 + 8 / 2) * 2
+        assertEquals(Math.sqrt(0.08) * 2, lift.adjustedStandardError(), 1e-9);
+        assertEquals(Math.sqrt(8) * 2, lift.marginStandardError(), 1e-9);
+        assertEquals(0.99, lift.varianceReduction(), 1e-9);
+    }
+
+    @Test
+    void withoutAPrePeriodTheAdjustedLiftIsTheLift() {
+        var treated = sums(new double[] {20, 0, 12, 8}, new double[] {10, 0, 5, 5});
+        var withheld = sums(new double[] {6, 0, 3}, new double[] {2, 0, 1});
+        OfferLift lift = OfferLift.of("c", 4, 0, treated, withheld);
+        assertEquals(lift.incrementalMargin(), lift.adjustedMargin(), 1e-12);
+        assertEquals(lift.marginCiLow(), lift.adjustedCiLow(), 1e-12);
+        assertEquals(0.0, lift.varianceReduction(), 1e-12);
+    }
+
+    @Test
     void theTotalOfCampaignsAddsTheirIncrementsAndVariances() {
         // campaign x: treated 10, 0 (mean 5, variance 50), withheld 0, 2 (mean 1, variance 2): increment 8,
         // variance of the total (50/2 + 2/2) * 2^2 = 104; campaign y: treated 3, 5, 7 (mean 5, variance 4),
@@ -55,6 +82,7 @@ class OfferLiftTest {
         assertEquals(11.0, total.incrementalRevenue(), 1e-12);
         assertEquals(Math.sqrt(116), total.marginStandardError(), 1e-9);
         assertEquals(11.0 - 1.959963984540054 * Math.sqrt(116), total.marginCiLow(), 1e-9);
+        assertEquals(11.0, total.adjustedMargin(), 1e-12, "no pre-period: the adjusted total is the total");
         assertEquals(6, total.offersSent());
         assertEquals(34.0 / 6, total.revenuePerTreated(), 1e-12);
         assertEquals("left out, without treated or control rows: z", total.note());

@@ -1,5 +1,6 @@
 package dev.onetoone.results;
 
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +52,8 @@ class OfferOutcomesTest extends SparkTestSupport {
                 .add("offer_id", DataTypes.StringType).add("is_return", DataTypes.BooleanType);
         return spark().createDataFrame(List.of(
                 line("c1", "2026-01-03", "P1", 2, "18.00", "o1", false),   // revenue 18, margin 18 - 2 * 5 = 8, redeems o1
-                line("c1", "2025-12-31", "P1", 10, "100.00", null, false), // before the window: not counted
+                line("c1", "2025-12-31", "P1", 10, "100.00", null, false), // before the window: not counted; pre-period margin 50
+                line("c3", "2025-12-17", "P1", 1, "10.00", null, false),   // 15 days before: outside the 14-day pre-period too
                 line("c3", "2026-01-14", "P1", 1, "10.00", null, false),   // last day: revenue 10, margin 5
                 line("c4", "2026-01-01", "P3", 1, "7.00", "o4", false),    // no cost: revenue 7, margin 0
                 line("c5", "2026-01-05", "P1", 1, "9.00", "o5", false),    // explore, redeemed
@@ -74,6 +76,11 @@ class OfferOutcomesTest extends SparkTestSupport {
                 .collect(Collectors.toMap(row -> row.getAs("offer_id"), row -> row));
         assertEquals(18.0, byOffer.get("o1").<Double>getAs("revenue"), 1e-9);
         assertEquals(8.0, byOffer.get("o1").<Double>getAs("margin"), 1e-9);
+        // the pre-period is the 14 days before the 14-day window, 2025-12-18 to 2025-12-31
+        assertEquals(50.0, byOffer.get("o1").<Double>getAs("pre_margin"), 1e-9);
+        assertEquals(50.0, byOffer.get("o9").<Double>getAs("pre_margin"), 1e-9);
+        assertEquals(0.0, byOffer.get("o3").<Double>getAs("pre_margin"), 1e-9);
+        assertEquals(10.0, byOffer.get("o3").<Double>getAs("revenue"), 1e-9);
         assertTrue(byOffer.get("o1").<Boolean>getAs("redeemed"));
         // c2's only line is a return of 10 at cost 5: revenue -10, margin -10 - (-1 * 5) = -5; a return redeems nothing
         assertEquals(-10.0, byOffer.get("o2").<Double>getAs("revenue"), 1e-9);
@@ -84,6 +91,21 @@ class OfferOutcomesTest extends SparkTestSupport {
         assertEquals(0.0, byOffer.get("o7").<Double>getAs("revenue"), 1e-9);
         assertEquals(18.0, byOffer.get("o9").<Double>getAs("revenue"), 1e-9, "overlapping offers of one customer share the spend");
         assertFalse(byOffer.get("o9").<Boolean>getAs("redeemed"), "c1's purchase carries o1, not o9");
+    }
+
+    @Test
+    void thePrePeriodEndsWhenTheCustomerWasFirstChosenForTheCampaign() {
+        // c3 was first chosen for campaign a with a window from 2025-12-20: its pre-period is the 14 days before,
+        // 2025-12-06 to 2025-12-19, which holds its line of 2025-12-17 (margin 10 - 5 = 5); c1 was first chosen
+        // for campaign b, not a, earlier, so o1 keeps the pre-period before 2026-01-01
+        Dataset<Row> earlier = offers().where("offer_id in ('o3', 'o9')").withColumn("valid_from", lit(Date.valueOf("2025-12-20")));
+        Map<String, Row> byOffer = OfferOutcomes.perOffer(offers(), earlier, transactions(), products())
+                .collectAsList().stream().collect(Collectors.toMap(row -> row.getAs("offer_id"), row -> row));
+        assertEquals(5.0, byOffer.get("o3").<Double>getAs("pre_margin"), 1e-9);
+        assertEquals(50.0, byOffer.get("o1").<Double>getAs("pre_margin"), 1e-9);
+        // o9 (campaign b, c1) was first chosen from 2025-12-20 too: c1 has no line from 2025-12-06 to 2025-12-19
+        assertEquals(0.0, byOffer.get("o9").<Double>getAs("pre_margin"), 1e-9);
+        assertEquals(10.0, byOffer.get("o3").<Double>getAs("revenue"), 1e-9, "the window itself is unchanged");
     }
 
     @Test
@@ -106,6 +128,9 @@ class OfferOutcomesTest extends SparkTestSupport {
         double halfWidth = OfferLift.Z_95 * Math.sqrt(98.0 / 3 / 4 + 93.0 / 9 / 3) * 4;
         assertEquals(a.incrementalMargin() - halfWidth, a.marginCiLow(), 1e-9);
         assertEquals(a.incrementalMargin() + halfWidth, a.marginCiHigh(), 1e-9);
+        // pre-period margins: o1 50, every other row 0; over the 7 rows sum x = 50, sum x^2 = 2500, sum y = 19,
+        // sum xy = 400: theta = (400 - 50 * 19 / 7) / (2500 - 2500 / 7) = 1850 / 15000; treated mean x 12.5, withheld 0
+        assertEquals((8.0 / 4 - 11.0 / 3 - 1850.0 / 15000 * 12.5) * 4, a.adjustedMargin(), 1e-9);
 
         OfferLift b = lifts.get(1);
         assertEquals(1, b.offersSent());
