@@ -11,6 +11,7 @@ import dev.onetoone.config.ConfigException;
 import dev.onetoone.generate.ResponseModel;
 import dev.onetoone.pipeline.ClosedLoopExperiment;
 import dev.onetoone.results.OfferLift;
+import dev.onetoone.results.OfferOutcomes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,7 +72,7 @@ final class ClosedLoopCommand implements Callable<Integer> {
                 "true incr.", "measured", "95% CI of measured"));
         for (var arm : List.of(result.targeted(), result.random())) {
             for (var measured : arm.measured()) {
-                double truth = measured.campaignId().equals("all") ? arm.trueIncrement()
+                double truth = measured.campaignId().equals(OfferOutcomes.ALL) ? arm.trueIncrement()
                         : arm.truth().group(measured.campaignId(), "treatment").map(group -> group.trueExpectedIncrementalMargin()).orElse(0.0);
                 text.append(String.format(Locale.ROOT, "  %-8s %-20s %8d %8d %12.2f %12.2f %27s%n", arm.name(), measured.campaignId(),
                         measured.offersSent(), measured.withheldRows(), truth, measured.incrementalMargin(),

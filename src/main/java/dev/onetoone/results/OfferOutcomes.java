@@ -93,8 +93,9 @@ public final class OfferOutcomes {
     }
 
     /**
-     * Per campaign and for all campaigns: sent rows, redemptions, and count, revenue, margin and margin squared sums
-     * of the treated (treatment) and withheld (control and holdout) rows. One row per campaign: small by
+     * Per campaign and for all campaigns: sent rows, redemptions, and count, revenue, margin, margin squared,
+     * pre-period margin, its square and its product with margin sums of the treated (treatment) and withheld
+     * (control and holdout) rows. One row per campaign: small by
      * construction.
      */
     public static Dataset<Row> groupSums(Dataset<Row> perOffer) {
