@@ -3,7 +3,7 @@ package dev.onetoone.io;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * The data dictionary in Markdown, generated from the table definitions so that the README never drifts from the
+ * The data dictionary in Markdown, generated from the table definitions so that docs/tables.md never drifts from the
  * tables: one section per table with its description, partitioning, key and every column's type and comment.
  */
 public final class DataDictionary {
