@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One night, in order: ingest the input (if given), then rfm, model and affinity for the as-of date. Each stage writes its
- * tables for that date only, so running a night twice gives the same tables.
+ * One night, in order: ingest the input (if given), then rfm, model, affinity and offers for the as-of date. Each
+ * stage writes its tables for that date only, so running a night twice gives the same tables.
  */
 public final class NightlyPipeline {
     private final RunContext context;
