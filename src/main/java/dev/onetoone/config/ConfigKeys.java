@@ -71,6 +71,7 @@ public final class ConfigKeys {
     public static final String OFFERS_MARGIN_FLOOR = "offers.margin-floor";
     public static final String OFFERS_POINT_VALUE = "offers.point-value";
     public static final String OFFERS_BISECTION_STEPS = "offers.bisection-steps";
+    public static final String LOYALTY_FILE = "loyalty.file";
 
     public static final String SPARK_PREFIX = "spark.";
     public static final String MAPPING_PREFIX = "mapping.";
@@ -144,6 +145,7 @@ public final class ConfigKeys {
         define(OFFERS_MARGIN_FLOOR, "0.1", "Lowest margin share left after a discount, unless the campaigns file sets one for the product or category (0..1).");
         define(OFFERS_POINT_VALUE, "0.01", "Cost to the retailer of one loyalty point, in currency.");
         define(OFFERS_BISECTION_STEPS, "20", "Bisection steps of the budget shadow prices (one Spark aggregate each).");
+        define(LOYALTY_FILE, "conf/loyalty.properties", "Loyalty programme configuration (earning rules, expiry, tiers, referrals; docs/loyalty.md); resolved like offers.campaigns-file.");
     }
 
     private ConfigKeys() {

@@ -184,7 +184,7 @@ public final class ConfigLoader {
                 spark.put(name, value);
             }
         });
-        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, offers, spark);
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, offers, nonEmpty(ConfigKeys.LOYALTY_FILE), spark);
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {

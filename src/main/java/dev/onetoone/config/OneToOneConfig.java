@@ -14,6 +14,8 @@ import java.util.Map;
  * @param model          per-customer model settings
  * @param affinity       product affinity settings
  * @param offers         offers stage settings
+ * @param loyaltyFile    the loyalty programme's configuration file (earning rules, tiers, referrals), see
+ *                       {@code dev.onetoone.loyalty.LoyaltyConfig}
  * @param sparkSettings  {@code spark.*} keys passed to the session
  */
 public record OneToOneConfig(
@@ -25,6 +27,7 @@ public record OneToOneConfig(
         ModelConfig model,
         AffinityConfig affinity,
         OffersConfig offers,
+        String loyaltyFile,
         Map<String, String> sparkSettings) {
 
     public OneToOneConfig {
@@ -61,6 +64,6 @@ public record OneToOneConfig(
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, loyaltyFile, sparkSettings);
     }
 }

@@ -199,6 +199,9 @@ public final class Tables {
             .required("confidence", DoubleType, "0-1: 1 minus the coefficient of variation of the posterior purchase rate, 1/sqrt(r + x)")
             .required("confidence_level", StringType, "low (confidence < 0.3), medium (< 0.65) or high")
             .required("purchase_model", StringType, "Model behind p_alive and the expectations: bg_nbd or pareto_nbd")
+            .column("loyalty_tier", StringType, "Loyalty tier on as_of (member_tier); null until the loyalty step has run for the date")
+            .column("loyalty_vip", BooleanType, "True when loyalty_tier is the programme's VIP tier; feeds the vip campaigns")
+            .column("points_available", LongType, "Redeemable loyalty points on as_of (points_balance.available)")
             .partitionedBy("as_of")
             .keyedBy("as_of", "customer_id")
             .build();
@@ -324,10 +327,94 @@ public final class Tables {
             .keyedBy("from_date", "to_date", "campaign_id")
             .build();
 
+    public static final TableSpec POINTS_LEDGER = new TableSpec.Builder("points_ledger",
+            "Loyalty points, append-only: one row per earn, hold release, redemption, expiry, adjustment or reversal; balances are sums of it.")
+            .required("entry_id", StringType, "Hash of the entry type, rule and source ids; the same event processed twice is stored once")
+            .required("customer_id", StringType, "Member the points belong to")
+            .required("entry_type", StringType, "earn, hold_release, redeem, expire, adjust or reverse")
+            .required("points_kind", StringType, "redeemable (can be spent) or qualifying (counts towards the tier only)")
+            .required("bucket", StringType, "pending (inside the return window), available (redeemable now) or qualifying")
+            .required("points", LongType, "Signed points: positive adds to the bucket, negative takes from it")
+            .required("entry_date", DateType, "Day the entry takes effect")
+            .required("source_id", StringType, "Source of the entry: transaction line_id, offer_id, redemption_id, referred customer or member id")
+            .column("source_date", DateType, "Day of the source event; for redeemable points, the day the lot was earned (FIFO expiry order)")
+            .column("related_entry_id", StringType, "Earn entry a hold release or reversal refers to")
+            .required("rule", StringType, "Earning rule or process that made the entry, e.g. base, category_multiplier, return, expiry_fifo")
+            .required("run_id", StringType, "Run that wrote the entry")
+            .required("created_at", TimestampType, "When the entry was written")
+            .keyedBy("entry_id")
+            .build();
+
+    public static final TableSpec POINTS_BALANCE = new TableSpec.Builder("points_balance",
+            "Each member's loyalty balances, derived from points_ledger by the latest loyalty run; never updated on their own.")
+            .required("as_of", DateType, "Date of the loyalty run that derived the balances (ledger entries up to this day)")
+            .required("customer_id", StringType, "Member")
+            .required("available", LongType, "Redeemable points available now: sum of the available bucket")
+            .required("pending", LongType, "Points earned inside the return window, released when it closes: sum of the pending bucket")
+            .required("qualifying", LongType, "Qualifying points earned in the tier window (loyalty tier.window-days) up to as_of")
+            .required("lifetime_earned", LongType, "All redeemable points ever earned (earn entries), before reversals")
+            .required("lifetime_redeemed", LongType, "All points ever redeemed, as a positive number")
+            .required("lifetime_expired", LongType, "All points ever expired, as a positive number")
+            .column("last_earn_date", DateType, "Day of the latest earn entry")
+            .column("last_burn_date", DateType, "Day of the latest redemption")
+            .column("days_since_last_earn", IntegerType, "as_of minus last_earn_date (null if never earned); dormant members feed win-back")
+            .column("days_since_last_burn", IntegerType, "as_of minus last_burn_date (null if never redeemed)")
+            .column("tier", StringType, "Current tier from member_tier")
+            .keyedBy("customer_id")
+            .build();
+
+    public static final TableSpec MEMBER_TIER = new TableSpec.Builder("member_tier",
+            "History of each member's loyalty tier: one row per period in a tier; the current row has no valid_to.")
+            .required("customer_id", StringType, "Member")
+            .required("tier", StringType, "Tier name from the loyalty configuration (tier.levels)")
+            .required("valid_from", DateType, "First day in the tier")
+            .column("valid_to", DateType, "Last day in the tier; null for the current tier")
+            .required("change", StringType, "enrolled, upgrade or downgrade: how the member entered the tier")
+            .required("qualifying_points", LongType, "Qualifying points in the tier window on valid_from")
+            .required("run_id", StringType, "Run that last wrote the row")
+            .keyedBy("customer_id", "valid_from")
+            .build();
+
+    public static final TableSpec REFERRALS = new TableSpec.Builder("referrals",
+            "Accepted referrals: who brought whom; the referred customer's first-purchase discount and the referrer's bonus follow from it.")
+            .required("referred_id", StringType, "Customer who was referred; at most one accepted referral each")
+            .required("referrer_id", StringType, "Member who referred them")
+            .required("referral_date", DateType, "Day of the referral")
+            .column("referral_code", StringType, "Code used, as given")
+            .required("first_purchase_discount_percent", DoubleType, "Discount the referred customer gets on the first purchase (referral.first-purchase-discount-percent), for the till to apply")
+            .required("run_id", StringType, "Run that accepted the referral")
+            .required("accepted_at", TimestampType, "When the referral was accepted")
+            .keyedBy("referred_id")
+            .build();
+
+    public static final TableSpec LOYALTY_METRICS = new TableSpec.Builder("loyalty_metrics",
+            "One row per day of the loyalty programme: members, points earned and burned, outstanding points and their liability, tiers and referrals.")
+            .required("as_of", DateType, "Day the figures describe")
+            .required("members", LongType, "Members with at least one ledger entry")
+            .required("active_members", LongType, "Members who earned or redeemed in the active window (loyalty metrics.active-days) up to as_of")
+            .required("points_earned", LongType, "Redeemable points earned on as_of (earn entries dated that day)")
+            .required("points_burned", LongType, "Points redeemed on as_of, as a positive number")
+            .required("points_expired", LongType, "Points expired on as_of, as a positive number")
+            .required("points_outstanding", LongType, "Available plus pending points of all members at the end of as_of")
+            .required("point_value", DoubleType, "Currency value of one point (liability.point-value)")
+            .required("breakage_rate", DoubleType, "Estimated share of outstanding points never redeemed: expired / (expired + redeemed) over the ledger, shrunk to liability.prior-breakage (see docs/loyalty.md)")
+            .required("liability_gross", DoubleType, "points_outstanding times point_value")
+            .required("liability_net", DoubleType, "liability_gross times (1 - breakage_rate)")
+            .required("redemption_rate", DoubleType, "Points ever redeemed divided by points ever earned (0 when none earned)")
+            .required("tier_members", DataTypes.createMapType(StringType, LongType, true), "Members per current tier")
+            .required("tier_upgrades", LongType, "Members upgraded on as_of")
+            .required("tier_downgrades", LongType, "Members downgraded on as_of")
+            .required("referrals_accepted", LongType, "Referrals accepted up to as_of")
+            .required("referral_conversions", LongType, "Accepted referrals whose referred customer has bought, up to as_of")
+            .required("run_id", StringType, "Run that wrote the row")
+            .partitionedBy("as_of")
+            .keyedBy("as_of")
+            .build();
+
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
             CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_EVALUATION,
-            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS);
+            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS);
 
 
     private Tables() {

@@ -65,8 +65,8 @@ public final class CandidateStage {
                                 .and(col("score").geq(rule.minScore()))),
                         products, categories, array(lit("high_affinity_never_bought")))).orElse(null);
                 case WIN_BACK -> winBack(campaign, model, inputs.customerModels());
-                case VIP -> onBasketOrTopCategory(campaign, model.where(col("clv").geq(clvQuantile(model, rule.minClvQuantile()))),
-                        array(lit("top_predicted_value")));
+                case VIP -> onBasketOrTopCategory(campaign, model.where(col("clv").geq(clvQuantile(model, rule.minClvQuantile())).or(loyaltyVip(model))),
+                        when(loyaltyVip(model), array(lit("loyalty_vip_tier"))).otherwise(array(lit("top_predicted_value"))));
             };
             if (part == null) {
                 withoutAffinity.add(campaign.id());
@@ -80,6 +80,11 @@ public final class CandidateStage {
         Dataset<Row> candidates = all.where(col("target_value").gt(0).and(col("share").gt(0)))
                 .withColumn("margin_floor", marginFloor());
         return new Result(candidates, withoutAffinity);
+    }
+
+    /** Members in the loyalty programme's VIP tier (customer_model.loyalty_vip, written by the loyalty step) are VIPs too. */
+    private static Column loyaltyVip(Dataset<Row> model) {
+        return java.util.Arrays.asList(model.columns()).contains("loyalty_vip") ? coalesce(col("loyalty_vip"), lit(false)) : lit(false);
     }
 
     private Dataset<Row> winBack(Campaign campaign, Dataset<Row> model, Dataset<Row> history) {

@@ -90,7 +90,10 @@ public final class ModelRunner {
             Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
             Dataset<Row> preferences = new PreferenceStage(new PreferenceSettings(settings.preferenceHalfLifeDays(),
                     settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).compute(transactions, asOf).drop("as_of");
-            Dataset<Row> model = scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf)));
+            Dataset<Row> model = scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf)))
+                    // Filled by the loyalty step, which runs after the model (LoyaltyRunner).
+                    .withColumn("loyalty_tier", lit(null).cast("string")).withColumn("loyalty_vip", lit(null).cast("boolean"))
+                    .withColumn("points_available", lit(null).cast("long"));
             warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
             long scored = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf).count();
             if (scored != customers) {

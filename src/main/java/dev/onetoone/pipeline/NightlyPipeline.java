@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One night, in order: ingest the input (if given), then rfm, model, affinity and offers for the as-of date. Each
- * stage writes its tables for that date only, so running a night twice gives the same tables.
+ * One night, in order: ingest the input (if given), then rfm, model, affinity, loyalty and offers for the as-of date.
+ * Each stage writes its tables for that date only, so running a night twice gives the same tables.
  */
 public final class NightlyPipeline {
     private final RunContext context;
@@ -24,6 +24,7 @@ public final class NightlyPipeline {
         results.add(new RfmRunner(context, runLog).run(asOf));
         results.add(new ModelRunner(context, runLog).run(asOf, false));
         results.add(new AffinityRunner(context, runLog).run(asOf));
+        results.add(new LoyaltyRunner(context, runLog).run(asOf, input));
         results.add(new OffersRunner(context, runLog).run(asOf));
         return results;
     }

@@ -1,0 +1,200 @@
+package dev.onetoone.pipeline;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import dev.onetoone.config.ConfigException;
+import dev.onetoone.config.ConfigLoader;
+import dev.onetoone.io.InputReader;
+import dev.onetoone.io.RawInput;
+import dev.onetoone.io.Tables;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.loyalty.BalanceStage;
+import dev.onetoone.loyalty.EventInputs;
+import dev.onetoone.loyalty.LoyaltyConfig;
+import dev.onetoone.loyalty.LoyaltyMetrics;
+import dev.onetoone.loyalty.LoyaltyNight;
+import dev.onetoone.loyalty.TierStage;
+
+/**
+ * The loyalty step of one night: reads the transactions, the ledger and the programme's tables, and the
+ * {@code redemptions.*} and {@code referrals.*} files of the input directory if there are any; appends the night's
+ * points_ledger entries (insert-only, keyed by source ids), accepts referrals, quarantines refused redemptions and
+ * referrals with their reasons, reviews member_tier, derives points_balance from the ledger, adds loyalty_tier,
+ * loyalty_vip and points_available to the night's customer_model rows (so the offers stage's vip campaigns see the
+ * VIP tier) and writes the day's loyalty_metrics row. Rerunning a night adds no ledger entry and gives the same
+ * balances.
+ */
+public final class LoyaltyRunner {
+    public static final String STAGE = "loyalty";
+
+    private final RunContext context;
+    private final RunLog runLog;
+    private final LoyaltyConfig config;
+
+    public LoyaltyRunner(RunContext context, RunLog runLog) {
+        this(context, runLog, LoyaltyConfig.load(ConfigLoader.resolveFile(context.config().loyaltyFile())));
+    }
+
+    public LoyaltyRunner(RunContext context, RunLog runLog, LoyaltyConfig config) {
+        this.context = context;
+        this.runLog = runLog;
+        this.config = config;
+    }
+
+    /** @param input an input directory that may hold redemptions.* and referrals.* files, or a single file (no events) */
+    public StageResult run(LocalDate asOf, Optional<String> input) {
+        return runLog.run(STAGE, asOf, () -> night(asOf, input));
+    }
+
+    /** The event file of a kind in an input directory: redemptions.csv, referrals.jsonl, ... */
+    public static Optional<String> eventFile(String directory, String kind) {
+        Path dir = Path.of(directory);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(Path::toString)
+                    .filter(name -> {
+                        String file = Path.of(name).getFileName().toString().toLowerCase(Locale.ROOT);
+                        return (file.startsWith(kind + ".") || file.startsWith(kind + "_")) && !file.endsWith(".crc");
+                    })
+                    .sorted().findFirst();
+        } catch (IOException e) {
+            throw new ConfigException("cannot list input directory " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private StageResult night(LocalDate asOf, Optional<String> input) {
+        Warehouse warehouse = context.warehouse();
+        var spark = warehouse.spark();
+        Timestamp now = Timestamp.from(context.now());
+        var reader = new InputReader(spark, context.config().ingest().delimiter());
+        Map<String, Long> details = new LinkedHashMap<>();
+        long quarantined = 0;
+        long eventsRead = 0;
+
+        Optional<RawInput> redemptionInput = input.flatMap(path -> eventFile(path, EventInputs.REDEMPTIONS)).map(reader::read);
+        Optional<RawInput> referralInput = input.flatMap(path -> eventFile(path, EventInputs.REFERRALS)).map(reader::read);
+        Optional<Dataset<Row>> redemptions = redemptionInput.map(raw -> EventInputs.redemptions(raw).persist(StorageLevel.MEMORY_AND_DISK()));
+        Optional<Dataset<Row>> referralRows = referralInput.map(raw -> EventInputs.referrals(raw).persist(StorageLevel.MEMORY_AND_DISK()));
+
+        Dataset<Row> ledger = warehouse.read(Tables.POINTS_LEDGER).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> memberTier = warehouse.read(Tables.MEMBER_TIER);
+        Dataset<Row> referrals = warehouse.read(Tables.REFERRALS);
+        spark.sparkContext().setJobDescription("loyalty: ledger");
+        var inputs = new LoyaltyNight.Inputs(warehouse.read(Tables.TRANSACTIONS), ledger, memberTier, warehouse.read(Tables.CUSTOMERS),
+                warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows);
+        LoyaltyNight.Result result = new LoyaltyNight(config, context.runId(), now).run(inputs, asOf);
+
+        if (redemptionInput.isPresent()) {
+            Dataset<Row> rejected = redemptions.get().where(EventInputs.clean().unary_$bang()).select("raw_record", "reason_codes")
+                    .unionByName(result.rejectedRedemptions().select("raw_record", "reason_codes"));
+            long read = redemptionInput.get().rows().count();
+            long refused = write(rejected, EventInputs.REDEMPTIONS, redemptionInput.get().sourceFile(), now, details);
+            eventsRead += read;
+            quarantined += refused;
+            details.put("redemptions_read", read);
+            details.put("redemptions_quarantined", refused);
+        }
+        if (referralInput.isPresent()) {
+            long read = referralInput.get().rows().count();
+            long refused = write(result.rejectedReferrals().select("raw_record", "reason_codes"), EventInputs.REFERRALS,
+                    referralInput.get().sourceFile(), now, details);
+            long accepted = warehouse.insertNew(Tables.REFERRALS, result.acceptedReferrals()
+                    .withColumn("run_id", lit(context.runId())).withColumn("accepted_at", lit(now)));
+            eventsRead += read;
+            quarantined += refused;
+            details.put("referrals_read", read);
+            details.put("referrals_accepted", accepted);
+            details.put("referrals_quarantined", refused);
+        }
+        Dataset<Row> entries = result.entries();
+        for (Row row : entries.groupBy("entry_type").count().collectAsList()) {
+            details.put("entries_" + row.getString(0), row.getLong(1));
+        }
+        long inserted = warehouse.insertNew(Tables.POINTS_LEDGER, entries);
+        details.put("ledger_entries_added", inserted);
+        details.put("returns_unmatched", result.unmatchedReturns());
+        ledger.unpersist();
+
+        spark.sparkContext().setJobDescription("loyalty: tiers");
+        Dataset<Row> fullLedger = warehouse.read(Tables.POINTS_LEDGER).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> tierRows = new TierStage(config).review(fullLedger, warehouse.read(Tables.MEMBER_TIER), asOf, context.runId());
+        long tierRowsWritten = warehouse.upsert(Tables.MEMBER_TIER, tierRows);
+        details.put("member_tier_rows_written", tierRowsWritten);
+
+        spark.sparkContext().setJobDescription("loyalty: balances");
+        Dataset<Row> currentTiers = warehouse.read(Tables.MEMBER_TIER).where(col("valid_to").isNull()).select("customer_id", "tier");
+        warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStage.balances(fullLedger, currentTiers, asOf, config.tierWindowDays()));
+        Dataset<Row> balances = warehouse.read(Tables.POINTS_BALANCE).persist(StorageLevel.MEMORY_AND_DISK());
+
+        spark.sparkContext().setJobDescription("loyalty: customer_model columns");
+        Dataset<Row> models = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf);
+        long modelled = 0;
+        if (!models.isEmpty()) {
+            Dataset<Row> loyalty = balances.select(col("customer_id"), col("tier").as("loyalty_tier_new"), col("available").as("points_available_new"));
+            Dataset<Row> joined = models.join(loyalty, new String[] {"customer_id"}, "left")
+                    .withColumn("loyalty_tier", col("loyalty_tier_new"))
+                    .withColumn("loyalty_vip", coalesce(col("loyalty_tier_new").equalTo(config.vipTier()), lit(false)))
+                    .withColumn("points_available", col("points_available_new"))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            modelled = joined.count();
+            warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, joined, asOf);
+            joined.unpersist();
+        }
+        details.put("customer_model_rows", modelled);
+
+        spark.sparkContext().setJobDescription("loyalty: metrics");
+        Dataset<Row> allReferrals = warehouse.read(Tables.REFERRALS);
+        Dataset<Row> referredPurchases = warehouse.read(Tables.TRANSACTIONS).where(col("is_return").equalTo(false))
+                .join(allReferrals.select(col("referred_id").as("customer_id")), "customer_id").select("customer_id", "purchase_date");
+        Dataset<Row> metrics = LoyaltyMetrics.compute(spark, Tables.LOYALTY_METRICS.schema(),
+                new LoyaltyMetrics.Inputs(fullLedger, balances, warehouse.read(Tables.MEMBER_TIER), allReferrals, referredPurchases),
+                config, context.config().offers().pointValue(), asOf, context.runId());
+        warehouse.overwriteAsOf(Tables.LOYALTY_METRICS, metrics, asOf);
+        Row day = warehouse.readAsOf(Tables.LOYALTY_METRICS, asOf).first();
+        fullLedger.unpersist();
+        balances.unpersist();
+        redemptions.ifPresent(Dataset::unpersist);
+        referralRows.ifPresent(Dataset::unpersist);
+
+        long members = day.getLong(day.fieldIndex("members"));
+        String message = String.format(Locale.ROOT,
+                "loyalty: %d ledger entries added, %d members, %d points outstanding (liability %.2f net of %.1f%% breakage), %d events quarantined as of %s",
+                inserted, members, day.getLong(day.fieldIndex("points_outstanding")), day.getDouble(day.fieldIndex("liability_net")),
+                100 * day.getDouble(day.fieldIndex("breakage_rate")), quarantined, asOf);
+        return new StageResult(STAGE, eventsRead, inserted, quarantined, message, details);
+    }
+
+    /** Writes the refused rows to quarantine and counts them by reason. */
+    private long write(Dataset<Row> rejected, String kind, String sourceFile, Timestamp now, Map<String, Long> details) {
+        Dataset<Row> rows = EventInputs.quarantine(rejected, kind, sourceFile, context.runId(), now).persist(StorageLevel.MEMORY_AND_DISK());
+        long count = rows.count();
+        if (count > 0) {
+            for (Row row : rows.select(explode(col("reason_codes")).as("reason")).groupBy("reason").count().collectAsList()) {
+                details.put(kind + "_quarantined_" + row.getString(0), row.getLong(1));
+            }
+            context.warehouse().insertNew(Tables.QUARANTINE, rows);
+        }
+        rows.unpersist();
+        return count;
+    }
+}
