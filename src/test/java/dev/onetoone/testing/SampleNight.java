@@ -32,15 +32,7 @@ public final class SampleNight {
         if (context == null) {
             try {
                 Path directory = Files.createTempDirectory("onetoone-sample-night");
-                String shipped = Files.readString(WarehouseFixture.sample("conf/campaigns.properties"));
-                Path campaigns = Files.writeString(directory.resolve("campaigns.properties"),
-                        shipped.replaceAll("(?m)^(campaign\\.[a-z_]+\\.budget)=\\d+$", "$1=20"));
-                Path suppression = Files.writeString(directory.resolve("suppressed.csv"), "customer_id\nC0000010\nC0000011\nC0000012\n");
-                RunContext created = WarehouseFixture.context(directory.resolve("warehouse"), Map.of(
-                        "offers.campaigns-file", campaigns.toString(),
-                        "offers.suppression-file", suppression.toString(),
-                        "offers.response-elasticity", "30",
-                        "offers.global-budget", "60"));
+                RunContext created = WarehouseFixture.context(directory.resolve("warehouse"), settings(directory));
                 new NightlyPipeline(created).run(AS_OF, Optional.of(SAMPLE));
                 context = created;
             } catch (IOException e) {
@@ -48,6 +40,23 @@ public final class SampleNight {
             }
         }
         return context;
+    }
+
+    /**
+     * The configuration keys of the shared night (besides the warehouse and two shuffle partitions), with its
+     * campaigns and suppression files written to {@code directory}: a run elsewhere (a cluster, object storage) with
+     * these settings computes the same night.
+     */
+    public static Map<String, String> settings(Path directory) throws IOException {
+        String shipped = Files.readString(WarehouseFixture.sample("conf/campaigns.properties"));
+        Path campaigns = Files.writeString(directory.resolve("campaigns.properties"),
+                shipped.replaceAll("(?m)^(campaign\\.[a-z_]+\\.budget)=\\d+$", "$1=20"));
+        Path suppression = Files.writeString(directory.resolve("suppressed.csv"), "customer_id\nC0000010\nC0000011\nC0000012\n");
+        return Map.of(
+                "offers.campaigns-file", campaigns.toString(),
+                "offers.suppression-file", suppression.toString(),
+                "offers.response-elasticity", "30",
+                "offers.global-budget", "60");
     }
 
     public static Warehouse warehouse() {
