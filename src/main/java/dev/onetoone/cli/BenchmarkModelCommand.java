@@ -1,8 +1,5 @@
 package dev.onetoone.cli;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -13,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import org.apache.spark.sql.Row;
 
+import dev.onetoone.benchmark.HeapPeak;
 import dev.onetoone.generate.GeneratorConfig;
 import dev.onetoone.generate.SyntheticDataGenerator;
 import dev.onetoone.io.Tables;
@@ -76,14 +74,9 @@ final class BenchmarkModelCommand implements Callable<Integer> {
         lines.add(step("model, incremental night (fold one day, scoring)", started, second.message()));
         lines.addAll(fits(context, end));
 
-        long peak = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                peak += pool.getPeakUsage().getUsed();
-            }
-        }
+        long peak = HeapPeak.peakBytes();
         lines.add(String.format(Locale.ROOT, "peak JVM heap (sum of heap pool peaks): %.0f MiB of %.0f MiB max; %d cores",
-                peak / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0, Runtime.getRuntime().availableProcessors()));
+                peak / 1048576.0, HeapPeak.maxBytes() / 1048576.0, Runtime.getRuntime().availableProcessors()));
         lines.forEach(out::println);
         out.flush();
         return ExitCodes.OK;

@@ -11,13 +11,20 @@ import java.util.Optional;
  */
 public final class NightlyPipeline {
     private final RunContext context;
+    private final StageObserver observer;
 
     public NightlyPipeline(RunContext context) {
+        this(context, StageObserver.NONE);
+    }
+
+    /** A night whose stages the observer watches (and may skip), e.g. to time them. */
+    public NightlyPipeline(RunContext context, StageObserver observer) {
         this.context = context;
+        this.observer = observer;
     }
 
     public List<StageResult> run(LocalDate asOf, Optional<String> input) {
-        var runLog = new RunLog(context);
+        var runLog = new RunLog(context, observer);
         var results = new ArrayList<StageResult>();
         input.ifPresent(path -> results.addAll(new IngestRunner(context, runLog)
                 .ingest(IngestRequest.fromInput(path), asOf, context.referenceDate(asOf))));

@@ -24,12 +24,33 @@ public final class RunLog {
     private static final Logger LOG = LoggerFactory.getLogger(RunLog.class);
 
     private final RunContext context;
+    private final StageObserver observer;
 
     public RunLog(RunContext context) {
+        this(context, StageObserver.NONE);
+    }
+
+    public RunLog(RunContext context, StageObserver observer) {
         this.context = context;
+        this.observer = observer;
     }
 
     public StageResult run(String stage, LocalDate asOf, Supplier<StageResult> body) {
+        if (!observer.shouldRun(stage)) {
+            LOG.info("stage {} skipped (run {}, as_of {})", stage, context.runId(), asOf);
+            return new StageResult(stage, 0, 0, 0, stage + ": skipped", Map.of());
+        }
+        observer.beforeStage(stage, asOf);
+        StageResult observed = null;
+        try {
+            observed = logged(stage, asOf, body);
+            return observed;
+        } finally {
+            observer.afterStage(stage, asOf, observed);
+        }
+    }
+
+    private StageResult logged(String stage, LocalDate asOf, Supplier<StageResult> body) {
         Instant started = context.now();
         var sparkContext = context.warehouse().spark().sparkContext();
         sparkContext.setJobGroup(stage, "onetoone " + stage + (asOf == null ? "" : " as of " + asOf) + " (run " + context.runId() + ")", false);

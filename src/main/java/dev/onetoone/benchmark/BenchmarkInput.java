@@ -1,0 +1,133 @@
+package dev.onetoone.benchmark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import dev.onetoone.generate.GeneratorConfig;
+import dev.onetoone.generate.GeneratorSummary;
+import dev.onetoone.generate.SyntheticDataGenerator;
+import dev.onetoone.io.Tables;
+
+/**
+ * The benchmark's input files: a generated history up to {@code lastHistoryDay} and, in a directory of its own, the
+ * one day after it, both in Parquet. The generator draws the whole window up to the extra day (so the extra day holds
+ * what that day's purchases would be, about 1/730 of two years' lines), writes CSV on the way, and Spark splits it by
+ * purchase day into typed Parquet. The CSV is streamed customer by customer and the split is a Spark job, so nothing
+ * per customer is held on the driver at any size. Two runs with the same customers, window and seed write the same rows.
+ *
+ * @param history        directory with transactions.parquet, customers.parquet and products.parquet
+ * @param extraDay       directory with transactions.parquet holding only the extra day's lines
+ * @param lastHistoryDay last purchase day in {@code history}
+ * @param historyLines   transaction lines in the history
+ * @param extraDayLines  transaction lines on the extra day
+ */
+public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryDay, long historyLines, long extraDayLines) {
+    /** The generator's transaction columns, typed as a source system would export them. */
+    static final StructType TRANSACTIONS_SCHEMA = new StructType()
+            .add("transaction_id", DataTypes.StringType)
+            .add("customer_id", DataTypes.StringType)
+            .add("ts", DataTypes.TimestampType)
+            .add("product_id", DataTypes.StringType)
+            .add("category", DataTypes.StringType)
+            .add("quantity", DataTypes.IntegerType)
+            .add("unit_price", Tables.UNIT_PRICE)
+            .add("discount", Tables.MONEY)
+            .add("amount", Tables.MONEY)
+            .add("channel", DataTypes.StringType)
+            .add("store_id", DataTypes.StringType)
+            .add("offer_id", DataTypes.StringType);
+
+    public LocalDate extraDayDate() {
+        return lastHistoryDay.plusDays(1);
+    }
+
+    /**
+     * Generates the input under {@code workDir}, or reuses it when a previous run with the same settings wrote it
+     * (the files are deterministic, and the generation is not part of any measured figure).
+     */
+    public static BenchmarkInput prepare(SparkSession spark, Path workDir, int customers, LocalDate start,
+            LocalDate lastHistoryDay, long seed) {
+        String key = "customers-" + customers + "_" + start + "_" + lastHistoryDay + "_seed-" + seed;
+        Path root = workDir.resolve("input").resolve(key);
+        Path history = root.resolve("history");
+        Path extraDay = root.resolve("extra-day");
+        Path done = root.resolve("_COMPLETE");
+        spark.sparkContext().setJobDescription("benchmark: prepare input");
+        try {
+            if (!Files.exists(done)) {
+                deleteRecursively(root);
+                Path generated = Files.createDirectories(root.resolve("generated"));
+                GeneratorConfig config = GeneratorConfig.of(customers, start, lastHistoryDay.plusDays(1), seed);
+                GeneratorSummary summary = new SyntheticDataGenerator(config).generate(generated);
+                if (summary.transactionLines() == 0) {
+                    throw new IllegalStateException("the generator wrote no transaction lines for " + customers + " customers");
+                }
+                writeSplit(spark, generated, history, extraDay, lastHistoryDay);
+                copyMasterData(spark, generated, history);
+                deleteRecursively(generated);
+                Files.writeString(done, key + "\n");
+            }
+            long historyLines = spark.read().parquet(history.resolve("transactions.parquet").toString()).count();
+            long extraDayLines = spark.read().parquet(extraDay.resolve("transactions.parquet").toString()).count();
+            return new BenchmarkInput(history, extraDay, lastHistoryDay, historyLines, extraDayLines);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the benchmark input under " + root, e);
+        } finally {
+            spark.sparkContext().setJobDescription(null);
+        }
+    }
+
+    /** Lines purchased up to and including {@code lastHistoryDay} (in the session's time zone). */
+    public static Dataset<Row> historyPart(Dataset<Row> lines, LocalDate lastHistoryDay) {
+        return lines.where(to_date(col("ts")).leq(lit(Date.valueOf(lastHistoryDay))));
+    }
+
+    /** Lines purchased on the day after {@code lastHistoryDay}. */
+    public static Dataset<Row> extraDayPart(Dataset<Row> lines, LocalDate lastHistoryDay) {
+        return lines.where(to_date(col("ts")).equalTo(lit(Date.valueOf(lastHistoryDay.plusDays(1)))));
+    }
+
+    private static void writeSplit(SparkSession spark, Path generated, Path history, Path extraDay, LocalDate lastHistoryDay) {
+        Dataset<Row> lines = spark.read().option("header", "true").option("timestampFormat", "yyyy-MM-dd HH:mm:ss")
+                .schema(TRANSACTIONS_SCHEMA).csv(generated.resolve("transactions.csv").toString());
+        historyPart(lines, lastHistoryDay).write().mode(SaveMode.ErrorIfExists)
+                .parquet(history.resolve("transactions.parquet").toString());
+        extraDayPart(lines, lastHistoryDay).coalesce(1).write().mode(SaveMode.ErrorIfExists)
+                .parquet(extraDay.resolve("transactions.parquet").toString());
+    }
+
+    private static void copyMasterData(SparkSession spark, Path generated, Path history) {
+        for (String entity : new String[] {"customers", "products"}) {
+            spark.read().option("header", "true").option("inferSchema", "true").csv(generated.resolve(entity + ".csv").toString())
+                    .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(history.resolve(entity + ".parquet").toString());
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
