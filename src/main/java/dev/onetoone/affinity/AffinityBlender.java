@@ -57,6 +57,14 @@ public final class AffinityBlender {
                 .withColumn("score", score)
                 .withColumn("source", source)
                 .where(col("score").gt(0));
+        return rankByScore(scored, k, maxPerCategory);
+    }
+
+    /**
+     * Keeps at most {@code maxPerCategory} products of one category per customer (the best by score) and numbers the
+     * rest 1..k by score, ties by product id.
+     */
+    public static Dataset<Row> rankByScore(Dataset<Row> scored, int k, int maxPerCategory) {
         Dataset<Row> diverse = scored
                 .withColumn("_in_category", row_number().over(Window.partitionBy(col("customer_id"), coalesce(col("category"), lit("")))
                         .orderBy(col("score").desc(), col("product_id"))))

@@ -31,6 +31,8 @@ public final class Baselines {
     public static final String POPULAR = "baseline_popular";
     public static final String OWN_FREQUENT = "baseline_own_frequent";
     public static final String OWN_THEN_POPULAR = "baseline_own_then_popular";
+    /** {@link TifuKnn} with the affinity.tifu.* settings. */
+    public static final String TIFU_KNN = "baseline_tifu_knn";
 
     private final Dataset<Row> own;
     private final Dataset<Row> popular;

@@ -71,22 +71,25 @@ final class BuyAgainScorer {
      * purchase_days, last_purchase_date, cycle_days, due_date, buy_again_score.
      */
     static Dataset<Row> history(Dataset<Row> lines, LocalDate asOf, int horizonDays, double cyclePriorGaps, double halfLifeDays) {
+        return history(lines, asOf, horizonDays, cyclePriorGaps, halfLifeDays, lines);
+    }
+
+    /**
+     * As above for the customers of {@code lines} only, with the product, category and overall cycles learnt from
+     * {@code populationLines} (all customers), so that scoring a subset of customers gives their rows of the whole.
+     */
+    static Dataset<Row> history(Dataset<Row> lines, LocalDate asOf, int horizonDays, double cyclePriorGaps, double halfLifeDays,
+            Dataset<Row> populationLines) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Dataset<Row> customers = lines.groupBy("customer_id")
                 .agg(greatest(lit(1), date_diff(asOfDate, min("purchase_date"))).cast(DataTypes.DoubleType).as("tenure_days"));
-        Dataset<Row> pairs = lines.groupBy("customer_id", "product_id", "purchase_date")
-                .agg(first("category", true).as("category"), first("replenishable").as("replenishable"), first("weight").as("weight"))
-                .groupBy("customer_id", "product_id")
-                .agg(first("category", true).as("category"), first("replenishable").as("replenishable"),
-                        count(lit(1)).as("purchase_days"), sum("weight").as("decayed_days"),
-                        min("purchase_date").as("first_purchase_date"), max("purchase_date").as("last_purchase_date"))
-                .withColumn("gaps", col("purchase_days").minus(1).cast(DataTypes.DoubleType))
-                .withColumn("gap_days", date_diff(col("last_purchase_date"), col("first_purchase_date")).cast(DataTypes.DoubleType));
+        Dataset<Row> pairs = pairs(lines);
+        Dataset<Row> population = populationLines == lines ? pairs : pairs(populationLines);
 
-        Dataset<Row> byProduct = pairs.groupBy("product_id").agg(sum("gaps").as("product_gaps"), sum("gap_days").as("product_gap_days"));
-        Dataset<Row> byCategory = pairs.groupBy(coalesce(col("category"), lit("")).as("category_key"))
+        Dataset<Row> byProduct = population.groupBy("product_id").agg(sum("gaps").as("product_gaps"), sum("gap_days").as("product_gap_days"));
+        Dataset<Row> byCategory = population.groupBy(coalesce(col("category"), lit("")).as("category_key"))
                 .agg(try_divide(sum("gap_days"), sum("gaps")).as("category_cycle"));
-        Row overall = pairs.agg(try_divide(sum("gap_days"), sum("gaps")).as("overall_cycle")).first();
+        Row overall = population.agg(try_divide(sum("gap_days"), sum("gaps")).as("overall_cycle")).first();
         double overallCycle = overall.isNullAt(0) ? DEFAULT_CYCLE_DAYS : Math.max(1.0, overall.getDouble(0));
 
         Column productCycle = greatest(lit(1.0),
@@ -117,5 +120,17 @@ final class BuyAgainScorer {
                         when(col("replenishable"), date_add(col("last_purchase_date"), round(col("cycle_days")).cast(DataTypes.IntegerType)))
                                 .as("due_date"),
                         least(lit(1.0), greatest(lit(0.0), score)).as("buy_again_score"));
+    }
+
+    /** Per customer and product: category, replenishable, purchase_days, decayed_days, first and last purchase, gaps, gap_days. */
+    private static Dataset<Row> pairs(Dataset<Row> lines) {
+        return lines.groupBy("customer_id", "product_id", "purchase_date")
+                .agg(first("category", true).as("category"), first("replenishable").as("replenishable"), first("weight").as("weight"))
+                .groupBy("customer_id", "product_id")
+                .agg(first("category", true).as("category"), first("replenishable").as("replenishable"),
+                        count(lit(1)).as("purchase_days"), sum("weight").as("decayed_days"),
+                        min("purchase_date").as("first_purchase_date"), max("purchase_date").as("last_purchase_date"))
+                .withColumn("gaps", col("purchase_days").minus(1).cast(DataTypes.DoubleType))
+                .withColumn("gap_days", date_diff(col("last_purchase_date"), col("first_purchase_date")).cast(DataTypes.DoubleType));
     }
 }

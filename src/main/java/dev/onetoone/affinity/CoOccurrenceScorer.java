@@ -3,6 +3,7 @@ package dev.onetoone.affinity;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.sum;
 
 import org.apache.spark.sql.Dataset;
@@ -56,7 +57,10 @@ final class CoOccurrenceScorer {
         return top;
     }
 
-    /** Candidates for the given customers: customer_id, product_id, co_occurrence_score. */
+    /**
+     * Candidates for the given customers: customer_id, product_id, co_occurrence_score, and co_occurrence_with (the
+     * customer's product contributing most to the score, for the reason shown).
+     */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings) {
         Dataset<Row> similarity = similarity(lines, settings);
         Dataset<Row> affinity = ProductLines.decayedDays(lines.join(customers, "customer_id", "left_semi"), "product_id")
@@ -65,7 +69,8 @@ final class CoOccurrenceScorer {
                 col("affinity").desc(), col("product_id"));
         Dataset<Row> scored = strongest.join(similarity, "product_id")
                 .groupBy(col("customer_id"), col("neighbour_id").as("product_id"))
-                .agg(sum(col("affinity").multiply(col("similarity"))).as("co_occurrence_score"));
+                .agg(sum(col("affinity").multiply(col("similarity"))).as("co_occurrence_score"),
+                        max_by(col("product_id"), col("affinity").multiply(col("similarity"))).as("co_occurrence_with"));
         Dataset<Row> top = Scores.topPerGroup(scored, "customer_id", settings.candidatesPerSource(),
                 col("co_occurrence_score").desc(), col("product_id"));
         return Scores.scaleToCustomerMax(top, "co_occurrence_score");

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.hash;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 
@@ -37,6 +39,8 @@ public final class ProductAffinity {
     private final Map<String, Long> measurements = new LinkedHashMap<>();
 
     private final boolean allScorers;
+    private Dataset<Row> lastLines;
+    private Dataset<Row> lastTifu;
 
     /**
      * @param allScorers run every scorer (for evaluation and its ablations); otherwise a scorer whose blend weight is
@@ -65,79 +69,161 @@ public final class ProductAffinity {
      */
     public Dataset<Row> candidates(Dataset<Row> transactions, Dataset<Row> products, Dataset<Row> customers, LocalDate asOf,
             int horizonDays) {
+        var spark = transactions.sparkSession();
         // Local checkpoints (eager, on the executors) rather than persist: they also cut the query plans, which
         // otherwise grow with every stage that reuses these inputs and become slow to plan and print.
-        Dataset<Row> lines = ProductLines.of(transactions, products, asOf, settings.halfLifeDays()).localCheckpoint(true);
-        Dataset<Row> wanted = customers.select("customer_id").distinct().localCheckpoint(true);
+        AffinityJobs.describe(spark, "purchase lines");
+        Dataset<Row> lines = ProductLines.of(ProductLines.withoutExcluded(transactions, settings.ranker().excludedProducts()),
+                products, asOf, settings.halfLifeDays()).localCheckpoint(true);
+        this.lastLines = lines;
+        // The customers to rank, filtered early: every per-customer source works on these only.
+        Dataset<Row> wanted = customers.select("customer_id").distinct().join(lines.select("customer_id").distinct(), "customer_id")
+                .localCheckpoint(true);
+        AffinityJobs.describe(spark, "buy-again");
         Dataset<Row> history = measure(AffinitySource.BUY_AGAIN, () ->
-                BuyAgainScorer.history(lines, asOf, horizonDays, settings.cyclePriorGaps(), settings.halfLifeDays()).join(wanted, "customer_id", "left_semi"));
+                BuyAgainScorer.history(lines.join(wanted, "customer_id", "left_semi"), asOf, horizonDays, settings.cyclePriorGaps(),
+                        settings.halfLifeDays(), lines));
         Dataset<Row> buyAgain = Scores.topPerGroup(history.where(col("buy_again_score").gt(0)), "customer_id",
                 settings.candidatesPerSource(), col("buy_again_score").desc(), col("product_id"))
                 .select("customer_id", "product_id", "buy_again_score");
         List<Dataset<Row>> sources = new ArrayList<>(List.of(buyAgain));
+        AffinityJobs.describe(spark, "tifu-knn");
+        Dataset<Row> tifu = measureNamed("tifu_knn", () -> TifuKnn.score(TifuKnn.ownVectors(lines, settings.ranker()), wanted, settings.ranker()));
+        this.lastTifu = tifu;
+        sources.add(Scores.topPerGroup(tifu.where(col("tifu_score").gt(0)), "customer_id", settings.candidatesPerSource(),
+                col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
         if (runs(settings.weightCollaborative())) {
+            AffinityJobs.describe(spark, "als");
             sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings)));
         }
         if (runs(settings.weightCoOccurrence())) {
+            AffinityJobs.describe(spark, "co-occurrence");
             sources.add(measure(AffinitySource.CO_OCCURRENCE, () -> CoOccurrenceScorer.score(lines, wanted, settings)));
         }
         if (runs(settings.weightPopularity())) {
+            AffinityJobs.describe(spark, "popularity");
             sources.add(measure(AffinitySource.POPULARITY, () ->
                     PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource())));
         }
 
+        AffinityJobs.describe(spark, "candidates");
         Dataset<Row> catalogue = lines.groupBy("product_id").agg(first("category", true).as("category"))
                 .unionByName(products.select("product_id", "category"))
                 .groupBy("product_id").agg(max("category").as("category"));
+        Dataset<Row> names = java.util.Arrays.asList(products.columns()).contains("name")
+                ? products.select(col("product_id").as("co_occurrence_with"), col("name").as("co_occurrence_with_name"))
+                : products.select(col("product_id").as("co_occurrence_with"), lit(null).cast("string").as("co_occurrence_with_name"));
         Dataset<Row> replenishable = products.select(col("product_id"), col("replenishable"));
         Dataset<Row> scored = union(sources);
         Dataset<Row> historyColumns = history.select(col("customer_id"), col("product_id"), lit(true).as("is_repeat"),
-                col("last_purchase_date"), col("due_date"), col("replenishable").as("history_replenishable"));
+                col("last_purchase_date"), col("due_date"), col("purchase_days"), col("cycle_days"),
+                col("buy_again_score").as("history_buy_again_score"), col("replenishable").as("history_replenishable"));
         Column durable = coalesce(col("history_replenishable"), col("replenishable"), lit(true)).equalTo(false);
         Column recent = date_diff(lit(Date.valueOf(asOf)), col("last_purchase_date")).leq(settings.excludeDurableDays());
         return scored
                 .join(historyColumns, new String[] {"customer_id", "product_id"}, "left")
+                .join(tifu.select("customer_id", "product_id", "own_vector", "neighbour_vector", "tifu_score"),
+                        new String[] {"customer_id", "product_id"}, "left")
                 .join(broadcast(catalogue), "product_id", "left")
                 .join(broadcast(replenishable), "product_id", "left")
+                .join(broadcast(names.dropDuplicates("co_occurrence_with")), new String[] {"co_occurrence_with"}, "left")
                 .where(coalesce(col("is_repeat"), lit(false)).and(durable).and(recent).unary_$bang())
                 .select(col("customer_id"), col("product_id"), col("category"),
                         coalesce(col("is_repeat"), lit(false)).as("is_repeat"),
-                        col("last_purchase_date"), col("due_date"),
-                        col("buy_again_score"), col("collaborative_score"), col("co_occurrence_score"), col("popularity_score"))
+                        col("last_purchase_date"), col("due_date"), col("purchase_days"), col("cycle_days"),
+                        // Every own product has a buy-again score, also when it was past the source's cap.
+                        coalesce(col("history_buy_again_score"), col("buy_again_score")).as("buy_again_score"),
+                        col("collaborative_score"), col("co_occurrence_score"), col("popularity_score"),
+                        coalesce(col("own_vector"), lit(0.0)).as("own_vector"), coalesce(col("neighbour_vector"), lit(0.0)).as("neighbour_vector"),
+                        coalesce(col("tifu_score"), lit(0.0)).as("tifu_score"),
+                        coalesce(col("co_occurrence_with_name"), col("co_occurrence_with")).as("co_occurrence_with"))
                 .localCheckpoint(true);
     }
 
-    /** Outer union of the sources on (customer_id, product_id), each score 0 where its scorer had no candidate. */
+    /** {@link #candidates} with the ranker's {@link RankerFeatures}; call after {@link #candidates} with its result. */
+    public Dataset<Row> features(Dataset<Row> candidates, LocalDate asOf) {
+        AffinityJobs.describe(candidates.sparkSession(), "ranker features");
+        return RankerFeatures.of(candidates, lastLines, asOf).localCheckpoint(true);
+    }
+
+    /**
+     * The ranker's training set for a ranking as of {@code asOf}: candidates and features as of
+     * {@code asOf - horizonDays}, labelled 1 where the customer bought the product in the following
+     * {@code horizonDays} (up to and including {@code asOf}). Customers are those who bought a product both before
+     * and in that window, at most {@code maxCustomers} of them (a uniform sample by a hash of the id, no collect).
+     */
+    public Dataset<Row> trainingSet(Dataset<Row> transactions, Dataset<Row> products, LocalDate asOf, int horizonDays, int maxCustomers) {
+        LocalDate featureDate = asOf.minusDays(horizonDays);
+        Dataset<Row> purchases = ProductLines.withoutExcluded(transactions, settings.ranker().excludedProducts())
+                .where(col("is_return").equalTo(false).and(col("product_id").isNotNull()));
+        Dataset<Row> before = purchases.where(col("purchase_date").leq(lit(Date.valueOf(featureDate)))).select("customer_id").distinct();
+        Dataset<Row> bought = purchases.where(col("purchase_date").gt(lit(Date.valueOf(featureDate)))
+                        .and(col("purchase_date").leq(lit(Date.valueOf(asOf)))))
+                .select("customer_id", "product_id").distinct();
+        AffinityJobs.describe(transactions.sparkSession(), "ranker training customers");
+        Dataset<Row> customers = bought.select("customer_id").distinct().join(before, "customer_id").localCheckpoint(true);
+        long count = customers.count();
+        if (count == 0) {
+            throw new IllegalStateException("no customer bought a product both by " + featureDate + " and in the " + horizonDays
+                    + " days after it: the ranker has nothing to learn from; the history must be longer than affinity.horizon-days");
+        }
+        if (count > maxCustomers) {
+            double share = maxCustomers / (double) count;
+            customers = customers.where(pmod(hash(col("customer_id")), lit(1_000_000)).lt(share * 1_000_000));
+        }
+        Dataset<Row> candidates = candidates(transactions, products, customers, featureDate, horizonDays);
+        return AffinityRanker.label(features(candidates, featureDate), bought.join(customers, "customer_id", "left_semi"))
+                .localCheckpoint(true);
+    }
+
+    /** The TIFU-KNN scores of the last {@link #candidates} call (customer_id, product_id, own_vector, neighbour_vector, tifu_score). */
+    public Dataset<Row> tifuScores() {
+        return lastTifu;
+    }
+
+    /**
+     * Outer union of the sources on (customer_id, product_id), each score 0 where its scorer had no candidate;
+     * co_occurrence_with is the customer's product that contributed most to the co-occurrence score (null if none).
+     */
     private static Dataset<Row> union(List<Dataset<Row>> sources) {
         Dataset<Row> all = null;
         for (Dataset<Row> source : sources) {
             Dataset<Row> widened = source;
+            var columns = java.util.Arrays.asList(source.columns());
             for (AffinitySource s : AffinitySource.values()) {
-                if (!java.util.Arrays.asList(source.columns()).contains(s.scoreColumn())) {
+                if (!columns.contains(s.scoreColumn())) {
                     widened = widened.withColumn(s.scoreColumn(), lit(0.0));
                 }
             }
+            if (!columns.contains("co_occurrence_with")) {
+                widened = widened.withColumn("co_occurrence_with", lit(null).cast("string"));
+            }
             widened = widened.select(col("customer_id"), col("product_id"), col("buy_again_score"), col("collaborative_score"),
-                    col("co_occurrence_score"), col("popularity_score"));
+                    col("co_occurrence_score"), col("popularity_score"), col("co_occurrence_with"));
             all = all == null ? widened : all.unionByName(widened);
         }
         return all.groupBy("customer_id", "product_id").agg(
                 max("buy_again_score").as("buy_again_score"), max("collaborative_score").as("collaborative_score"),
-                max("co_occurrence_score").as("co_occurrence_score"), max("popularity_score").as("popularity_score"));
+                max("co_occurrence_score").as("co_occurrence_score"), max("popularity_score").as("popularity_score"),
+                first("co_occurrence_with", true).as("co_occurrence_with"));
     }
 
     private Dataset<Row> measure(AffinitySource source, Supplier<Dataset<Row>> scorer) {
+        return measureNamed(source.label(), scorer);
+    }
+
+    private Dataset<Row> measureNamed(String label, Supplier<Dataset<Row>> scorer) {
         ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
         long started = System.nanoTime();
         Dataset<Row> result = scorer.get().localCheckpoint(true);
-        measurements.put(source.label() + "_ms", (System.nanoTime() - started) / 1_000_000);
+        measurements.put(label + "_ms", (System.nanoTime() - started) / 1_000_000);
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        measurements.put(source.label() + "_peak_heap_mb", peak / (1024 * 1024));
+        measurements.put(label + "_peak_heap_mb", peak / (1024 * 1024));
         return result;
     }
 }

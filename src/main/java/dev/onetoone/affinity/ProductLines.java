@@ -23,13 +23,13 @@ import org.apache.spark.sql.Row;
  * for products outside the catalogue, which are treated as replenishable so that a repeat is not ruled out) and a
  * basket key (the transaction id, or the customer and day when the source has none).
  */
-final class ProductLines {
+public final class ProductLines {
     private ProductLines() {
     }
 
     /**
      * Columns: customer_id, product_id, category, replenishable, purchase_date, basket, age_days (as-of minus the
-     * purchase day), weight (time decay 0.5^(age_days / halfLifeDays)).
+     * purchase day), weight (time decay 0.5^(age_days / halfLifeDays)), unit_price (null where the source has none).
      */
     static Dataset<Row> of(Dataset<Row> transactions, Dataset<Row> products, LocalDate asOf, double halfLifeDays) {
         Column asOfDate = lit(Date.valueOf(asOf));
@@ -47,7 +47,21 @@ final class ProductLines {
                         coalesce(col("transaction_id"), concat_ws("|", col("customer_id"), col("purchase_date").cast("string")))
                                 .as("basket"),
                         date_diff(asOfDate, col("purchase_date")).as("age_days"),
-                        pow(lit(0.5), date_diff(asOfDate, col("purchase_date")).divide(halfLifeDays)).as("weight"));
+                        pow(lit(0.5), date_diff(asOfDate, col("purchase_date")).divide(halfLifeDays)).as("weight"),
+                        (java.util.Arrays.asList(transactions.columns()).contains("unit_price")
+                                ? col("unit_price").cast(org.apache.spark.sql.types.DataTypes.DoubleType)
+                                : lit(null).cast(org.apache.spark.sql.types.DataTypes.DoubleType)).as("unit_price"));
+    }
+
+    /**
+     * The transactions without the lines of {@code affinity.excluded-products} (postage, fees, discounts): these are
+     * not products, and left in they would be every customer's most frequent "product".
+     */
+    public static Dataset<Row> withoutExcluded(Dataset<Row> transactions, java.util.List<String> excludedProducts) {
+        if (excludedProducts.isEmpty()) {
+            return transactions;
+        }
+        return transactions.where(col("product_id").isNull().or(col("product_id").isin(excludedProducts.toArray()).unary_$bang()));
     }
 
     /**

@@ -20,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "evaluate-affinity", mixinStandardHelpOptions = true,
         description = {"Rank products from the transactions before the cutoff and compare with what customers bought in the "
                 + "following window: precision, recall, NDCG and hit rate at k, coverage, for all, repeat and new purchases, "
-                + "for the blend, each scorer alone, the blend without each scorer, and three baselines. "
+                + "for the learned ranker (blend), the former noisy-OR, each scorer alone, optionally the ranker without each "
+                + "source, and four baselines (own most frequent, own then popular, popular, TIFU-KNN). "
                 + "Printed and written to affinity_evaluation."})
 final class EvaluateAffinityCommand implements Callable<Integer> {
     @Spec
@@ -35,13 +36,16 @@ final class EvaluateAffinityCommand implements Callable<Integer> {
     @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "30", description = "Length of the evaluation window in days. Default: ${DEFAULT-VALUE}.")
     int horizon;
 
+    @Option(names = "--ablations", description = "Also retrain the ranker without each candidate source (without_<source> predictors).")
+    boolean ablations;
+
     @Override
     public Integer call() {
         if (horizon < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--horizon must be at least 1 day, not " + horizon);
         }
         var context = CommandContext.start(common, "evaluate-affinity");
-        var result = new AffinityEvaluationRunner(context, new RunLog(context)).run(cutoff, horizon);
+        var result = new AffinityEvaluationRunner(context, new RunLog(context)).run(cutoff, horizon, ablations);
         var rows = context.warehouse().read(Tables.AFFINITY_EVALUATION)
                 .where(col("cutoff").equalTo(lit(java.sql.Date.valueOf(cutoff))).and(col("horizon_days").equalTo(horizon)))
                 .orderBy(col("k"), col("segment"), col("ndcg_at_k").desc())

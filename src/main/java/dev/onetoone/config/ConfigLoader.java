@@ -157,7 +157,18 @@ public final class ConfigLoader {
                 doubleInRange(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN, 0.0, 1.0),
                 doubleInRange(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE, 0.0, 1.0),
                 doubleInRange(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE, 0.0, 1.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1.0));
+                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1.0),
+                new OneToOneConfig.RankerConfig(
+                        Arrays.stream(values.getOrDefault(ConfigKeys.AFFINITY_EXCLUDED_PRODUCTS, "").split(","))
+                                .map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                        intInRange(ConfigKeys.AFFINITY_RANKER_RETRAIN_DAYS, 1, 3650),
+                        oneOf(ConfigKeys.AFFINITY_RANKER_MODEL, "auto", "gbt", "logistic"),
+                        intInRange(ConfigKeys.AFFINITY_RANKER_TRAINING_CUSTOMERS, 100, Integer.MAX_VALUE),
+                        intInRange(ConfigKeys.AFFINITY_TIFU_GROUP_SIZE, 1, 1000),
+                        doubleInRange(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY, 0.0, 1.0),
+                        doubleInRange(ConfigKeys.AFFINITY_TIFU_ACROSS_GROUP_DECAY, 0.0, 1.0),
+                        intInRange(ConfigKeys.AFFINITY_TIFU_NEIGHBOURS, 1, 100_000),
+                        doubleInRange(ConfigKeys.AFFINITY_TIFU_ALPHA, 0.0, 1.0)));
         if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
             throw new ConfigException("the affinity.weight.* keys must not all be 0");
         }
@@ -243,6 +254,14 @@ public final class ConfigLoader {
             }
         }
         return formats;
+    }
+
+    private String oneOf(String key, String... allowed) {
+        String value = nonEmpty(key).toLowerCase(Locale.ROOT);
+        if (!Arrays.asList(allowed).contains(value)) {
+            throw bad(key, "one of " + String.join(", ", allowed));
+        }
+        return value;
     }
 
     private String nonEmpty(String key) {

@@ -46,7 +46,19 @@ public record OneToOneConfig(
             int excludeDurableDays, double cyclePriorGaps, int candidatesPerSource, int popularityDays,
             int coOccurrenceMinBaskets, int coOccurrenceNeighbours, int coOccurrenceMaxBasketProducts, int alsRank,
             int alsMaxIter, double alsRegParam, double alsAlpha, int alsBlocks, int alsCheckpointInterval,
-            double weightBuyAgain, double weightCollaborative, double weightCoOccurrence, double weightPopularity) {
+            double weightBuyAgain, double weightCollaborative, double weightCoOccurrence, double weightPopularity,
+            RankerConfig ranker) {
+    }
+
+    /**
+     * Settings of the learned ranker and its candidate sources; see the affinity.ranker.*, affinity.tifu.* and
+     * affinity.excluded-products keys in {@link ConfigKeys}.
+     */
+    public record RankerConfig(java.util.List<String> excludedProducts, int retrainDays, String model, int trainingCustomers,
+            int tifuGroupSize, double tifuWithinGroupDecay, double tifuAcrossGroupDecay, int tifuNeighbours, double tifuAlpha) {
+        public RankerConfig {
+            excludedProducts = java.util.List.copyOf(excludedProducts);
+        }
     }
 
     /**

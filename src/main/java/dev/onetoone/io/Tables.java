@@ -230,7 +230,7 @@ public final class Tables {
             .required("product_id", StringType, "Recommended product")
             .column("category", StringType, "Category of the product")
             .required("rank", IntegerType, "1 = most likely next purchase; at most affinity.top-k rows per customer")
-            .required("score", DoubleType, "Blended score 0-1: weighted sum of the per-source scores; comparable within a customer, not a probability")
+            .required("score", DoubleType, "Ranker score 0-1: the learned ranker's probability that the customer buys the product within affinity.horizon-days")
             .required("source", StringType, "Source contributing most to the score: due_repeat, similar_customers, bought_together or popular_in_category")
             .required("is_repeat", BooleanType, "True when the customer has bought the product before (a buy-again item), false for a new product to discover")
             .column("due_date", DateType, "Repeat items: last purchase of the product plus the customer's cycle for it; null for new products")
@@ -239,8 +239,25 @@ public final class Tables {
             .required("collaborative_score", DoubleType, "0-1 score from ALS on similar customers' purchases (0 if none)")
             .required("co_occurrence_score", DoubleType, "0-1 score from products bought together with the customer's products (0 if none)")
             .required("popularity_score", DoubleType, "0-1 score from the product's popularity in the customer's preferred categories (0 if none)")
+            .column("reason", StringType, "Plain-words reason from the strongest features, e.g. 'you buy this about every 3 weeks; last bought 25 days ago'")
             .partitionedBy("as_of")
             .keyedBy("as_of", "customer_id", "product_id")
+            .build();
+
+    public static final TableSpec AFFINITY_RANKER = new TableSpec.Builder("affinity_ranker",
+            "The learned product ranker of each training: the models fitted, their validation NDCG@10, the one chosen and where it is stored.")
+            .required("trained_as_of", DateType, "Date the ranker was trained for: features as of this date minus the horizon, labels in the horizon up to it")
+            .required("purpose", StringType, "nightly (used by the affinity stage) or evaluation (trained by evaluate-affinity for a cutoff)")
+            .required("model_type", StringType, "gbt (gradient-boosted trees) or logistic (logistic regression)")
+            .required("chosen", BooleanType, "True for the model kept: the higher validation NDCG@10 (or the one configured by affinity.ranker.model)")
+            .required("horizon_days", IntegerType, "Label window: bought within this many days after the feature date")
+            .required("validation_ndcg_at_10", DoubleType, "NDCG@10 of the model's ordering of the held-out customers' candidates (labels as relevance)")
+            .required("training_rows", LongType, "Labelled candidates the models were fitted on, held-out customers included")
+            .required("positives", LongType, "Labelled candidates bought in the window")
+            .column("feature_importances", StringType, "Chosen model's feature importances as a share, largest first ('feature 0.123; ...')")
+            .column("model_path", StringType, "Directory of the saved Spark ML pipeline (chosen nightly model only)")
+            .required("trained_at", TimestampType, "When the ranker was trained")
+            .keyedBy("trained_as_of", "purpose", "model_type")
             .build();
 
     public static final TableSpec AFFINITY_EVALUATION = new TableSpec.Builder("affinity_evaluation",
@@ -413,7 +430,7 @@ public final class Tables {
 
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
-            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_EVALUATION,
+            CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_RANKER, AFFINITY_EVALUATION,
             OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS);
 
 

@@ -20,6 +20,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import dev.onetoone.affinity.AffinityBlender;
+import dev.onetoone.affinity.AffinityJobs;
+import dev.onetoone.affinity.AffinityRanker;
+import dev.onetoone.affinity.ProductLines;
+import dev.onetoone.affinity.RankerFeatures;
+import dev.onetoone.affinity.TifuKnn;
 import dev.onetoone.affinity.AffinitySource;
 import dev.onetoone.affinity.Baselines;
 import dev.onetoone.affinity.BlendWeights;
@@ -39,6 +44,9 @@ import dev.onetoone.io.Warehouse;
  */
 public final class AffinityEvaluationRunner {
     public static final String BLEND = "blend";
+    /** The fixed noisy-OR of the scorers' scores (affinity.weight.*), the ranking before the learned ranker. */
+    public static final String NOISY_OR = "noisy_or";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffinityEvaluationRunner.class);
 
     private final RunContext context;
     private final RunLog runLog;
@@ -48,7 +56,15 @@ public final class AffinityEvaluationRunner {
         this.runLog = runLog;
     }
 
+    private boolean ablations;
+
     public StageResult run(LocalDate cutoff, int horizonDays) {
+        return run(cutoff, horizonDays, false);
+    }
+
+    /** @param withAblations also retrain the ranker without each source ({@code without_<source>} predictors) */
+    public StageResult run(LocalDate cutoff, int horizonDays, boolean withAblations) {
+        this.ablations = withAblations;
         return runLog.run("evaluate_affinity", cutoff, () -> evaluate(cutoff, horizonDays));
     }
 
@@ -56,7 +72,7 @@ public final class AffinityEvaluationRunner {
         Warehouse warehouse = context.warehouse();
         AffinityConfig settings = context.config().affinity();
         LocalDate trainEnd = cutoff.minusDays(1);
-        Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
+        Dataset<Row> transactions = ProductLines.withoutExcluded(warehouse.read(Tables.TRANSACTIONS), settings.ranker().excludedProducts());
         Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
         Dataset<Row> purchases = transactions.where(col("is_return").equalTo(false).and(col("product_id").isNotNull()));
         Dataset<Row> before = purchases.where(col("purchase_date").leq(lit(Date.valueOf(trainEnd))))
@@ -64,6 +80,7 @@ public final class AffinityEvaluationRunner {
         Dataset<Row> window = purchases.where(col("purchase_date").geq(lit(Date.valueOf(cutoff)))
                         .and(col("purchase_date").lt(lit(Date.valueOf(cutoff.plusDays(horizonDays))))))
                 .select("customer_id", "product_id").distinct();
+        AffinityJobs.describe(warehouse.spark(), "evaluation customers");
         Dataset<Row> customers = window.select("customer_id").distinct()
                 .join(before.select("customer_id").distinct(), "customer_id").localCheckpoint(true);
         Dataset<Row> relevant = window.join(customers, "customer_id", "left_semi")
@@ -78,27 +95,53 @@ public final class AffinityEvaluationRunner {
         Map<String, Long> details = new LinkedHashMap<>();
         details.put("customers", evaluated);
         var affinity = new ProductAffinity(settings, true);
+        var training = new ProductAffinity(settings, true);
+        int k = settings.topK();
         Dataset<Row> ranked = AffinityRunner.withCheckpointDirectory(context, () -> {
+            // The ranker learns from the window before the cutoff only: features as of trainEnd - horizon, labels up
+            // to trainEnd. Nothing of the evaluation window is seen.
+            Dataset<Row> labelled = training.trainingSet(transactions, products, trainEnd, horizonDays, settings.ranker().trainingCustomers());
+            AffinityJobs.describe(warehouse.spark(), "ranker training");
+            AffinityRanker.Trained ranker = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
+            details.put("ranker_training_rows", ranker.trainingRows());
+            details.put("ranker_positives", ranker.positives());
+            record(ranker, trainEnd, horizonDays, "evaluation", null);
+            LOG.info("evaluate-affinity: ranker {} (validation NDCG@10 {}); importances: {}", ranker.modelType(), ranker.validationNdcg(),
+                    AffinityRanker.describe(ranker.importances()));
+
             Dataset<Row> candidates = affinity.candidates(transactions, products, customers, trainEnd, horizonDays);
-            int k = settings.topK();
-            BlendWeights blend = BlendWeights.of(settings);
+            Dataset<Row> features = affinity.features(candidates, trainEnd);
             var lists = new LinkedHashMap<String, Dataset<Row>>();
-            lists.put(BLEND, AffinityBlender.rank(candidates, blend, k, settings.maxPerCategory()));
+            AffinityJobs.describe(warehouse.spark(), "ranker scoring");
+            lists.put(BLEND, AffinityBlender.rankByScore(AffinityRanker.score(ranker.model(), features), k, settings.maxPerCategory()));
+            BlendWeights noisyOr = BlendWeights.of(settings);
+            lists.put(NOISY_OR, AffinityBlender.rank(candidates, noisyOr, k, settings.maxPerCategory()));
             for (AffinitySource source : AffinitySource.values()) {
                 lists.put("only_" + source.label(), AffinityBlender.rank(candidates, BlendWeights.only(source), k, settings.maxPerCategory()));
-                if (blend.weight(source) > 0 && blend.total() > blend.weight(source)) {
-                    lists.put("without_" + source.label(), AffinityBlender.rank(candidates, blend.without(source), k, settings.maxPerCategory()));
+            }
+            lists.put("only_tifu_neighbours", AffinityBlender.rankByScore(candidates.withColumn("score", col("neighbour_vector"))
+                    .where(col("score").gt(0)), k, settings.maxPerCategory()));
+            if (ablations) {
+                for (var ablation : RankerFeatures.ABLATIONS.entrySet()) {
+                    List<String> kept = RankerFeatures.FEATURES.stream().filter(f -> !ablation.getValue().contains(f)).toList();
+                    AffinityJobs.describe(warehouse.spark(), "ranker ablation " + ablation.getKey());
+                    AffinityRanker.Trained without = AffinityRanker.train(RankerFeatures.withoutSource(labelled, ablation.getKey()),
+                            ranker.modelType(), kept);
+                    lists.put("without_" + ablation.getKey(), AffinityBlender.rankByScore(
+                            AffinityRanker.score(without.model(), RankerFeatures.withoutSource(features, ablation.getKey())), k, settings.maxPerCategory()));
                 }
             }
             var baselines = new Baselines(transactions, products, customers, trainEnd, settings.popularityDays(), Math.max(k, 10));
             lists.put(Baselines.POPULAR, baselines.popular());
             lists.put(Baselines.OWN_FREQUENT, baselines.ownFrequent());
             lists.put(Baselines.OWN_THEN_POPULAR, baselines.ownThenPopular());
+            lists.put(Baselines.TIFU_KNN, TifuKnn.rank(affinity.tifuScores(), Math.max(k, 10)));
             Dataset<Row> all = null;
             for (var entry : lists.entrySet()) {
                 Dataset<Row> list = entry.getValue().select(lit(entry.getKey()).as("predictor"), col("customer_id"), col("product_id"), col("rank"));
                 all = all == null ? list : all.unionByName(list);
             }
+            AffinityJobs.describe(warehouse.spark(), "evaluation rankings");
             return all.localCheckpoint(true);
         });
         details.putAll(affinity.measurements());
@@ -108,10 +151,11 @@ public final class AffinityEvaluationRunner {
         predictors.forEach(name -> names.add(RowFactory.create(name)));
         Dataset<Row> predictorRows = warehouse.spark().createDataFrame(names, new StructType().add("predictor", DataTypes.StringType));
         Dataset<Row> metrics = null;
-        for (int k : new TreeSet<>(List.of(10, settings.topK()))) {
-            Dataset<Row> atK = RankingMetrics.evaluate(ranked, relevant, predictorRows, k, catalogue);
-            metrics = metrics == null ? atK : metrics.unionByName(atK);
+        for (int atK : new TreeSet<>(List.of(10, k))) {
+            Dataset<Row> scored = RankingMetrics.evaluate(ranked, relevant, predictorRows, atK, catalogue);
+            metrics = metrics == null ? scored : metrics.unionByName(scored);
         }
+        AffinityJobs.describe(warehouse.spark(), "evaluation metrics");
         Dataset<Row> rows = metrics.localCheckpoint(true)
                 .withColumn("cutoff", lit(Date.valueOf(cutoff)))
                 .withColumn("horizon_days", lit(horizonDays))
@@ -120,6 +164,11 @@ public final class AffinityEvaluationRunner {
         long written = warehouse.read(Tables.AFFINITY_EVALUATION)
                 .where(col("cutoff").equalTo(lit(Date.valueOf(cutoff))).and(col("horizon_days").equalTo(horizonDays))).count();
         return new StageResult("evaluate_affinity", evaluated, written, 0, summary(cutoff, horizonDays), details);
+    }
+
+    /** Writes a training's rows to affinity_ranker (one per model fitted; a retraining for the same date replaces them). */
+    void record(AffinityRanker.Trained ranker, LocalDate trainedAsOf, int horizonDays, String purpose, String modelPath) {
+        AffinityRunner.recordRanker(context, ranker, trainedAsOf, horizonDays, purpose, modelPath);
     }
 
     /** One line: the blend's NDCG@10 next to the best baseline's, over all purchases. */

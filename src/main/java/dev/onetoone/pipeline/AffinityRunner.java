@@ -7,29 +7,41 @@ import static org.apache.spark.sql.functions.lit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.affinity.AffinityBlender;
-import dev.onetoone.affinity.BlendWeights;
+import dev.onetoone.affinity.AffinityJobs;
+import dev.onetoone.affinity.AffinityRanker;
 import dev.onetoone.affinity.ProductAffinity;
+import dev.onetoone.affinity.RankerFeatures;
+import dev.onetoone.affinity.Reasons;
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 
 /**
  * The product affinity stage for one as-of date: ranks products for every active customer (customer_model.p_alive at
- * or above {@code affinity.active-p-alive}) and replaces that date's rows of {@code product_affinity}.
+ * or above {@code affinity.active-p-alive}) with the learned ranker ({@link AffinityRanker}, retrained every
+ * {@code affinity.ranker.retrain-days}), each with a plain-words reason, and replaces that date's rows of
+ * {@code product_affinity}.
  */
 public final class AffinityRunner {
+    /** affinity_ranker.purpose of the rankers the nightly stage trains and uses. */
+    public static final String NIGHTLY = "nightly";
     private final RunContext context;
     private final RunLog runLog;
 
@@ -58,10 +70,16 @@ public final class AffinityRunner {
             details.put("active_customers", activeCustomers);
             var affinity = new ProductAffinity(settings, false);
             withCheckpointDirectory(context, () -> {
-                Dataset<Row> candidates = affinity.candidates(warehouse.read(Tables.TRANSACTIONS), warehouse.read(Tables.PRODUCTS),
-                        active, asOf, settings.horizonDays());
-                Dataset<Row> ranked = AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory())
+                Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
+                Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
+                PipelineModel ranker = ranker(asOf, transactions, products, details);
+                Dataset<Row> candidates = affinity.candidates(transactions, products, active, asOf, settings.horizonDays());
+                Dataset<Row> features = affinity.features(candidates, asOf);
+                AffinityJobs.describe(warehouse.spark(), "ranker scoring");
+                Dataset<Row> ranked = Reasons.explain(
+                                AffinityBlender.rankByScore(AffinityRanker.score(ranker, features), settings.topK(), settings.maxPerCategory()), asOf)
                         .withColumn("as_of", lit(Date.valueOf(asOf)));
+                AffinityJobs.describe(warehouse.spark(), "write product_affinity");
                 warehouse.overwriteAsOf(Tables.PRODUCT_AFFINITY, ranked, asOf);
                 return null;
             });
@@ -81,6 +99,56 @@ public final class AffinityRunner {
         } finally {
             active.unpersist();
         }
+    }
+
+    /**
+     * The ranker for the night: the last nightly training's chosen model when it is younger than
+     * {@code affinity.ranker.retrain-days}, otherwise a new training as of {@code asOf}, saved under
+     * {@code <warehouse>/_models/affinity_ranker/trained_as_of=<date>} and recorded in affinity_ranker.
+     */
+    private PipelineModel ranker(LocalDate asOf, Dataset<Row> transactions, Dataset<Row> products, Map<String, Long> details) {
+        Warehouse warehouse = context.warehouse();
+        AffinityConfig settings = context.config().affinity();
+        List<Row> last = warehouse.read(Tables.AFFINITY_RANKER)
+                .where(col("purpose").equalTo(NIGHTLY).and(col("chosen")).and(col("horizon_days").equalTo(settings.horizonDays()))
+                        .and(col("trained_as_of").leq(lit(Date.valueOf(asOf)))).and(col("model_path").isNotNull()))
+                .orderBy(col("trained_as_of").desc()).limit(1).collectAsList();
+        if (!last.isEmpty()) {
+            LocalDate trained = last.get(0).<Date>getAs("trained_as_of").toLocalDate();
+            long age = java.time.temporal.ChronoUnit.DAYS.between(trained, asOf);
+            if (age < settings.ranker().retrainDays()) {
+                details.put("ranker_age_days", age);
+                return PipelineModel.load(last.get(0).<String>getAs("model_path"));
+            }
+        }
+        var training = new ProductAffinity(settings, false);
+        Dataset<Row> labelled = training.trainingSet(transactions, products, asOf, settings.horizonDays(), settings.ranker().trainingCustomers());
+        AffinityJobs.describe(warehouse.spark(), "ranker training");
+        AffinityRanker.Trained trained = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
+        String path = warehouse.root() + "/_models/affinity_ranker/trained_as_of=" + asOf;
+        try {
+            trained.model().write().overwrite().save(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the affinity ranker to " + path, e);
+        }
+        recordRanker(context, trained, asOf, settings.horizonDays(), NIGHTLY, path);
+        details.put("ranker_trained", 1L);
+        details.put("ranker_training_rows", trained.trainingRows());
+        return trained.model();
+    }
+
+    /** Writes a training's rows to affinity_ranker (one per model fitted; a retraining for the same key replaces them). */
+    static void recordRanker(RunContext context, AffinityRanker.Trained ranker, LocalDate trainedAsOf, int horizonDays, String purpose,
+            String modelPath) {
+        List<Row> rows = new ArrayList<>();
+        for (var entry : ranker.validationNdcg().entrySet()) {
+            boolean chosen = entry.getKey().equals(ranker.modelType());
+            rows.add(RowFactory.create(Date.valueOf(trainedAsOf), purpose, entry.getKey(), chosen, horizonDays, entry.getValue(),
+                    ranker.trainingRows(), ranker.positives(), chosen ? AffinityRanker.describe(ranker.importances()) : null,
+                    chosen ? modelPath : null, Timestamp.from(context.now())));
+        }
+        Dataset<Row> frame = context.warehouse().spark().createDataFrame(rows, Tables.AFFINITY_RANKER.schema());
+        context.warehouse().upsert(Tables.AFFINITY_RANKER, frame);
     }
 
     /**

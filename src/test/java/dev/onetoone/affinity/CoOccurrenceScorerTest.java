@@ -22,7 +22,8 @@ class CoOccurrenceScorerTest extends SparkTestSupport {
                 defaults.maxPerCategory(), defaults.excludeDurableDays(), defaults.cyclePriorGaps(), defaults.candidatesPerSource(),
                 defaults.popularityDays(), minBaskets, defaults.coOccurrenceNeighbours(), maxBasketProducts, defaults.alsRank(),
                 defaults.alsMaxIter(), defaults.alsRegParam(), defaults.alsAlpha(), defaults.alsBlocks(), defaults.alsCheckpointInterval(),
-                defaults.weightBuyAgain(), defaults.weightCollaborative(), defaults.weightCoOccurrence(), defaults.weightPopularity());
+                defaults.weightBuyAgain(), defaults.weightCollaborative(), defaults.weightCoOccurrence(), defaults.weightPopularity(),
+                defaults.ranker());
     }
 
     @Test
