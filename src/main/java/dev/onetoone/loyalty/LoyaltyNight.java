@@ -16,7 +16,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * One night of the points ledger, in order: earn (the rules, on purchase lines not earned yet), reverse (returns),
@@ -72,7 +71,7 @@ public final class LoyaltyNight {
                 .agg(max("source_date")).first();
         Dataset<Row> lines = latest.isNullAt(0) ? upToNight
                 : upToNight.where(col("purchase_date").gt(date_sub(lit(latest.getDate(0)), config.lateArrivalDays())));
-        lines = lines.persist(StorageLevel.MEMORY_AND_DISK());
+        lines = lines.localCheckpoint(true);
         Dataset<Row> purchasesOf = upToNight.where(col("is_return").equalTo(false).and(col("amount").gt(0)));
         Dataset<Row> purchases = lines.where(col("is_return").equalTo(false).and(col("amount").gt(0)));
         Dataset<Row> returns = lines.where(col("is_return").and(col("quantity").lt(0)));
@@ -95,7 +94,7 @@ public final class LoyaltyNight {
 
         // Reverse.
         Dataset<Row> returnCustomers = returns.select("customer_id").distinct();
-        Dataset<Row> matched = ReturnReversals.match(returns, purchasesOf.join(returnCustomers, "customer_id")).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> matched = ReturnReversals.match(returns, purchasesOf.join(returnCustomers, "customer_id")).localCheckpoint(true);
         long unmatched = matched.where(col("original_line_id").isNull()).count();
         Dataset<Row> earnAll = ledger.where(col("entry_type").equalTo(Ledger.EARN)).unionByName(earned);
         Dataset<Row> released = ledger.where(col("entry_type").equalTo(Ledger.HOLD_RELEASE));
@@ -114,8 +113,8 @@ public final class LoyaltyNight {
             Dataset<Row> typed = inputs.referralRows().get();
             Dataset<Row> referred = typed.select(col("referred_id").as("customer_id")).where(col("customer_id").isNotNull()).distinct();
             var validated = referralStage.validate(typed, inputs.referrals(), purchasesOf.join(referred, "customer_id").select("customer_id", "purchase_date"));
-            acceptedNow = validated.accepted().persist(StorageLevel.MEMORY_AND_DISK());
-            rejectedReferrals = validated.rejected();
+            acceptedNow = validated.accepted().localCheckpoint(true);
+            rejectedReferrals = validated.rejected().localCheckpoint(true);
         }
         Dataset<Row> allReferrals = inputs.referrals().select("referred_id", "referrer_id", "referral_date")
                 .unionByName(acceptedNow.select("referred_id", "referrer_id", "referral_date"));
@@ -130,7 +129,7 @@ public final class LoyaltyNight {
         if (inputs.redemptions().isPresent()) {
             var applied = RedemptionStage.apply(inputs.redemptions().get(), soFar, asOf);
             redeemed = fresh(applied.entries(), ledger);
-            rejectedRedemptions = applied.rejected();
+            rejectedRedemptions = applied.rejected().localCheckpoint(true);
         }
 
         // Expire.
@@ -142,8 +141,10 @@ public final class LoyaltyNight {
 
     /** Finished entries whose id the ledger does not hold yet, persisted so later steps see the same rows. */
     private Dataset<Row> fresh(Dataset<Row> drafts, Dataset<Row> ledger) {
+        // Checkpointed: the later steps build on these rows, and without it their plans (and their analysis) would
+        // grow with every step.
         return Ledger.finish(drafts, runId, now).join(ledger.select("entry_id"), new String[] {"entry_id"}, "left_anti")
                 .dropDuplicates("entry_id")
-                .persist(StorageLevel.MEMORY_AND_DISK());
+                .localCheckpoint(true);
     }
 }

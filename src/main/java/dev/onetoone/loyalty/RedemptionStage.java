@@ -53,7 +53,7 @@ public final class RedemptionStage {
                 .withColumn("reason_codes", when(future, array(lit("future_date")))
                         .when(col("running").gt(col("available")), array(lit("over_balance")))
                         .otherwise(array().cast("array<string>")))
-                .persist();
+                .localCheckpoint(true);
         Dataset<Row> accepted = judged.where(EventInputs.clean()).select(col("customer_id"), lit(Ledger.REDEEM).as("entry_type"),
                 lit(EarningRule.REDEEMABLE).as("points_kind"), lit(Ledger.AVAILABLE).as("bucket"), col("points").multiply(-1).as("points"),
                 col("redemption_date").as("entry_date"), col("redemption_id").as("source_id"), col("redemption_date").as("source_date"),

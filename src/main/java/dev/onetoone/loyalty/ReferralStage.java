@@ -61,19 +61,19 @@ public final class ReferralStage {
                         col("known_referred").isNotNull().or(col("batch_rank").gt(1).and(col("referred_id").isNotNull())), "duplicate_referral",
                         col("first_bought").lt(col("referral_date")), "referred_already_customer")))
                 .drop("known_referred", "bought_id", "first_bought", "batch_rank")
-                .persist();
+                .localCheckpoint(true);
         Dataset<Row> candidates = checked.where(EventInputs.clean());
         Dataset<Row> edges = accepted.select(col("referrer_id").as("parent_referrer"), col("referred_id").as("parent_referred"),
                         struct(lit(0).as("batch"), col("referral_date"), coalesce(col("referral_code"), lit("")).as("code"),
                                 col("referrer_id"), col("referred_id")).as("parent_ordinal"))
                 .unionByName(candidates.select(col("referrer_id").as("parent_referrer"), col("referred_id").as("parent_referred"),
-                        col("ordinal").as("parent_ordinal")));
+                        col("ordinal").as("parent_ordinal"))).localCheckpoint(true);
         Dataset<Row> walk = candidates.select(col("referred_id").as("walk_id"), col("ordinal").as("walk_ordinal"),
                 col("referrer_id").as("current"), lit(false).as("loop"));
         for (int depth = 0; depth < config.maxChainDepth(); depth++) {
             walk = walk.withColumn("loop", col("loop").or(coalesce(col("current").equalTo(col("walk_id")), lit(false))))
                     .join(edges, col("current").equalTo(col("parent_referred")).and(col("parent_ordinal").lt(col("walk_ordinal"))), "left")
-                    .select(col("walk_id"), col("walk_ordinal"), col("parent_referrer").as("current"), col("loop"));
+                    .select(col("walk_id"), col("walk_ordinal"), col("parent_referrer").as("current"), col("loop")).localCheckpoint(true);
         }
         walk = walk.withColumn("loop", col("loop").or(coalesce(col("current").equalTo(col("walk_id")), lit(false))))
                 .select(col("walk_id"), col("loop"));

@@ -68,12 +68,14 @@ public final class TierStage {
                 .withColumn("qualified_rank", rankOf(col("points_now")))
                 .withColumn("review_rank", rankOf(col("points_at_review")))
                 .withColumn("current_rank", rankOfTier(col("current_tier")));
+        // A member whose tier row starts tonight (a rerun of the night) keeps it: one change per member and night.
+        Column changedTonight = coalesce(col("current_from").equalTo(lit(night)), lit(false));
         Column enrolled = col("current_tier").isNull();
-        Column upgrade = col("current_tier").isNotNull().and(col("qualified_rank").gt(col("current_rank")));
+        Column upgrade = col("current_tier").isNotNull().and(changedTonight.unary_$bang()).and(col("qualified_rank").gt(col("current_rank")));
         Column downgrade = col("current_tier").isNotNull().and(lit(downgradeDue)).and(col("current_from").leq(lit(reviewDate)))
                 .and(col("review_rank").lt(col("current_rank"))).and(col("qualified_rank").lt(col("current_rank")));
         Dataset<Row> changes = judged.withColumn("change", when(enrolled, lit("enrolled")).when(upgrade, lit("upgrade"))
-                .when(downgrade, lit("downgrade"))).where(col("change").isNotNull()).persist();
+                .when(downgrade, lit("downgrade"))).where(col("change").isNotNull()).localCheckpoint(true);
         Dataset<Row> opened = changes.select(col("customer_id"), tierName(col("qualified_rank")).as("tier"), lit(night).as("valid_from"),
                 lit(null).cast("date").as("valid_to"), col("change"), col("points_now").as("qualifying_points"), lit(runId).as("run_id"));
         Dataset<Row> closed = changes.where(col("current_tier").isNotNull()).select(col("customer_id"), col("current_tier").as("tier"),

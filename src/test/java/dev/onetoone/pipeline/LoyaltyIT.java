@@ -1,0 +1,78 @@
+package dev.onetoone.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+import dev.onetoone.io.Tables;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.testing.SampleNight;
+import dev.onetoone.testing.SparkTestSupport;
+
+/** The loyalty step of the shared nightly run on the shipped sample, and a rerun of it. */
+class LoyaltyIT extends SparkTestSupport {
+
+    @Test
+    void theNightlyRunKeepsTheLedgerBalancesTiersAndMetricsOfTheSample() {
+        Warehouse warehouse = SampleNight.warehouse();
+        Row logged = warehouse.read(Tables.RUN_LOG).where(col("stage").equalTo(LoyaltyRunner.STAGE)).first();
+        assertEquals("succeeded", logged.getAs("status"), String.valueOf(logged.<String>getAs("message")));
+
+        // Every balance is the sum of its ledger entries.
+        Dataset<Row> sums = warehouse.read(Tables.POINTS_LEDGER).where(col("entry_date").leq(java.sql.Date.valueOf(SampleNight.AS_OF)))
+                .groupBy("customer_id").agg(sum(when(col("bucket").equalTo("available"), col("points")).otherwise(0L)).as("ledger_available"),
+                        sum(when(col("bucket").equalTo("pending"), col("points")).otherwise(0L)).as("ledger_pending"));
+        Dataset<Row> balances = warehouse.read(Tables.POINTS_BALANCE);
+        long members = balances.count();
+        assertTrue(members > 2000, members + " members");
+        assertEquals(0, balances.join(sums, "customer_id").where(col("available").notEqual(col("ledger_available"))
+                .or(col("pending").notEqual(col("ledger_pending")))).count());
+        assertEquals(members, balances.join(sums, "customer_id").count());
+
+        // The two 1,000,000-point redemptions and the four broken referrals of the sample are quarantined.
+        Map<String, Long> reasons = new TreeMap<>();
+        for (Row row : warehouse.read(Tables.QUARANTINE).where(col("source_kind").isin("redemptions", "referrals"))
+                .groupBy("source_kind", "reasons").count().collectAsList()) {
+            reasons.put(row.getString(0) + ":" + row.getString(1), row.getLong(2));
+        }
+        assertEquals(Map.of("redemptions:over_balance", 2L, "referrals:self_referral,duplicate_referral", 1L,
+                "referrals:duplicate_referral", 1L, "referrals:referred_already_customer", 2L), reasons);
+        long redemptions = warehouse.read(Tables.POINTS_LEDGER).where(col("entry_type").equalTo("redeem")).count();
+        assertEquals(126, redemptions, "every other redemption of the sample fits its member's balance");
+
+        // Tiers: one current row per member; customer_model carries them for the offers.
+        assertEquals(members, warehouse.read(Tables.MEMBER_TIER).where(col("valid_to").isNull()).count());
+        assertEquals(warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).count(),
+                warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).where(col("loyalty_tier").isNotNull()).count());
+        Row metrics = warehouse.readAsOf(Tables.LOYALTY_METRICS, SampleNight.AS_OF).first();
+        assertEquals(members, metrics.<Long>getAs("members"));
+        double breakage = metrics.getAs("breakage_rate");
+        assertTrue(breakage > 0 && breakage < 1, "breakage " + breakage);
+        assertEquals(metrics.<Long>getAs("points_outstanding") * 0.01, metrics.<Double>getAs("liability_gross"), 1e-6);
+    }
+
+    @Test
+    void rerunningTheNightAddsNoLedgerEntryAndKeepsTheBalances() {
+        var context = SampleNight.context();
+        Warehouse warehouse = context.warehouse();
+        long entries = warehouse.read(Tables.POINTS_LEDGER).count();
+        List<Row> before = warehouse.read(Tables.POINTS_BALANCE).drop("as_of").orderBy("customer_id").collectAsList();
+        long quarantined = warehouse.read(Tables.QUARANTINE).count();
+        StageResult result = new LoyaltyRunner(context, new RunLog(context)).run(SampleNight.AS_OF, Optional.of(SampleNight.SAMPLE));
+        assertEquals(0, result.rowsOut());
+        assertEquals(entries, warehouse.read(Tables.POINTS_LEDGER).count());
+        assertEquals(quarantined, warehouse.read(Tables.QUARANTINE).count());
+        assertEquals(before, warehouse.read(Tables.POINTS_BALANCE).drop("as_of").orderBy("customer_id").collectAsList());
+    }
+}
