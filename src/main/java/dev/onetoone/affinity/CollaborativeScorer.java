@@ -1,12 +1,14 @@
 package dev.onetoone.affinity;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -65,16 +67,72 @@ final class CollaborativeScorer {
                     .setUserCol("user").setItemCol("item").setRatingCol("rating")
                     .fit(training);
             Dataset<Row> wanted = users.join(customers, "customer_id", "left_semi").select("user");
-            Dataset<Row> recommended = model.recommendForUserSubset(wanted, settings.candidatesPerSource())
-                    .select(col("user"), explode(col("recommendations")).as("recommendation"))
-                    .select(col("user"), col("recommendation.item").as("item"),
-                            greatest(lit(0.0), col("recommendation.rating").cast(DataTypes.DoubleType)).as("collaborative_score"))
+            Dataset<Row> recommended = topItems(model, wanted, settings.candidatesPerSource())
                     .join(users, "user").join(items, "item")
                     .select("customer_id", "product_id", "collaborative_score");
             return Scores.scaleToCustomerMax(recommended, "collaborative_score").localCheckpoint(true);
         } finally {
             training.unpersist();
         }
+    }
+
+    /**
+     * Each wanted user's {@code n} items with the largest predicted preference {@code x_u . y_i} (at least 0): the item
+     * factors (product-level, small: items x rank floats) are broadcast, and each partition of user factors keeps a
+     * bounded min-heap of n per user. Unlike {@code recommendForUserSubset}, no block cross-join of users and items is
+     * shuffled, and memory per task is the broadcast plus one heap. Columns: user, item, collaborative_score.
+     */
+    static Dataset<Row> topItems(ALSModel model, Dataset<Row> wantedUsers, int n) {
+        SparkSession spark = wantedUsers.sparkSession();
+        List<Row> itemRows = model.itemFactors().collectAsList();
+        int[] itemIds = new int[itemRows.size()];
+        float[][] factors = new float[itemRows.size()][];
+        for (int i = 0; i < itemIds.length; i++) {
+            itemIds[i] = itemRows.get(i).getInt(0);
+            List<Float> values = itemRows.get(i).getList(1);
+            factors[i] = new float[values.size()];
+            for (int f = 0; f < factors[i].length; f++) {
+                factors[i][f] = values.get(f);
+            }
+        }
+        var broadcastIds = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(itemIds);
+        var broadcastFactors = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(factors);
+        Dataset<Row> userFactors = model.userFactors().join(wantedUsers.withColumnRenamed("user", "id"), "id");
+        StructType schema = new StructType()
+                .add("user", DataTypes.IntegerType, false).add("item", DataTypes.IntegerType, false)
+                .add("collaborative_score", DataTypes.DoubleType, false);
+        JavaRDD<Row> top = userFactors.select("id", "features").toJavaRDD().mapPartitions(users -> {
+            int[] ids = broadcastIds.value();
+            float[][] itemFactors = broadcastFactors.value();
+            List<Row> out = new ArrayList<>();
+            while (users.hasNext()) {
+                Row user = users.next();
+                List<Float> values = user.getList(1);
+                float[] x = new float[values.size()];
+                for (int f = 0; f < x.length; f++) {
+                    x[f] = values.get(f);
+                }
+                // Min-heap on score (ties: larger item id first out), so the heap keeps the n best.
+                PriorityQueue<double[]> heap = new PriorityQueue<>(n + 1,
+                        (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(b[1], a[1]));
+                for (int i = 0; i < ids.length; i++) {
+                    double dot = 0;
+                    float[] y = itemFactors[i];
+                    for (int f = 0; f < x.length; f++) {
+                        dot += x[f] * y[f];
+                    }
+                    heap.add(new double[] {dot, ids[i]});
+                    if (heap.size() > n) {
+                        heap.poll();
+                    }
+                }
+                for (double[] entry : heap) {
+                    out.add(RowFactory.create(user.getInt(0), (int) entry[1], Math.max(0.0, entry[0])));
+                }
+            }
+            return out.iterator();
+        });
+        return spark.createDataFrame(top, schema);
     }
 
     /** Distinct ids numbered 0, 1, ... without collecting them; fails if there are more than ALS's int range. */

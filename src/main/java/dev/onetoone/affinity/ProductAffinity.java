@@ -164,7 +164,7 @@ public final class ProductAffinity {
         Dataset<Row> customers = bought.select("customer_id").distinct().join(before, "customer_id").localCheckpoint(true);
         long count = customers.count();
         if (count == 0) {
-            throw new IllegalStateException("no customer bought a product both by " + featureDate + " and in the " + horizonDays
+            throw new NothingToLearnException("no customer bought a product both by " + featureDate + " and in the " + horizonDays
                     + " days after it: the ranker has nothing to learn from; the history must be longer than affinity.horizon-days");
         }
         if (count > maxCustomers) {

@@ -26,6 +26,8 @@ import org.apache.spark.storage.StorageLevel;
 import dev.onetoone.affinity.AffinityBlender;
 import dev.onetoone.affinity.AffinityJobs;
 import dev.onetoone.affinity.AffinityRanker;
+import dev.onetoone.affinity.BlendWeights;
+import dev.onetoone.affinity.NothingToLearnException;
 import dev.onetoone.affinity.ProductAffinity;
 import dev.onetoone.affinity.RankerFeatures;
 import dev.onetoone.affinity.Reasons;
@@ -42,6 +44,7 @@ import dev.onetoone.io.Warehouse;
 public final class AffinityRunner {
     /** affinity_ranker.purpose of the rankers the nightly stage trains and uses. */
     public static final String NIGHTLY = "nightly";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffinityRunner.class);
     private final RunContext context;
     private final RunLog runLog;
 
@@ -74,11 +77,12 @@ public final class AffinityRunner {
                 Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
                 PipelineModel ranker = ranker(asOf, transactions, products, details);
                 Dataset<Row> candidates = affinity.candidates(transactions, products, active, asOf, settings.horizonDays());
-                Dataset<Row> features = affinity.features(candidates, asOf);
                 AffinityJobs.describe(warehouse.spark(), "ranker scoring");
-                Dataset<Row> ranked = Reasons.explain(
-                                AffinityBlender.rankByScore(AffinityRanker.score(ranker, features), settings.topK(), settings.maxPerCategory()), asOf)
-                        .withColumn("as_of", lit(Date.valueOf(asOf)));
+                Dataset<Row> scored = ranker == null
+                        ? AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory()).drop("source")
+                        : AffinityBlender.rankByScore(AffinityRanker.score(ranker, affinity.features(candidates, asOf)), settings.topK(),
+                                settings.maxPerCategory());
+                Dataset<Row> ranked = Reasons.explain(scored, asOf).withColumn("as_of", lit(Date.valueOf(asOf)));
                 AffinityJobs.describe(warehouse.spark(), "write product_affinity");
                 warehouse.overwriteAsOf(Tables.PRODUCT_AFFINITY, ranked, asOf);
                 return null;
@@ -104,7 +108,8 @@ public final class AffinityRunner {
     /**
      * The ranker for the night: the last nightly training's chosen model when it is younger than
      * {@code affinity.ranker.retrain-days}, otherwise a new training as of {@code asOf}, saved under
-     * {@code <warehouse>/_models/affinity_ranker/trained_as_of=<date>} and recorded in affinity_ranker.
+     * {@code <warehouse>/_models/affinity_ranker/trained_as_of=<date>} and recorded in affinity_ranker; null when the
+     * history has no example to learn from yet.
      */
     private PipelineModel ranker(LocalDate asOf, Dataset<Row> transactions, Dataset<Row> products, Map<String, Long> details) {
         Warehouse warehouse = context.warehouse();
@@ -122,7 +127,15 @@ public final class AffinityRunner {
             }
         }
         var training = new ProductAffinity(settings, false);
-        Dataset<Row> labelled = training.trainingSet(transactions, products, asOf, settings.horizonDays(), settings.ranker().trainingCustomers());
+        Dataset<Row> labelled;
+        try {
+            labelled = training.trainingSet(transactions, products, asOf, settings.horizonDays(), settings.ranker().trainingCustomers());
+        } catch (NothingToLearnException e) {
+            // A history shorter than the horizon (a new installation): rank with the fixed noisy-OR until there is.
+            LOG.warn("affinity: {}; ranking with the noisy-OR of affinity.weight.* tonight", e.getMessage());
+            details.put("ranker_fallback_noisy_or", 1L);
+            return null;
+        }
         AffinityJobs.describe(warehouse.spark(), "ranker training");
         AffinityRanker.Trained trained = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
         String path = warehouse.root() + "/_models/affinity_ranker/trained_as_of=" + asOf;

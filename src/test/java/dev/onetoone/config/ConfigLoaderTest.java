@@ -94,4 +94,15 @@ class ConfigLoaderTest {
     void tabDelimiterCanBeWrittenAsBackslashT() {
         assertEquals("\t", new ConfigLoader().withOverrides(Map.of("ingest.delimiter", "\\t")).load().ingest().delimiter());
     }
+
+    @Test
+    void rankerSettingsAreValidatedAndExcludedProductsAreAList() {
+        var error = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().withOverrides(Map.of("affinity.ranker.model", "forest")).load());
+        assertTrue(error.getMessage().contains("affinity.ranker.model"), error.getMessage());
+        assertThrows(ConfigException.class, () -> new ConfigLoader().withOverrides(Map.of("affinity.tifu.alpha", "1.5")).load());
+        var ranker = new ConfigLoader().withOverrides(Map.of("affinity.excluded-products", " POST, BANK CHARGES ,,D")).load().affinity().ranker();
+        assertEquals(java.util.List.of("POST", "BANK CHARGES", "D"), ranker.excludedProducts());
+        assertEquals("auto", ranker.model());
+    }
 }
