@@ -37,10 +37,14 @@ import dev.onetoone.io.Warehouse;
 /**
  * Offline evaluation of product rankings with a global time cut: every ranking sees the transactions before
  * {@code cutoff} only and is compared with the products each customer bought in {@code [cutoff, cutoff + horizon)}.
- * Evaluated customers bought at least one product before the cutoff and one in the window. Predictors: the blend, each
- * scorer alone ({@code only_<scorer>}), the blend without each scorer ({@code without_<scorer>}) and the three
- * {@link Baselines}. Metrics at k = 10 and k = {@code affinity.top-k}, for all purchases and split into repeat and
- * explore; written to {@code affinity_evaluation} (a rerun for the same cutoff and horizon replaces its rows).
+ * Evaluated customers bought at least one product before the cutoff and one in the window. The learned ranker
+ * ({@code blend}) is trained on the window before the cutoff (features as of {@code cutoff - 1 - horizon}, labels up
+ * to {@code cutoff - 1}). Other predictors: the former noisy-OR ({@code noisy_or}), each scorer alone
+ * ({@code only_<scorer>}, {@code only_tifu_neighbours}), optionally the ranker retrained without each source
+ * ({@code without_<source>}), and the four {@link Baselines} (TIFU-KNN included). Metrics at k = 10 and k =
+ * {@code affinity.top-k}, for all purchases and split into repeat and explore; written to {@code affinity_evaluation}
+ * (a rerun for the same cutoff and horizon replaces its rows). Stock codes of {@code affinity.excluded-products} are
+ * neither ranked nor counted as purchases.
  */
 public final class AffinityEvaluationRunner {
     public static final String BLEND = "blend";
