@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * estimate of their available points rounded down to hundreds (at least 100): one point per whole currency unit of
  * lines earned 45 to 300 days before (cleared of the 30-day return window, not yet expired), less all their returns
  * and earlier redemptions. The estimate never exceeds the balance the default programme (conf/loyalty.properties)
- * gives, whose bonuses only add points. Two extra rows redeem 1,000,000 points and are refused as over_balance.
+ * gives, whose bonuses only add points. With bad rows (the shipped sample), two extra rows redeem 1,000,000 points
+ * and are refused as over_balance.
  *
  * <p>Referrals: about 8% of the customers whose first purchase is at least 60 days into the period were referred,
  * 1 to 10 days before their first purchase, by a customer who had bought before the referral date (so no chain can
- * loop). Four extra rows break the rules: a self-referral, a second referral of an already referred customer, a
+ * loop). With bad rows, four extra rows break the rules: a self-referral, a second referral of an already referred customer, a
  * referral back from a referred customer to their referrer (a loop; it is refused first as referred_already_customer,
  * since the referrer had bought) and a referral of a customer who had bought already.
  */
@@ -57,10 +58,14 @@ public final class LoyaltyInputsGenerator {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42L;
         Path transactions = Files.isRegularFile(directory.resolve("transactions.csv.gz"))
                 ? directory.resolve("transactions.csv.gz") : directory.resolve("transactions.csv");
-        write(directory, transactions.getFileName().toString(), seed);
+        write(directory, transactions.getFileName().toString(), seed, true);
     }
 
-    public static Summary write(Path directory, String transactionsFile, long seed) throws IOException {
+    /**
+     * @param withBadRows add the rows that break the rules (two over-balance redemptions, four broken referrals), as in
+     *                    the shipped sample; without them every event is accepted
+     */
+    public static Summary write(Path directory, String transactionsFile, long seed, boolean withBadRows) throws IOException {
         List<String> customers = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(directory.resolve("customers.csv"), StandardCharsets.UTF_8)) {
             reader.readLine();
@@ -86,13 +91,14 @@ public final class LoyaltyInputsGenerator {
             }
         }
         var random = new SplittableRandom(seed ^ SALT);
-        int redemptions = writeRedemptions(directory.resolve("redemptions.csv"), customers, lines, random.split());
-        int referrals = writeReferrals(directory.resolve("referrals.csv"), customers, lines, random.split());
+        int redemptions = writeRedemptions(directory.resolve("redemptions.csv"), customers, lines, random.split(), withBadRows);
+        int referrals = writeReferrals(directory.resolve("referrals.csv"), customers, lines, random.split(), withBadRows);
         LOGGER.info("Wrote {} redemptions and {} referrals into {}", redemptions, referrals, directory);
         return new Summary(redemptions, referrals);
     }
 
-    private static int writeRedemptions(Path file, List<String> customers, Map<String, List<Line>> lines, SplittableRandom random) throws IOException {
+    private static int writeRedemptions(Path file, List<String> customers, Map<String, List<Line>> lines, SplittableRandom random,
+            boolean withBadRows) throws IOException {
         int count = 0;
         LocalDate last = LocalDate.MIN;
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -133,7 +139,7 @@ public final class LoyaltyInputsGenerator {
                     }
                 }
             }
-            for (int index = 0; index < 2 && index < customers.size(); index++) {
+            for (int index = 0; withBadRows && index < 2 && index < customers.size(); index++) {
                 count++;
                 out.write(String.format(java.util.Locale.ROOT, "RD%07d,%s,1000000,%s,gift_card,%n", count, customers.get(index), last));
             }
@@ -141,7 +147,8 @@ public final class LoyaltyInputsGenerator {
         return count;
     }
 
-    private static int writeReferrals(Path file, List<String> customers, Map<String, List<Line>> lines, SplittableRandom random) throws IOException {
+    private static int writeReferrals(Path file, List<String> customers, Map<String, List<Line>> lines, SplittableRandom random,
+            boolean withBadRows) throws IOException {
         Map<String, LocalDate> first = new LinkedHashMap<>();
         LocalDate start = null;
         for (String customer : customers) {
@@ -167,7 +174,7 @@ public final class LoyaltyInputsGenerator {
             String referrer = earlier.get(random.nextInt(earlier.size()));
             rows.add(new String[] {referrer, customer, referralDate.toString()});
         }
-        if (!rows.isEmpty()) {
+        if (withBadRows && !rows.isEmpty() && customers.size() >= 4) {
             String[] firstReferral = rows.get(0);
             LocalDate later = LocalDate.parse(firstReferral[2]).plusDays(1);
             String self = customers.get(0);

@@ -150,7 +150,7 @@ public final class SyntheticDataGenerator {
         GeneratorSummary summary = statistics.summary(config.customers(), catalogue.size(), storeCount, files);
         Files.writeString(outDir.resolve("manifest.json"), ManifestWriter.manifest(config, summary),
                 StandardCharsets.UTF_8);
-        LoyaltyInputsGenerator.write(outDir, transactionsFile, config.seed());
+        LoyaltyInputsGenerator.write(outDir, transactionsFile, config.seed(), false);
         LOGGER.info("Generated {} customers, {} baskets, {} transaction rows into {} in {} ms",
                 summary.customers(), summary.baskets(), summary.transactionLines(), outDir,
                 (System.nanoTime() - startedNanos) / 1_000_000L);

@@ -22,7 +22,7 @@ class LoyaltyInputsGeneratorTest {
     void theCommittedEventsAreWhatTheGeneratorWritesFromTheSample(@TempDir Path directory) throws IOException {
         Files.copy(SAMPLE.resolve("customers.csv"), directory.resolve("customers.csv"));
         Files.copy(SAMPLE.resolve("transactions.csv.gz"), directory.resolve("transactions.csv.gz"));
-        LoyaltyInputsGenerator.Summary summary = LoyaltyInputsGenerator.write(directory, "transactions.csv.gz", 42L);
+        LoyaltyInputsGenerator.Summary summary = LoyaltyInputsGenerator.write(directory, "transactions.csv.gz", 42L, true);
         for (String file : List.of("redemptions.csv", "referrals.csv")) {
             assertArrayEquals(Files.readAllBytes(SAMPLE.resolve(file)), Files.readAllBytes(directory.resolve(file)), file);
         }

@@ -58,7 +58,7 @@ class NightlyIT extends SparkTestSupport {
         assertEquals(0L, afterFirst.get("quarantine"));
         assertEquals(300L, afterFirst.get("customers"));
         assertEquals(300L, afterFirst.get("rfm"), "every generated customer bought at least once");
-        assertEquals(7L, warehouse.read(Tables.RUN_LOG).count(), "ingest products, customers, transactions; rfm; model; affinity; offers");
+        assertEquals(8L, warehouse.read(Tables.RUN_LOG).count(), "ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
         assertEveryActiveCustomerHasARanking(warehouse, END);
 
         List<String> offersAfterFirst = offerRows(warehouse, END);
@@ -66,7 +66,7 @@ class NightlyIT extends SparkTestSupport {
         new NightlyPipeline(second).run(END, Optional.of(input.toString()));
         assertEquals(afterFirst, counts(warehouse));
         assertEquals(offersAfterFirst, offerRows(warehouse, END), "a rerun decides the same offers");
-        assertEquals(14L, warehouse.read(Tables.RUN_LOG).count(), "the run log records both runs");
+        assertEquals(16L, warehouse.read(Tables.RUN_LOG).count(), "the run log records both runs");
 
         LocalDate earlier = END.minusMonths(3);
         new NightlyPipeline(WarehouseFixture.context(warehouseDir, SETTINGS)).run(earlier, Optional.empty());
