@@ -15,6 +15,7 @@ import java.util.Map;
  * @param affinity       product affinity settings
  * @param offers         offers stage settings
  * @param sparkSettings  {@code spark.*} keys passed to the session
+ * @param operations     run lock, maintenance, catalog and data-quality gate settings
  */
 public record OneToOneConfig(
         String warehouse,
@@ -25,10 +26,26 @@ public record OneToOneConfig(
         ModelConfig model,
         AffinityConfig affinity,
         OffersConfig offers,
-        Map<String, String> sparkSettings) {
+        Map<String, String> sparkSettings,
+        OperationsConfig operations) {
 
     public OneToOneConfig {
         sparkSettings = Map.copyOf(sparkSettings);
+    }
+
+    /** A configuration with the default operations settings. */
+    public OneToOneConfig(String warehouse, ZoneId timeZone, String currency, IngestConfig ingest, RfmConfig rfm, ModelConfig model,
+            AffinityConfig affinity, OffersConfig offers, Map<String, String> sparkSettings) {
+        this(warehouse, timeZone, currency, ingest, rfm, model, affinity, offers, sparkSettings, new ConfigLoader().load().operations());
+    }
+
+    /**
+     * Settings of operating a warehouse; see the lock.*, maintenance.*, catalog.* and gates.* keys in {@link ConfigKeys}.
+     *
+     * @param failOnModelNotConverged true to stop the night when a fit did not converge, false to warn
+     */
+    public record OperationsConfig(double lockStaleAfterHours, double vacuumRetentionHours, int quarantineRawRetentionDays,
+            String catalogDatabase, double maxVolumeDrop, boolean failOnModelNotConverged, int maxKeptFitAgeDays) {
     }
 
     /** Settings of the per-customer models. */
@@ -61,6 +78,6 @@ public record OneToOneConfig(
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, sparkSettings, operations);
     }
 }
