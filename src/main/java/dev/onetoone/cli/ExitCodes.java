@@ -1,6 +1,8 @@
 package dev.onetoone.cli;
 
 import dev.onetoone.config.ConfigException;
+import dev.onetoone.operations.RunLockedException;
+import dev.onetoone.operations.SqlRejectedException;
 import dev.onetoone.pipeline.DataQualityException;
 import picocli.CommandLine;
 
@@ -10,14 +12,19 @@ public final class ExitCodes implements CommandLine.IExitCodeExceptionMapper {
     public static final int STAGE_FAILED = 1;
     public static final int USAGE_OR_CONFIG = 2;
     public static final int DATA_QUALITY = 3;
+    public static final int RUN_LOCKED = 4;
 
     @Override
     public int getExitCode(Throwable exception) {
-        if (exception instanceof ConfigException || exception instanceof CommandLine.ParameterException) {
+        if (exception instanceof ConfigException || exception instanceof CommandLine.ParameterException
+                || exception instanceof SqlRejectedException) {
             return USAGE_OR_CONFIG;
         }
         if (exception instanceof DataQualityException) {
             return DATA_QUALITY;
+        }
+        if (exception instanceof RunLockedException) {
+            return RUN_LOCKED;
         }
         return STAGE_FAILED;
     }

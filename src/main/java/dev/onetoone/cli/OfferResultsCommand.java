@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "offer-results", mixinStandardHelpOptions = true,
         description = {"Measure the offers decided between two as-of dates against the transactions in their validity windows: "
                 + "redemption, and revenue and margin of the treated rows against the withheld control and holdout rows, "
-                + "per campaign and for all, with 95% confidence intervals; written to offer_results (a rerun replaces the period)."})
+                + "per campaign and for all, with 95%% confidence intervals; written to offer_results (a rerun replaces the period)."})
 final class OfferResultsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

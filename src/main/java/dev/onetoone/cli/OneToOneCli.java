@@ -1,24 +1,30 @@
 package dev.onetoone.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
 
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.onetoone.config.ConfigException;
+import dev.onetoone.operations.RunLock;
+import dev.onetoone.operations.RunLockedException;
+import dev.onetoone.operations.SqlRejectedException;
 import dev.onetoone.pipeline.DataQualityException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * Entry point of {@code jobs/onetoone} and of spark-submit. Exit codes: 0 ok, 1 a stage failed, 2 usage or
- * configuration error, 3 a data-quality threshold was breached.
+ * configuration error (or a refused sql statement), 3 a data-quality threshold was breached, 4 another run holds the
+ * warehouse's run lock.
  */
 @Command(name = "onetoone", mixinStandardHelpOptions = true, versionProvider = OneToOneCli.Version.class,
         description = "OneToOne: a behavioural model for every customer, on Spark and Delta Lake.",
         subcommands = {NightlyCommand.class, GenerateCommand.class, IngestCommand.class, RfmCommand.class, ModelCommand.class, AffinityCommand.class, OffersCommand.class, EvaluateModelCommand.class, EvaluateAffinityCommand.class, BenchmarkModelCommand.class, BenchmarkCommand.class,
                 OfferResultsCommand.class, LoyaltyCommand.class, SimulateResponsesCommand.class, ClosedLoopCommand.class, SqlCommand.class, TablesCommand.class,
+                RegisterTablesCommand.class, MaintainCommand.class, ForgetCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OneToOneCli implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(OneToOneCli.class);
@@ -46,9 +52,27 @@ public final class OneToOneCli implements Runnable {
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExitCodeExceptionMapper(new ExitCodes());
+        commandLine.setExecutionStrategy(parseResult -> {
+            Optional<RunLock> lock;
+            try {
+                lock = WarehouseLocking.acquire(parseResult);
+            } catch (RuntimeException e) {
+                var commands = parseResult.asCommandLineList();
+                throw new CommandLine.ExecutionException(commands.get(commands.size() - 1), String.valueOf(e.getMessage()), e);
+            }
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } finally {
+                lock.ifPresent(RunLock::close);
+            }
+        });
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             if (exception instanceof ConfigException) {
                 failed.getErr().println("configuration error: " + exception.getMessage());
+            } else if (exception instanceof RunLockedException) {
+                failed.getErr().println("run lock: " + exception.getMessage());
+            } else if (exception instanceof SqlRejectedException) {
+                failed.getErr().println("refused: " + exception.getMessage());
             } else if (exception instanceof DataQualityException) {
                 failed.getErr().println("data quality check failed: " + exception.getMessage());
             } else {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
+import dev.onetoone.operations.SqlGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +24,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
-        description = {"Run a SQL query over the warehouse. Every table that exists is a view under its own name "
-                + "(transactions, quarantine, customers, products, run_log, rfm, ...).",
-                "With --format csv or json only the result goes to stdout; logs go to stderr."})
+        description = {"Run a SQL query over the warehouse. Every table is a view under its own name "
+                + "(transactions, quarantine, customers, products, run_log, rfm, ...), empty until it is written.",
+                "With --format csv or json only the result goes to stdout; logs go to stderr.",
+                "Read-only: statements that change a table or the session, and reads of files by path or outside the warehouse, "
+                        + "are refused with exit code 2 unless --allow-writes is given."})
 final class SqlCommand implements Callable<Integer> {
     enum Format { table, csv, json }
 
@@ -44,16 +47,19 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "At most N rows (default: 1000 for table, all for csv and json).")
     Integer limit;
 
+    @Option(names = "--allow-writes", description = "Run any statement, including DELETE, UPDATE, INSERT, MERGE, DROP, OPTIMIZE and VACUUM "
+            + "(administrators; takes the warehouse's run lock).")
+    boolean allowWrites;
+
     @Override
     public Integer call() {
         var context = CommandContext.start(common, "sql");
         var warehouse = context.warehouse();
         for (TableSpec table : Tables.ALL) {
-            if (warehouse.exists(table)) {
-                warehouse.read(table).createOrReplaceTempView(table.name());
-            }
+            // A table not written yet is an empty view with its schema, so a query over it returns no rows, not an error.
+            warehouse.read(table).createOrReplaceTempView(table.name());
         }
-        Dataset<Row> result = warehouse.spark().sql(query);
+        Dataset<Row> result = allowWrites ? warehouse.spark().sql(query) : new SqlGuard(warehouse.spark(), warehouse.root()).query(query);
         Integer rows = limit != null ? limit : (format == Format.table ? Integer.valueOf(1000) : null);
         if (rows != null) {
             result = result.limit(rows);

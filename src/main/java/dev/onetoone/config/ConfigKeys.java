@@ -81,6 +81,13 @@ public final class ConfigKeys {
     public static final String OFFERS_POINT_VALUE = "offers.point-value";
     public static final String OFFERS_BISECTION_STEPS = "offers.bisection-steps";
     public static final String LOYALTY_FILE = "loyalty.file";
+    public static final String LOCK_STALE_AFTER_HOURS = "lock.stale-after-hours";
+    public static final String MAINTENANCE_VACUUM_RETENTION_HOURS = "maintenance.vacuum-retention-hours";
+    public static final String MAINTENANCE_QUARANTINE_RAW_RETENTION_DAYS = "maintenance.quarantine-raw-retention-days";
+    public static final String CATALOG_DATABASE = "catalog.database";
+    public static final String GATES_MAX_VOLUME_DROP = "gates.max-volume-drop";
+    public static final String GATES_MODEL_NOT_CONVERGED = "gates.model-not-converged";
+    public static final String GATES_MAX_KEPT_FIT_AGE_DAYS = "gates.max-kept-fit-age-days";
 
     public static final String SPARK_PREFIX = "spark.";
     public static final String MAPPING_PREFIX = "mapping.";
@@ -164,6 +171,13 @@ public final class ConfigKeys {
         define(OFFERS_POINT_VALUE, "0.01", "Cost to the retailer of one loyalty point, in currency.");
         define(OFFERS_BISECTION_STEPS, "20", "Bisection steps of the budget shadow prices (one Spark aggregate each).");
         define(LOYALTY_FILE, "conf/loyalty.properties", "Loyalty programme configuration (earning rules, expiry, tiers, referrals; docs/loyalty.md); resolved like offers.campaigns-file.");
+        define(LOCK_STALE_AFTER_HOURS, "24", "A run lock older than this many hours is stale and taken over (a lock of a dead process on the same host is stale at once).");
+        define(MAINTENANCE_VACUUM_RETENTION_HOURS, "168", "maintain and forget: VACUUM removes files no longer in the table that are older than this many hours (Delta's default is 168).");
+        define(MAINTENANCE_QUARANTINE_RAW_RETENTION_DAYS, "90", "maintain: raw records of quarantined rows older than this many days are blanked (reasons and counts are kept).");
+        define(CATALOG_DATABASE, "onetoone", "register-tables: database (schema) the tables are registered in.");
+        define(GATES_MAX_VOLUME_DROP, "0.9", "nightly: stop (exit code 3) when a load has this share fewer lines than the previous load (0..1; 1 = never).");
+        define(GATES_MODEL_NOT_CONVERGED, "fail", "nightly: fail (exit code 3) or warn when a model fit behind the scores did not converge and no earlier fit could be kept.");
+        define(GATES_MAX_KEPT_FIT_AGE_DAYS, "28", "nightly: stop (exit code 3) when the scores rest on parameters kept from a fit this many days old or older.");
     }
 
     private ConfigKeys() {

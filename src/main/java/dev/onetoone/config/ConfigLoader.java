@@ -195,7 +195,26 @@ public final class ConfigLoader {
                 spark.put(name, value);
             }
         });
-        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, offers, nonEmpty(ConfigKeys.LOYALTY_FILE), spark);
+        return new OneToOneConfig(warehouse, zone, currency, ingest, rfm, model, affinity, offers, nonEmpty(ConfigKeys.LOYALTY_FILE), spark, operations());
+    }
+
+    private OneToOneConfig.OperationsConfig operations() {
+        String database = nonEmpty(ConfigKeys.CATALOG_DATABASE);
+        if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw bad(ConfigKeys.CATALOG_DATABASE, "a database name of letters, digits and underscores");
+        }
+        String notConverged = nonEmpty(ConfigKeys.GATES_MODEL_NOT_CONVERGED);
+        if (!notConverged.equals("fail") && !notConverged.equals("warn")) {
+            throw bad(ConfigKeys.GATES_MODEL_NOT_CONVERGED, "fail or warn");
+        }
+        return new OneToOneConfig.OperationsConfig(
+                doubleInRange(ConfigKeys.LOCK_STALE_AFTER_HOURS, 0.01, 8760.0),
+                doubleInRange(ConfigKeys.MAINTENANCE_VACUUM_RETENTION_HOURS, 0.0, 87600.0),
+                intInRange(ConfigKeys.MAINTENANCE_QUARANTINE_RAW_RETENTION_DAYS, 1, 36500),
+                database,
+                doubleInRange(ConfigKeys.GATES_MAX_VOLUME_DROP, 0.0, 1.0),
+                notConverged.equals("fail"),
+                intInRange(ConfigKeys.GATES_MAX_KEPT_FIT_AGE_DAYS, 1, 3650));
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {

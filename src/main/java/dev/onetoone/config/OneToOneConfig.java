@@ -17,6 +17,7 @@ import java.util.Map;
  * @param loyaltyFile    the loyalty programme's configuration file (earning rules, tiers, referrals), see
  *                       {@code dev.onetoone.loyalty.LoyaltyConfig}
  * @param sparkSettings  {@code spark.*} keys passed to the session
+ * @param operations     run lock, maintenance, catalog and data-quality gate settings
  */
 public record OneToOneConfig(
         String warehouse,
@@ -28,10 +29,20 @@ public record OneToOneConfig(
         AffinityConfig affinity,
         OffersConfig offers,
         String loyaltyFile,
-        Map<String, String> sparkSettings) {
+        Map<String, String> sparkSettings,
+        OperationsConfig operations) {
 
     public OneToOneConfig {
         sparkSettings = Map.copyOf(sparkSettings);
+    }
+
+    /**
+     * Settings of operating a warehouse; see the lock.*, maintenance.*, catalog.* and gates.* keys in {@link ConfigKeys}.
+     *
+     * @param failOnModelNotConverged true to stop the night when a fit did not converge, false to warn
+     */
+    public record OperationsConfig(double lockStaleAfterHours, double vacuumRetentionHours, int quarantineRawRetentionDays,
+            String catalogDatabase, double maxVolumeDrop, boolean failOnModelNotConverged, int maxKeptFitAgeDays) {
     }
 
     /** Settings of the per-customer models. */
@@ -76,6 +87,6 @@ public record OneToOneConfig(
     }
 
     public OneToOneConfig withWarehouse(String newWarehouse) {
-        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, loyaltyFile, sparkSettings);
+        return new OneToOneConfig(newWarehouse, timeZone, currency, ingest, rfm, model, affinity, offers, loyaltyFile, sparkSettings, operations);
     }
 }

@@ -30,7 +30,10 @@ public final class SparkSessions {
             conf.setIfMissing("spark.ui.enabled", "false");
             conf.setIfMissing("spark.sql.shuffle.partitions", "8");
             conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
-            conf.setIfMissing("spark.sql.warehouse.dir", config.warehouse() + "/_spark_catalog");
+            // Spark's in-memory catalog makes a directory for its default database when first used; it holds no
+            // data of ours (tables are external, registered with LOCATION), so it goes to the temporary directory
+            // rather than into the warehouse or the working directory.
+            conf.setIfMissing("spark.sql.warehouse.dir", sessionCatalogDirectory());
         }
         conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
         config.sparkSettings().forEach(conf::set);
@@ -38,5 +41,11 @@ public final class SparkSessions {
         // A session shared with a caller (tests) keeps its own settings except the time zone, which every stage relies on.
         session.conf().set("spark.sql.session.timeZone", config.timeZone().getId());
         return session;
+    }
+
+    /** Directory of the local session catalog's default database: under java.io.tmpdir, one per user. */
+    public static String sessionCatalogDirectory() {
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "onetoone-spark-catalog-" + System.getProperty("user.name"))
+                .toUri().toString();
     }
 }

@@ -428,10 +428,22 @@ public final class Tables {
             .keyedBy("as_of")
             .build();
 
+    public static final TableSpec ERASURE_LOG = new TableSpec.Builder("erasure_log",
+            "One row per customer erased by forget: a hash of the id (never the id), when, and how many rows each table lost.")
+            .required("erasure_run_id", StringType, "Run of the forget command")
+            .required("customer_sha256", StringType, "SHA-256 of the erased customer id (UTF-8, lower-case hex): proves the erasure without keeping the id; ids are guessable, so this is a pseudonym, not anonymous")
+            .required("erased_at", TimestampType, "When the rows were deleted")
+            .required("rows_deleted", DataTypes.createMapType(StringType, LongType, true), "Rows deleted per table; quarantine counts raw records holding the id, exports/offers the rows of the CSV exports")
+            .required("vacuum_retention_hours", DoubleType, "Retention VACUUM ran with after the erasure: files older than this that held the customer were removed")
+            .required("old_files_removed_by", TimestampType, "When no data file holding the customer remains: erased_at when VACUUM ran with retention 0, else the time after which the next maintain run removes them")
+            .keyedBy("erasure_run_id", "customer_sha256")
+            .build();
+
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
             CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_RANKER, AFFINITY_EVALUATION,
-            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS);
+            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS,
+            ERASURE_LOG);
 
 
     private Tables() {

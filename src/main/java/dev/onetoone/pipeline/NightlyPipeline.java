@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * One night, in order: ingest the input (if given), then rfm, model, affinity, loyalty and offers for the as-of date.
- * Each stage writes its tables for that date only, so running a night twice gives the same tables.
+ * Each stage writes its tables for that date only, so running a night twice gives the same tables. The configuration
+ * of every stage is checked before the first one runs, and the {@link QualityGates} stop the night (exit code 3)
+ * before offers are written.
  */
 public final class NightlyPipeline {
     private final RunContext context;
@@ -24,12 +26,16 @@ public final class NightlyPipeline {
     }
 
     public List<StageResult> run(LocalDate asOf, Optional<String> input) {
+        QualityGates.checkConfiguration(context.config());
         var runLog = new RunLog(context, observer);
+        var gates = new QualityGates(context, runLog);
         var results = new ArrayList<StageResult>();
         input.ifPresent(path -> results.addAll(new IngestRunner(context, runLog)
                 .ingest(IngestRequest.fromInput(path), asOf, context.referenceDate(asOf))));
+        gates.checkVolume(asOf, results);
         results.add(new RfmRunner(context, runLog).run(asOf));
         results.add(new ModelRunner(context, runLog).run(asOf, false));
+        gates.checkModelFit(asOf);
         results.add(new AffinityRunner(context, runLog).run(asOf));
         results.add(new LoyaltyRunner(context, runLog).run(asOf, input));
         results.add(new OffersRunner(context, runLog).run(asOf));
