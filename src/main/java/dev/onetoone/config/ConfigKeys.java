@@ -22,6 +22,9 @@ public final class ConfigKeys {
     public static final String INGEST_ZERO_VALUE_LINES = "ingest.zero-value-lines";
     public static final String INGEST_CANCELLATION_PREFIX = "ingest.cancellation-prefix";
     public static final String INGEST_RETURN_MARKER_REQUIRED = "ingest.return-marker-required";
+    public static final String INGEST_MAX_QUANTITY = "ingest.max-quantity";
+    public static final String INGEST_MAX_AMOUNT = "ingest.max-amount";
+    public static final String INGEST_AS_OF_MAX_DAYS_AHEAD = "ingest.as-of-max-days-ahead";
     public static final String RFM_QUANTILE_RELATIVE_ERROR = "rfm.quantile-relative-error";
     public static final String MODEL_TIME_UNIT_DAYS = "model.time-unit-days";
     public static final String MODEL_PURCHASE_MODEL = "model.purchase-model";
@@ -106,12 +109,15 @@ public final class ConfigKeys {
         define(INGEST_TIMESTAMP_FORMATS, "yyyy-MM-dd HH:mm:ss;yyyy-MM-dd'T'HH:mm:ss;yyyy-MM-dd'T'HH:mm:ssXXX;yyyy-MM-dd HH:mm;yyyy-MM-dd",
                 "Accepted formats of the ts column, tried in order, separated by ';' (Spark datetime patterns).");
         define(INGEST_DATE_FORMATS, "yyyy-MM-dd", "Accepted formats of date columns (signup_date, birth_date), separated by ';'.");
-        define(INGEST_HISTORY_START, "2000-01-01", "Transactions dated before this day are quarantined (before_history_start).");
+        define(INGEST_HISTORY_START, "", "Transactions dated before this day are quarantined (before_history_start); empty for no lower bound.");
         define(INGEST_FUTURE_TOLERANCE_DAYS, "1", "Transactions dated more than this many days after the run's reference date are quarantined (future_date).");
         define(INGEST_MAX_QUARANTINE_SHARE, "0.05", "Share of quarantined rows above which ingest fails with exit code 3 (0..1).");
         define(INGEST_ZERO_VALUE_LINES, "keep", "keep: zero-value lines are kept and flagged; quarantine: they go to quarantine (zero_value).");
         define(INGEST_CANCELLATION_PREFIX, "", "Transaction id prefix that marks a cancellation or return (e.g. C); empty for none.");
         define(INGEST_RETURN_MARKER_REQUIRED, "false", "If true, a negative quantity is a return only when the transaction id carries the cancellation prefix.");
+        define(INGEST_MAX_QUANTITY, "100000", "Lines whose absolute quantity exceeds this are quarantined (implausible_quantity).");
+        define(INGEST_MAX_AMOUNT, "1000000", "Lines whose absolute amount or unit price exceeds this are quarantined (implausible_amount).");
+        define(INGEST_AS_OF_MAX_DAYS_AHEAD, "1", "ingest and nightly refuse an --as-of date more than this many days after today.");
         define(RFM_QUANTILE_RELATIVE_ERROR, "0.001", "Relative error of the approximate quantiles behind the RFM scores (0..0.1).");
         define(MODEL_TIME_UNIT_DAYS, "7", "Days per time unit of the BTYD summaries t_x and T (7 = weeks).");
         define(MODEL_PURCHASE_MODEL, "bg_nbd", "Model behind p_alive and expected purchases: bg_nbd or pareto_nbd.");

@@ -110,13 +110,16 @@ public final class ConfigLoader {
                 delimiter,
                 formats(ConfigKeys.INGEST_TIMESTAMP_FORMATS),
                 formats(ConfigKeys.INGEST_DATE_FORMATS),
-                date(ConfigKeys.INGEST_HISTORY_START),
+                optionalDate(ConfigKeys.INGEST_HISTORY_START),
                 intInRange(ConfigKeys.INGEST_FUTURE_TOLERANCE_DAYS, 0, 3650),
                 doubleInRange(ConfigKeys.INGEST_MAX_QUARANTINE_SHARE, 0.0, 1.0),
                 zeroValuePolicy(),
                 values.get(ConfigKeys.INGEST_CANCELLATION_PREFIX),
                 bool(ConfigKeys.INGEST_RETURN_MARKER_REQUIRED),
-                mappings());
+                mappings(),
+                positiveFinite(ConfigKeys.INGEST_MAX_QUANTITY),
+                positiveFinite(ConfigKeys.INGEST_MAX_AMOUNT),
+                intInRange(ConfigKeys.INGEST_AS_OF_MAX_DAYS_AHEAD, 0, 36500));
         var rfm = new OneToOneConfig.RfmConfig(doubleInRange(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR, 0.0, 0.1));
         String purchaseModel = nonEmpty(ConfigKeys.MODEL_PURCHASE_MODEL);
         if (!purchaseModel.equals("bg_nbd") && !purchaseModel.equals("pareto_nbd")) {
@@ -297,6 +300,28 @@ public final class ConfigLoader {
         } catch (DateTimeParseException e) {
             throw bad(key, "a date as yyyy-MM-dd");
         }
+    }
+
+    /** A date, or null when the value is empty. */
+    private LocalDate optionalDate(String key) {
+        String value = values.get(key);
+        return value == null || value.isEmpty() ? null : date(key);
+    }
+
+    /**
+     * A positive finite number; up to 1e15, the largest magnitude that a money column (decimal(18, 2)) can hold,
+     * so that a plausibility limit never lets through a value the table cannot store.
+     */
+    private double positiveFinite(String key) {
+        try {
+            double value = Double.parseDouble(nonEmpty(key));
+            if (value > 0 && value <= 1e15) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the key's name
+        }
+        throw bad(key, "a positive number up to 1e15");
     }
 
     private int intInRange(String key, int min, int max) {

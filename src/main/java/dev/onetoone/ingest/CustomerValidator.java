@@ -40,9 +40,8 @@ public final class CustomerValidator {
         Column badFlag = lit(false);
         var columns = new java.util.ArrayList<Column>(List.of(
                 col(ValidatedRows.ROW_ORDER),
-                source.lineHash().as(ValidatedRows.LINE_HASH),
-                source.rawRecord().as(ValidatedRows.RAW_RECORD),
-                source.text("customer_id").as("customer_id"),
+                source.lineKey().as(ValidatedRows.LINE_HASH),
+                source.customerId().as("customer_id"),
                 signup.as("signup_date"),
                 source.text("country").as("country"),
                 birth.as("birth_date"),
@@ -55,25 +54,26 @@ public final class CustomerValidator {
             badFlag = badFlag.or(source.text(flag).isNotNull().and(parsed.isNull()));
         }
         columns.add(badFlag.as("_bad_flag"));
+        columns.addAll(ValidatedRows.sourceColumns(input));
+        // master data files are small (one row per customer): numbering the ids over the whole row costs little
         Dataset<Row> typed = ValidatedRows.withRowOrder(input.rows()).select(columns.toArray(Column[]::new))
-                .withColumn(ValidatedRows.OCCURRENCE, ValidatedRows.occurrenceOf(col(ValidatedRows.LINE_HASH)))
                 .withColumn("_key_occurrence", ValidatedRows.occurrenceOf(col("customer_id")));
 
         Map<String, Column> rules = SourceColumns.rules();
         rules.put(ReasonCodes.MISSING_CUSTOMER_ID, col("customer_id").isNull());
+        rules.put(ReasonCodes.INVALID_CUSTOMER_ID, SourceColumns.invalidId(col("customer_id")));
         rules.put(ReasonCodes.UNPARSABLE_DATE, col("_bad_signup").or(col("_bad_birth")));
         rules.put(ReasonCodes.UNPARSABLE_BOOLEAN, col("_bad_flag"));
         rules.put(ReasonCodes.DUPLICATE_LINE, col(ValidatedRows.OCCURRENCE).gt(1));
         rules.put(ReasonCodes.DUPLICATE_KEY, col("customer_id").isNotNull().and(col("_key_occurrence").gt(1))
                 .and(col(ValidatedRows.OCCURRENCE).equalTo(1)));
-        ValidatedRows split = ValidatedRows.split(typed, rules, SourceEntity.CUSTOMERS, input.sourceFile(), runId, now);
-        Dataset<Row> accepted = split.accepted().select(
+        String sourceFile = input.sourceFile();
+        return ValidatedRows.of(typed, rules, accepted -> accepted.select(
                 col("customer_id"), col("signup_date"), col("country"), col("birth_date"),
                 col("consent_email"), col("consent_sms"), col("consent_push"), col("opt_out"),
                 lit(true).as("is_known"),
-                lit(input.sourceFile()).as("source_file"),
+                lit(sourceFile).as("source_file"),
                 lit(runId).as("run_id"),
-                lit(Timestamp.from(now)).as("updated_at"));
-        return new ValidatedRows(accepted, split.quarantined());
+                lit(Timestamp.from(now)).as("updated_at")), Map.of(), input, SourceEntity.CUSTOMERS, runId, now);
     }
 }

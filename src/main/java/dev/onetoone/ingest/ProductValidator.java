@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.apache.spark.sql.Column;
@@ -32,10 +34,9 @@ public final class ProductValidator {
     public ValidatedRows validate(RawInput input, String runId, Instant now) {
         var source = new SourceColumns(input, config.mapping(SourceEntity.PRODUCTS));
         Column replenishable = SourceColumns.bool(source.text("replenishable"));
-        Dataset<Row> typed = ValidatedRows.withRowOrder(input.rows()).select(
+        var columns = new ArrayList<Column>(List.of(
                         col(ValidatedRows.ROW_ORDER),
-                        source.lineHash().as(ValidatedRows.LINE_HASH),
-                        source.rawRecord().as(ValidatedRows.RAW_RECORD),
+                        source.lineKey().as(ValidatedRows.LINE_HASH),
                         source.text("product_id").as("product_id"),
                         source.text("name").as("name"),
                         source.text("category").as("category"),
@@ -45,8 +46,12 @@ public final class ProductValidator {
                         source.malformed().as("_malformed"),
                         source.unparsable("price", Tables.UNIT_PRICE).as("_bad_price"),
                         source.unparsable("unit_cost", Tables.UNIT_PRICE).as("_bad_cost"),
-                        source.text("replenishable").isNotNull().and(replenishable.isNull()).as("_bad_flag"))
-                .withColumn(ValidatedRows.OCCURRENCE, ValidatedRows.occurrenceOf(col(ValidatedRows.LINE_HASH)))
+                        source.text("replenishable").isNotNull().and(replenishable.isNull()).as("_bad_flag"),
+                        source.nonFinite("price").or(source.nonFinite("unit_cost")).as("_non_finite"),
+                        source.outOfRange("price", Tables.UNIT_PRICE).or(source.outOfRange("unit_cost", Tables.UNIT_PRICE))
+                                .as("_out_of_range")));
+        columns.addAll(ValidatedRows.sourceColumns(input));
+        Dataset<Row> typed = ValidatedRows.withRowOrder(input.rows()).select(columns.toArray(Column[]::new))
                 .withColumn("_key_occurrence", ValidatedRows.occurrenceOf(col("product_id")));
 
         Map<String, Column> rules = SourceColumns.rules();
@@ -56,16 +61,17 @@ public final class ProductValidator {
         rules.put(ReasonCodes.UNPARSABLE_UNIT_COST, col("_bad_cost"));
         rules.put(ReasonCodes.NEGATIVE_UNIT_COST, col("unit_cost").lt(0));
         rules.put(ReasonCodes.UNPARSABLE_BOOLEAN, col("_bad_flag"));
+        rules.put(ReasonCodes.NON_FINITE_VALUE, col("_non_finite"));
+        rules.put(ReasonCodes.VALUE_OUT_OF_RANGE, col("_out_of_range"));
         rules.put(ReasonCodes.DUPLICATE_LINE, col(ValidatedRows.OCCURRENCE).gt(1));
         rules.put(ReasonCodes.DUPLICATE_KEY, col("product_id").isNotNull().and(col("_key_occurrence").gt(1))
                 .and(col(ValidatedRows.OCCURRENCE).equalTo(1)));
-        ValidatedRows split = ValidatedRows.split(typed, rules, SourceEntity.PRODUCTS, input.sourceFile(), runId, now);
-        Dataset<Row> accepted = split.accepted().select(
+        String sourceFile = input.sourceFile();
+        return ValidatedRows.of(typed, rules, accepted -> accepted.select(
                 col("product_id"), col("name"), col("category"), col("price"), col("unit_cost"), col("replenishable"),
                 lit(true).as("is_known"),
-                lit(input.sourceFile()).as("source_file"),
+                lit(sourceFile).as("source_file"),
                 lit(runId).as("run_id"),
-                lit(Timestamp.from(now)).as("updated_at"));
-        return new ValidatedRows(accepted, split.quarantined());
+                lit(Timestamp.from(now)).as("updated_at")), Map.of(), input, SourceEntity.PRODUCTS, runId, now);
     }
 }

@@ -35,6 +35,23 @@ public final class ReasonCodes {
     public static final String UNPARSABLE_PRICE = "unparsable_price";
     public static final String UNPARSABLE_UNIT_COST = "unparsable_unit_cost";
     public static final String NEGATIVE_UNIT_COST = "negative_unit_cost";
+    /**
+     * A finite number too large for its column (unit price decimal(18, 4), amount and discount decimal(18, 2)),
+     * or an amount computed from quantity × unit price that overflows.
+     */
+    public static final String VALUE_OUT_OF_RANGE = "value_out_of_range";
+    /** NaN or an infinity in a numeric column. */
+    public static final String NON_FINITE_VALUE = "non_finite_value";
+    /** Absolute quantity above {@code ingest.max-quantity}. */
+    public static final String IMPLAUSIBLE_QUANTITY = "implausible_quantity";
+    /** Absolute amount or unit price above {@code ingest.max-amount}. */
+    public static final String IMPLAUSIBLE_AMOUNT = "implausible_amount";
+    /**
+     * A customer id holding a control character, or starting with {@code =}, {@code +}, {@code -} or {@code @}
+     * (a spreadsheet formula). Invisible format characters (zero-width space, byte order mark) are removed
+     * instead, since the id a person reads is the same without them.
+     */
+    public static final String INVALID_CUSTOMER_ID = "invalid_customer_id";
 
     private ReasonCodes() {
     }

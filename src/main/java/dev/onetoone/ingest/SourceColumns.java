@@ -1,17 +1,20 @@
 package dev.onetoone.ingest;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.unhex;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -72,9 +75,51 @@ final class SourceColumns {
         return text(canonical).try_cast(type);
     }
 
-    /** True when the column has text that does not parse as the type. */
+    /** The value as a double, NaN and infinities included; null when absent or not a number. */
+    Column number(String canonical) {
+        return parsed(canonical, DataTypes.DoubleType);
+    }
+
+    /**
+     * True when the column has text that is not a number of the type at all. A number that is non-finite
+     * ({@link #nonFinite}) or too large for the type ({@link #outOfRange}) is not unparsable: it has its own
+     * reason, so that every text present but not stored gets exactly one of the three.
+     */
     Column unparsable(String canonical, DataType type) {
-        return text(canonical).isNotNull().and(parsed(canonical, type).isNull());
+        return text(canonical).isNotNull().and(parsed(canonical, type).isNull()).and(number(canonical).isNull());
+    }
+
+    /** True for NaN, Infinity or -Infinity. */
+    Column nonFinite(String canonical) {
+        return nonFinite(number(canonical));
+    }
+
+    static Column nonFinite(Column value) {
+        return value.isNotNull().and(isnan(value).or(abs(value).equalTo(lit(Double.POSITIVE_INFINITY))));
+    }
+
+    /** True for a finite number that the type cannot hold (e.g. 1e30 for decimal(18, 4)). */
+    Column outOfRange(String canonical, DataType type) {
+        return number(canonical).isNotNull().and(nonFinite(canonical).unary_$bang()).and(parsed(canonical, type).isNull());
+    }
+
+    /**
+     * The customer id without invisible format characters (Unicode category Cf: zero-width space and joiners, byte
+     * order mark, soft hyphen), trimmed; null when nothing is left. {@code G01} followed by U+200B and {@code G01} are one
+     * customer.
+     */
+    Column customerId() {
+        Column visible = trim(regexp_replace(text("customer_id"), "\\p{Cf}", ""));
+        return when(visible.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(visible);
+    }
+
+    /**
+     * True for an id that holds a control character, or starts with a character that makes a spreadsheet read the
+     * cell as a formula ({@code = + - @}, see OWASP "CSV Injection"): such an id is quarantined rather than guessed
+     * at, and never reaches an export.
+     */
+    static Column invalidId(Column id) {
+        return id.rlike("\\p{Cc}").or(id.rlike("^[=+@-]"));
     }
 
     /** The first of the formats that parses the text, as a timestamp in the session time zone. */
@@ -95,20 +140,35 @@ final class SourceColumns {
         return col(RawInput.CORRUPT_RECORD).isNotNull();
     }
 
-    /** The row as read: raw text of a malformed line, otherwise JSON of the source columns. */
-    Column rawRecord() {
-        Column[] fields = input.sourceColumns().stream().map(name -> col("`" + name + "`")).toArray(Column[]::new);
-        return coalesce(col(RawInput.CORRUPT_RECORD), to_json(struct(fields), java.util.Map.of("ignoreNullFields", "false")));
+    /**
+     * Hex SHA-256 of the line's source values (all columns, nulls marked), equal for exact duplicate lines. The
+     * columns are the source columns in file order followed by the raw text of a malformed line.
+     */
+    static Column lineHash(List<Column> sourceValues) {
+        List<Column> parts = new ArrayList<>();
+        for (Column value : sourceValues) {
+            parts.add(coalesce(value, lit("\u0000")));
+        }
+        return sha2(concat_ws("\u001f", parts.toArray(Column[]::new)), 256);
     }
 
-    /** Hash of the line's source values (all columns, nulls marked), equal for exact duplicate lines. */
-    Column lineHash() {
-        List<Column> parts = new ArrayList<>();
+    /** The file's source values in the order {@link #lineHash} takes them. */
+    List<Column> sourceValues() {
+        List<Column> values = new ArrayList<>();
         for (String name : input.sourceColumns()) {
-            parts.add(coalesce(col("`" + name + "`"), lit("\u0000")));
+            values.add(col("`" + name + "`"));
         }
-        parts.add(coalesce(col(RawInput.CORRUPT_RECORD), lit("\u0000")));
-        return sha2(concat_ws("\u001f", parts.toArray(Column[]::new)), 256);
+        values.add(col(RawInput.CORRUPT_RECORD));
+        return values;
+    }
+
+    /**
+     * The line key: the first 16 bytes of {@link #lineHash} as binary. 128 bits keep collisions out of reach (about
+     * n^2 / 2^129 for n lines) at a quarter of the 64-character hex string's size, and derive from the old key
+     * ({@code substring(unhex(line_id), 1, 16)}), so stored lines can be converted without their source.
+     */
+    Column lineKey() {
+        return substring(unhex(lineHash(sourceValues())), 1, 16);
     }
 
     /** Array of the codes whose condition holds (empty array for a clean row). */

@@ -1,6 +1,9 @@
 package dev.onetoone.io;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.rint;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +20,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -81,6 +88,8 @@ public final class InputReader {
     }
 
     public RawInput read(String path) {
+        // a missing file says so, rather than that its name has no known extension
+        requireExists(path);
         return read(path, formatOf(path));
     }
 
@@ -96,7 +105,7 @@ public final class InputReader {
     private RawInput readCsv(String path) {
         // Column pruning would hide malformed lines from queries that do not touch the broken fields.
         spark.conf().set("spark.sql.csv.parser.columnPruning.enabled", "false");
-        String[] header = spark.read().option("header", "true").option("sep", delimiter)
+        String[] header = spark.read().option("header", "true").option("sep", delimiter).option("escape", "\"")
                 .option("inferSchema", "false").csv(path).columns();
         if (header.length == 0) {
             throw new ConfigException("input file " + path + " is empty or has no header line");
@@ -109,6 +118,9 @@ public final class InputReader {
         Dataset<Row> rows = spark.read()
                 .option("header", "true")
                 .option("sep", delimiter)
+                // RFC 4180: a quote inside a quoted field is written as two quotes ("O""Brien"); Spark's default
+                // escape character is a backslash
+                .option("escape", "\"")
                 .option("mode", "PERMISSIVE")
                 .option("columnNameOfCorruptRecord", RawInput.CORRUPT_RECORD)
                 .option("multiLine", "false")
@@ -134,7 +146,7 @@ public final class InputReader {
                 continue;
             }
             sourceColumns.add(field.name());
-            columns.add(col("`" + field.name() + "`").cast(DataTypes.StringType).as(field.name()));
+            columns.add(asText(col("`" + field.name() + "`"), field.dataType()).as(field.name()));
         }
         if (Arrays.asList(rows.columns()).contains(RawInput.CORRUPT_RECORD)) {
             columns.add(col(RawInput.CORRUPT_RECORD));
@@ -142,6 +154,21 @@ public final class InputReader {
             columns.add(org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType).as(RawInput.CORRUPT_RECORD));
         }
         return new RawInput(rows.select(columns.toArray(Column[]::new)), path, sourceColumns);
+    }
+
+    /**
+     * A typed value as text. An integral floating-point or decimal value becomes integer text: pandas writes integer
+     * ids with nulls as doubles, and {@code 12347.0} must be the customer {@code 12347} that a CSV export of the same
+     * data names. For a numeric column the text parses back to the same number either way.
+     */
+    static Column asText(Column value, DataType type) {
+        if (type instanceof FloatType || type instanceof DoubleType || type instanceof DecimalType) {
+            // rint never fails (floor would, casting 1e30 to a long); NaN compares above every number in Spark
+            Column integral = abs(value).lt(1e18).and(value.equalTo(rint(value)));
+            return when(integral, value.cast(DataTypes.LongType).cast(DataTypes.StringType))
+                    .otherwise(value.cast(DataTypes.StringType));
+        }
+        return value.cast(DataTypes.StringType);
     }
 
     private void requireExists(String path) {

@@ -22,7 +22,7 @@ public final class Tables {
 
     public static final TableSpec TRANSACTIONS = new TableSpec.Builder("transactions",
             "Accepted transaction lines, one row per source line; returns kept and flagged.")
-            .required("line_id", StringType, "Hash of the source line's values; the same line ingested twice is stored once")
+            .required("line_id", DataTypes.BinaryType, "First 16 bytes of the SHA-256 of the source line's values; the same line ingested twice is stored once")
             .column("transaction_id", StringType, "Order or invoice id shared by the lines of one basket (null if the source has none)")
             .required("customer_id", StringType, "Customer id as in the source")
             .required("ts", TimestampType, "Time of the purchase or return")

@@ -137,13 +137,60 @@ public final class Warehouse {
         return merge(table, rows, true);
     }
 
+    /**
+     * Inserts the rows whose key is not in the table yet, like {@link #insertNew}, comparing them only with the stored
+     * rows of the given dates: the MERGE condition carries {@code target.<dateColumn> IN (dates)}, so Delta skips
+     * every file whose date range (from its column statistics) holds none of them, and a night's MERGE reads the
+     * files of the days its rows carry instead of the whole history. The dates must be all the dates of the rows,
+     * and a key must determine its date (true of the transaction line key, which hashes the line's timestamp).
+     *
+     * <p>A table created here is written ordered by the date column, range-partitioned into files of about
+     * {@link #CLUSTERED_FILE_ROWS} rows each, so that each file covers a short run of days. The table is set to
+     * compact small files after writes (Delta auto compaction), so nightly appends do not pile up small files.
+     */
+    public long insertNewOnDates(TableSpec table, Dataset<Row> rows, String dateColumn, List<LocalDate> dates) {
+        if (dates.isEmpty()) {
+            return 0;
+        }
+        var conformed = conform(table, rows);
+        if (!exists(table)) {
+            long count = conformed.count();
+            int files = (int) Math.max(1, Math.min(10_000, (count + CLUSTERED_FILE_ROWS - 1) / CLUSTERED_FILE_ROWS));
+            append(table, conformed.repartitionByRange(files, col(dateColumn)).sortWithinPartitions(dateColumn));
+            enableAutoCompaction(table);
+            return spark.read().format("delta").load(path(table)).count();
+        }
+        enableAutoCompaction(table);
+        String restriction = "target." + dateColumn + " IN ("
+                + dates.stream().map(date -> "DATE'" + date + "'").collect(Collectors.joining(", ")) + ")";
+        return merge(table, conformed, false, restriction);
+    }
+
+    /** Rows per file of a table first written by {@link #insertNewOnDates}: files of some tens of megabytes. */
+    static final long CLUSTERED_FILE_ROWS = 1_000_000;
+
+    private void enableAutoCompaction(TableSpec table) {
+        var properties = DeltaTable.forPath(spark, path(table)).detail().select("properties").first().getJavaMap(0);
+        if (!"true".equals(properties.get(AUTO_COMPACT))) {
+            spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('" + AUTO_COMPACT + "' = 'true')");
+            LOG.info("enabled auto compaction of {}", table.name());
+        }
+    }
+
+    private static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
+
     private long merge(TableSpec table, Dataset<Row> rows, boolean updateMatched) {
+        return merge(table, rows, updateMatched, null);
+    }
+
+    private long merge(TableSpec table, Dataset<Row> rows, boolean updateMatched, String targetRestriction) {
         var conformed = conform(table, rows);
         if (!exists(table)) {
             append(table, conformed);
             return spark.read().format("delta").load(path(table)).count();
         }
-        var builder = DeltaTable.forPath(spark, path(table)).as("target").merge(conformed.as("source"), keyCondition(table));
+        String condition = targetRestriction == null ? keyCondition(table) : keyCondition(table) + " AND " + targetRestriction;
+        var builder = DeltaTable.forPath(spark, path(table)).as("target").merge(conformed.as("source"), condition);
         if (updateMatched) {
             builder = builder.whenMatched().updateAll();
         }

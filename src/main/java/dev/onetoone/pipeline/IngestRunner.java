@@ -1,11 +1,8 @@
 package dev.onetoone.pipeline;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.unhex;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -13,11 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.sql.types.StringType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import dev.onetoone.config.ConfigException;
+import dev.onetoone.config.ConfigKeys;
 import dev.onetoone.config.SourceEntity;
 import dev.onetoone.ingest.CustomerValidator;
 import dev.onetoone.ingest.ProductValidator;
@@ -38,6 +41,8 @@ import dev.onetoone.io.Warehouse;
  * {@code ingest_transactions}.
  */
 public final class IngestRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestRunner.class);
+
     private final RunContext context;
     private final RunLog runLog;
 
@@ -51,47 +56,98 @@ public final class IngestRunner {
      * @param referenceDate transactions dated after this day plus the tolerance are quarantined as future-dated
      */
     public List<StageResult> ingest(IngestRequest request, LocalDate asOf, LocalDate referenceDate) {
-        var reader = new InputReader(context.warehouse().spark(), context.config().ingest().delimiter());
-        var results = new ArrayList<StageResult>();
         var ingest = context.config().ingest();
-        request.products().ifPresent(path -> results.add(runLog.run("ingest_products", asOf, () -> {
+        requirePlausibleAsOf(asOf, ingest.asOfMaxDaysAhead());
+        var reader = new InputReader(context.warehouse().spark(), ingest.delimiter());
+        var results = new ArrayList<StageResult>();
+        request.products().ifPresent(path -> results.add(runLog.run("ingest_products", asOf, () -> reading(path, () -> {
             RawInput raw = reader.read(path);
-            return load(SourceEntity.PRODUCTS, raw, new ProductValidator(ingest).validate(raw, context.runId(), context.now()), Tables.PRODUCTS);
-        })));
-        request.customers().ifPresent(path -> results.add(runLog.run("ingest_customers", asOf, () -> {
+            return load(SourceEntity.PRODUCTS, raw, new ProductValidator(ingest).validate(raw, context.runId(), context.now()), Tables.PRODUCTS,
+                    UnaryOperator.identity());
+        }))));
+        request.customers().ifPresent(path -> results.add(runLog.run("ingest_customers", asOf, () -> reading(path, () -> {
             RawInput raw = reader.read(path);
-            return load(SourceEntity.CUSTOMERS, raw, new CustomerValidator(ingest).validate(raw, context.runId(), context.now()), Tables.CUSTOMERS);
-        })));
-        request.transactions().ifPresent(path -> results.add(runLog.run("ingest_transactions", asOf, () -> {
+            return load(SourceEntity.CUSTOMERS, raw, new CustomerValidator(ingest).validate(raw, context.runId(), context.now()), Tables.CUSTOMERS,
+                    UnaryOperator.identity());
+        }))));
+        request.transactions().ifPresent(path -> results.add(runLog.run("ingest_transactions", asOf, () -> reading(path, () -> {
             RawInput raw = reader.read(path);
             ValidatedRows validated = new TransactionValidator(ingest).validate(raw, referenceDate, context.runId(), context.now());
-            Dataset<Row> accepted = TransactionValidator.withCatalogueCategory(validated.accepted(), context.warehouse().read(Tables.PRODUCTS));
-            return load(SourceEntity.TRANSACTIONS, raw, new ValidatedRows(accepted, validated.quarantined()), Tables.TRANSACTIONS);
-        })));
+            Dataset<Row> products = context.warehouse().read(Tables.PRODUCTS);
+            return load(SourceEntity.TRANSACTIONS, raw, validated, Tables.TRANSACTIONS,
+                    accepted -> TransactionValidator.withCatalogueCategory(accepted, products));
+        }))));
         return results;
     }
 
-    private StageResult load(SourceEntity entity, RawInput raw, ValidatedRows validated, TableSpec target) {
-        Warehouse warehouse = context.warehouse();
-        String stage = "ingest_" + entity.key();
-        // Cached once: the counts, the quarantine and the MERGE below all read them.
-        Dataset<Row> accepted = validated.accepted().persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> quarantined = validated.quarantined().persist(StorageLevel.MEMORY_AND_DISK());
+    /**
+     * A warehouse written before the line key became binary stores {@code line_id} as the 64 hex characters of the
+     * SHA-256; the binary key is its first 16 bytes. Converting the stored ids once (a rewrite of the table, logged)
+     * keeps reruns idempotent: a file loaded before the change adds nothing when loaded again.
+     */
+    private void convertTextLineIds(Warehouse warehouse) {
+        if (!warehouse.exists(Tables.TRANSACTIONS)) {
+            return;
+        }
+        Dataset<Row> stored = warehouse.read(Tables.TRANSACTIONS);
+        if (!(stored.schema().apply("line_id").dataType() instanceof StringType)) {
+            return;
+        }
+        LOG.warn("transactions stores line_id as hex text (written by an earlier version): converting it to the binary key once");
+        warehouse.spark().sparkContext().setJobDescription("ingest: convert line_id of transactions to binary");
+        warehouse.overwrite(Tables.TRANSACTIONS, stored.withColumn("line_id", substring(unhex(col("line_id")), 1, 16)));
+    }
+
+    /**
+     * Ingest loads what has happened: an as-of date far ahead of the clock (a typo such as 2999-12-31) would move
+     * the future-date check with it and let lines dated years ahead into the history.
+     */
+    private void requirePlausibleAsOf(LocalDate asOf, int maxDaysAhead) {
+        LocalDate today = context.today();
+        LocalDate latest = today.plusDays(maxDaysAhead);
+        if (asOf != null && asOf.isAfter(latest)) {
+            throw new ConfigException("--as-of " + asOf + " is more than " + maxDaysAhead + " day(s) after today (" + today
+                    + "); give a date up to " + latest + ", or raise " + ConfigKeys.INGEST_AS_OF_MAX_DAYS_AHEAD);
+        }
+    }
+
+    /**
+     * Runs a stage body and turns a checked exception that Spark throws undeclared (a truncated .gz file surfaces as
+     * a SparkException) into a runtime one naming the file, so that {@link RunLog} records the failed stage.
+     */
+    private static StageResult reading(String path, Supplier<StageResult> body) {
         try {
-            long rowsRead = raw.rows().count();
-            Row acceptedCounts = entity == SourceEntity.TRANSACTIONS
-                    ? accepted.agg(count(lit(1)), sum(when(col("is_return"), 1L).otherwise(0L)),
-                            sum(when(col("is_zero_value"), 1L).otherwise(0L))).first()
-                    : accepted.agg(count(lit(1)), lit(0L), lit(0L)).first();
-            long rowsAccepted = acceptedCounts.getLong(0);
-            long rowsQuarantined = quarantined.count();
-            if (rowsRead != rowsAccepted + rowsQuarantined) {
-                throw new IllegalStateException(stage + " lost rows: read " + rowsRead + " but accepted " + rowsAccepted
-                        + " and quarantined " + rowsQuarantined);
-            }
+            return body.get();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read input file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validates once and loads: one cached read of the input, every count from one aggregate over it, the quarantine
+     * (raw records built for its rows only), the quality gate, then the MERGE of the accepted rows.
+     *
+     * @param enrich applied to the accepted rows before they are written (the catalogue category of transactions)
+     */
+    private StageResult load(SourceEntity entity, RawInput raw, ValidatedRows validation, TableSpec target,
+            UnaryOperator<Dataset<Row>> enrich) {
+        Warehouse warehouse = context.warehouse();
+        var sparkContext = warehouse.spark().sparkContext();
+        String stage = "ingest_" + entity.key();
+        ValidatedRows validated = validation.persist();
+        try {
+            sparkContext.setJobDescription("ingest: read, validate and count " + raw.sourceFile());
+            ValidatedRows.Counts counts = validated.counts();
+            long rowsRead = counts.rows();
+            long rowsAccepted = counts.accepted();
+            long rowsQuarantined = counts.quarantined();
             Map<String, Long> details = new LinkedHashMap<>();
-            quarantineReasonCounts(quarantined).forEach((reason, count) -> details.put("quarantined_" + reason, count));
-            long quarantineInserted = rowsQuarantined == 0 ? 0 : warehouse.insertNew(Tables.QUARANTINE, quarantined);
+            counts.reasons().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(entry -> details.put("quarantined_" + entry.getKey(), entry.getValue()));
+            sparkContext.setJobDescription("ingest: write quarantine of " + entity.key());
+            long quarantineInserted = rowsQuarantined == 0 ? 0 : warehouse.insertNew(Tables.QUARANTINE, validated.quarantined());
             details.put("quarantine_new_rows", quarantineInserted);
 
             double share = rowsRead == 0 ? 0.0 : (double) rowsQuarantined / rowsRead;
@@ -101,22 +157,31 @@ public final class IngestRunner {
                         "%s: %d of %d rows (%.1f%%) quarantined from %s, above ingest.max-quarantine-share %.1f%%; "
                                 + "the quarantine is written (run %s), no %s were loaded",
                         stage, rowsQuarantined, rowsRead, 100 * share, raw.sourceFile(), 100 * maxShare, context.runId(), entity.key());
+                // rows_out counts the valid rows held back, so that rows_in = rows_out + rows_quarantined still holds
+                details.put("held_back", rowsAccepted);
+                details.put("new_rows", 0L);
                 throw new RunLog.QualityGateFailure(message,
-                        new StageResult(stage, rowsRead, 0, rowsQuarantined, message, details));
+                        new StageResult(stage, rowsRead, rowsAccepted, rowsQuarantined, message, details));
             }
 
+            Dataset<Row> accepted = enrich.apply(validated.accepted());
             long newRows;
             if (entity == SourceEntity.TRANSACTIONS) {
-                newRows = warehouse.insertNew(target, accepted);
+                convertTextLineIds(warehouse);
+                sparkContext.setJobDescription("ingest: merge new lines into transactions");
+                newRows = warehouse.insertNewOnDates(target, accepted, "purchase_date", counts.acceptedDates());
                 details.put("new_rows", newRows);
                 details.put("already_loaded", rowsAccepted - newRows);
-                details.put("returns", acceptedCounts.isNullAt(1) ? 0L : acceptedCounts.getLong(1));
-                details.put("zero_value_lines", acceptedCounts.isNullAt(2) ? 0L : acceptedCounts.getLong(2));
+                details.put("returns", counts.measures().getOrDefault("returns", 0L));
+                details.put("zero_value_lines", counts.measures().getOrDefault("zero_value_lines", 0L));
+                sparkContext.setJobDescription("ingest: placeholders for unknown customers");
                 details.put("unknown_customers_created", warehouse.insertNew(Tables.CUSTOMERS,
                         UnknownMasterData.missingCustomers(accepted, warehouse.read(Tables.CUSTOMERS), context.runId(), context.now())));
+                sparkContext.setJobDescription("ingest: placeholders for unknown products");
                 details.put("unknown_products_created", warehouse.insertNew(Tables.PRODUCTS,
                         UnknownMasterData.missingProducts(accepted, warehouse.read(Tables.PRODUCTS), context.runId(), context.now())));
             } else {
+                sparkContext.setJobDescription("ingest: upsert " + entity.key());
                 newRows = warehouse.upsert(target, accepted);
                 details.put("rows_written", newRows);
             }
@@ -124,17 +189,8 @@ public final class IngestRunner {
                     entity.key(), rowsRead, rowsAccepted, rowsQuarantined, raw.sourceFile());
             return new StageResult(stage, rowsRead, rowsAccepted, rowsQuarantined, message, details);
         } finally {
-            accepted.unpersist();
-            quarantined.unpersist();
+            sparkContext.setJobDescription(null);
+            validated.unpersist();
         }
-    }
-
-    private static Map<String, Long> quarantineReasonCounts(Dataset<Row> quarantined) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
-        // One row per reason code: small by construction.
-        for (Row row : quarantined.select(explode(col("reason_codes")).as("reason")).groupBy("reason").count().collectAsList()) {
-            counts.put(row.getString(0), row.getLong(1));
-        }
-        return counts;
     }
 }

@@ -41,7 +41,7 @@ class CliIT extends SparkTestSupport {
     static void nightlyOnTheMessyFile() {
         warehouse = shared.resolve("warehouse");
         Outcome nightly = run("nightly", "--as-of", "2025-03-31", "--input", MESSY, "--warehouse", warehouse.toString(),
-                "-D", "ingest.max-quarantine-share=0.5");
+                "-D", "ingest.max-quarantine-share=0.5", "-D", "ingest.history-start=2000-01-01");
         assertEquals(0, nightly.exitCode(), nightly.err());
         assertTrue(nightly.out().contains("tables in " + warehouse), nightly.out());
     }
@@ -81,7 +81,8 @@ class CliIT extends SparkTestSupport {
 
     @Test
     void quarantineShareAboveTheThresholdExitsWithThree() {
-        Outcome strict = run("ingest", "--transactions", MESSY, "--warehouse", shared.resolve("strict").toString());
+        Outcome strict = run("ingest", "--transactions", MESSY, "--warehouse", shared.resolve("strict").toString(),
+                "-D", "ingest.history-start=2000-01-01");
         assertEquals(3, strict.exitCode());
         assertTrue(strict.err().contains("15 of 35 rows"), strict.err());
     }

@@ -53,7 +53,8 @@ class LauncherIT extends SparkTestSupport {
 
     @Test
     void sqlCsvPutsOnlyTheResultOnStdout(@TempDir Path warehouse) throws Exception {
-        RunContext context = WarehouseFixture.context(warehouse, Map.of("ingest.max-quarantine-share", "0.5"));
+        RunContext context = WarehouseFixture.context(warehouse, Map.of("ingest.max-quarantine-share", "0.5",
+                "ingest.history-start", "2000-01-01"));
         new IngestRunner(context, new RunLog(context)).ingest(new IngestRequest(
                 Optional.of(WarehouseFixture.sample("data-samples/messy/transactions.csv").toString()), Optional.empty(), Optional.empty()),
                 null, java.time.LocalDate.of(2026, 1, 2));

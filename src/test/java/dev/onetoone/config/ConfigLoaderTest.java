@@ -23,7 +23,7 @@ class ConfigLoaderTest {
         assertEquals("./warehouse", config.warehouse());
         assertEquals(ZoneId.of("UTC"), config.timeZone());
         assertEquals(0.05, config.ingest().maxQuarantineShare());
-        assertEquals(LocalDate.of(2000, 1, 1), config.ingest().historyStart());
+        assertEquals(null, config.ingest().historyStart(), "no lower bound by default");
         assertEquals(IngestConfig.ZeroValuePolicy.KEEP, config.ingest().zeroValuePolicy());
         assertEquals("customer_id", config.ingest().mapping(SourceEntity.TRANSACTIONS).sourceName("customer_id"));
     }

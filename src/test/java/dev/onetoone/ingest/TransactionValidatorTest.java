@@ -65,7 +65,8 @@ class TransactionValidatorTest extends SparkTestSupport {
 
     @Test
     void eachKindOfBadLineGetsItsReasonCode() {
-        ValidatedRows rows = validate(defaults(), List.of(
+        IngestConfig withHistoryStart = new ConfigLoader().withOverrides(Map.of("ingest.history-start", "2000-01-01")).load().ingest();
+        ValidatedRows rows = validate(withHistoryStart, List.of(
                 row("ok", "C1", "2025-01-05 10:00:00", "P1", "2", "5.00", "1.00", null, "Store"),
                 row("no_customer", " ", "2025-01-05", "P1", "1", "5", null, null, "web"),
                 row("bad_ts", "C1", "05/01/2025", "P1", "1", "5", null, null, "web"),
@@ -202,5 +203,91 @@ class TransactionValidatorTest extends SparkTestSupport {
         Row row = accepted.first();
         assertEquals("17850", row.getAs("customer_id"));
         assertEquals(new BigDecimal("2.55"), row.getAs("amount"));
+    }
+
+    private static List<String> reasonsOf(ValidatedRows rows, String transactionId) {
+        List<String> reasons = reasonsByTransaction(rows).get(transactionId);
+        return reasons == null ? List.of() : reasons;
+    }
+
+    @Test
+    void aNumberTheTableCannotHoldIsQuarantinedInsteadOfFailingTheRun() {
+        ValidatedRows rows = validate(defaults(), List.of(
+                row("huge_qty", "C1", "2025-01-05", "P1", "1e30", "5", null, null, "web"),
+                row("huge_price", "C1", "2025-01-05", "P1", "1", "1e30", null, null, "web"),
+                row("huge_amount", "C1", "2025-01-05", "P1", "1", null, null, "1e20", "web"),
+                row("huge_discount", "C1", "2025-01-05", "P1", "1", "5", "1e25", null, "web"),
+                row("ok", "C1", "2025-01-05", "P1", "1", "5", null, null, "web")));
+        // decimal(18, 4) holds at most 14 integer digits and decimal(18, 2) 16: each of these exceeds its column
+        assertTrue(reasonsOf(rows, "huge_qty").contains("value_out_of_range"), reasonsOf(rows, "huge_qty").toString());
+        assertTrue(reasonsOf(rows, "huge_price").contains("value_out_of_range"), reasonsOf(rows, "huge_price").toString());
+        assertTrue(reasonsOf(rows, "huge_amount").contains("value_out_of_range"), reasonsOf(rows, "huge_amount").toString());
+        assertTrue(reasonsOf(rows, "huge_discount").contains("value_out_of_range"), reasonsOf(rows, "huge_discount").toString());
+        assertEquals(1, rows.accepted().count());
+        assertEquals(4, rows.quarantined().count());
+    }
+
+    @Test
+    void nonFiniteAndImplausibleNumbersAreQuarantined() {
+        ValidatedRows rows = validate(defaults(), List.of(
+                row("nan", "C1", "2025-01-05", "P1", "NaN", null, null, "5.00", "web"),
+                row("inf", "C1", "2025-01-05", "P1", "Infinity", null, null, "5.00", "web"),
+                row("minus_inf", "C1", "2025-01-05", "P1", "-Infinity", null, null, "-5.00", "web"),
+                row("e308", "C1", "2025-01-05", "P1", "1e308", null, null, "5.00", "web"),
+                row("e15", "C1", "2025-01-05", "P1", "1e15", null, null, "5.00", "web"),
+                row("big_amount", "C1", "2025-01-05", "P1", "1", null, null, "9999999999999999.99", "web"),
+                row("at_limits", "C1", "2025-01-05", "P1", "100000", null, null, "1000000.00", "web")));
+        assertEquals(List.of("non_finite_value"), reasonsOf(rows, "nan"));
+        assertEquals(List.of("non_finite_value"), reasonsOf(rows, "inf"));
+        assertEquals(List.of("non_finite_value"), reasonsOf(rows, "minus_inf"));
+        assertEquals(List.of("implausible_quantity"), reasonsOf(rows, "e308"));
+        assertEquals(List.of("implausible_quantity"), reasonsOf(rows, "e15"));
+        assertEquals(List.of("implausible_amount"), reasonsOf(rows, "big_amount"));
+        // the limits themselves (ingest.max-quantity 100000, ingest.max-amount 1000000) are still plausible
+        assertEquals(List.of("at_limits"), rows.accepted().select("transaction_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    }
+
+    @Test
+    void plausibilityLimitsAreConfigurable() {
+        IngestConfig strict = new ConfigLoader().withOverrides(Map.of("ingest.max-quantity", "10", "ingest.max-amount", "50")).load().ingest();
+        ValidatedRows rows = validate(strict, List.of(
+                row("eleven", "C1", "2025-01-05", "P1", "11", "1.00", null, null, "web"),
+                row("dear_unit", "C1", "2025-01-05", "P1", "1", "60.00", null, "40.00", "web"),
+                row("return", "C1", "2025-01-05", "P1", "-1", null, null, "-51.00", "web"),
+                row("ten", "C1", "2025-01-05", "P1", "10", "5.00", null, null, "web")));
+        assertEquals(List.of("implausible_quantity"), reasonsOf(rows, "eleven"));
+        assertEquals(List.of("implausible_amount"), reasonsOf(rows, "dear_unit"));
+        assertEquals(List.of("implausible_amount"), reasonsOf(rows, "return"), "the limit bounds the absolute value");
+        assertEquals(1, rows.accepted().count());
+    }
+
+    @Test
+    void historyHasNoLowerBoundByDefaultAndOneWhenConfigured() {
+        List<List<String>> lines = List.of(row("old", "C1", "1997-03-01", "P1", "1", "5", null, null, "web"));
+        assertEquals(1, validate(defaults(), lines).accepted().count(), "a 1997 dataset loads with the defaults");
+        IngestConfig bounded = new ConfigLoader().withOverrides(Map.of("ingest.history-start", "2000-01-01")).load().ingest();
+        assertEquals(List.of("before_history_start"), reasonsOf(validate(bounded, lines), "old"));
+    }
+
+    @Test
+    void invisibleCharactersAreRemovedFromCustomerIdsAndFormulaOrControlCharactersQuarantineTheLine() {
+        ValidatedRows rows = validate(defaults(), List.of(
+                row("plain", "G01", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("zero_width", "G01\u200b", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("bom", "\ufeffG01", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("formula", "=HYPERLINK(\"http://x\")", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("plus", "+4930123", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("minus", "-1", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("at", "@SUM(A1)", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("control", "G\u000101", "2025-01-05", "P1", "1", "5", null, null, "web"),
+                row("only_invisible", "\u200b", "2025-01-05", "P1", "1", "5", null, null, "web")));
+        for (String id : List.of("formula", "plus", "minus", "at", "control")) {
+            assertEquals(List.of("invalid_customer_id"), reasonsOf(rows, id), id);
+        }
+        assertEquals(List.of("missing_customer_id"), reasonsOf(rows, "only_invisible"));
+        List<Row> accepted = rows.accepted().select("customer_id").distinct().collectAsList();
+        assertEquals(1, accepted.size(), accepted.toString());
+        assertEquals("G01", accepted.get(0).getString(0));
+        assertEquals(3, rows.accepted().count());
     }
 }

@@ -24,7 +24,8 @@ import dev.onetoone.testing.WarehouseFixture;
 /** Ingest against real Delta tables, with the shipped messy file (see data-samples/README.md for its rows). */
 class IngestIT extends SparkTestSupport {
     private static final String MESSY = WarehouseFixture.sample("data-samples/messy/transactions.csv").toString();
-    private static final Map<String, String> LENIENT = Map.of("ingest.max-quarantine-share", "0.5");
+    /** The messy file's documented reasons include before_history_start, which needs a lower bound. */
+    private static final Map<String, String> LENIENT = Map.of("ingest.max-quarantine-share", "0.5", "ingest.history-start", "2000-01-01");
     private static final LocalDate REFERENCE = LocalDate.of(2026, 1, 2);
 
     private static List<StageResult> ingest(RunContext context, IngestRequest request) {
@@ -89,7 +90,7 @@ class IngestIT extends SparkTestSupport {
 
     @Test
     void quarantineShareAboveTheThresholdFailsAfterWritingTheQuarantine(@TempDir Path warehouse) {
-        RunContext context = WarehouseFixture.context(warehouse, Map.of());
+        RunContext context = WarehouseFixture.context(warehouse, Map.of("ingest.history-start", "2000-01-01"));
         var error = assertThrows(DataQualityException.class, () -> ingest(context, transactions(MESSY)));
         assertTrue(error.getMessage().contains("15 of 35 rows"), error.getMessage());
         assertTrue(error.getMessage().contains("ingest.max-quarantine-share"), error.getMessage());
@@ -101,6 +102,65 @@ class IngestIT extends SparkTestSupport {
         assertEquals("quality_failed", log.getAs("status"));
         assertEquals(35L, (long) log.getAs("rows_in"));
         assertEquals(15L, (long) log.getAs("rows_quarantined"));
+        // conservation holds although the gate held the 20 valid rows back
+        assertEquals(20L, (long) log.getAs("rows_out"));
+        Map<String, Long> details = log.getJavaMap(log.fieldIndex("details"));
+        assertEquals(20L, details.get("held_back"));
+        assertEquals(0L, details.get("new_rows"));
+    }
+
+    @Test
+    void aTruncatedGzipFileFailsWithARunLogRowNamingTheFile(@TempDir Path warehouse, @TempDir Path input) throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+            var text = new StringBuilder("customer_id,ts,amount\n");
+            for (int i = 0; i < 20_000; i++) {
+                text.append("C").append(i % 97).append(",2025-03-01 10:00:00,").append(i % 50 + 1).append(".00\n");
+            }
+            gzip.write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        Path truncated = input.resolve("transactions.csv.gz");
+        java.nio.file.Files.write(truncated, java.util.Arrays.copyOf(whole, whole.length / 2));
+        RunContext context = WarehouseFixture.context(warehouse, LENIENT);
+
+        var error = assertThrows(RuntimeException.class, () -> ingest(context, transactions(truncated.toString())));
+        assertTrue(error.getMessage().contains(truncated.toString()), error.getMessage());
+        Row log = context.warehouse().read(Tables.RUN_LOG).first();
+        assertEquals("ingest_transactions", log.getAs("stage"));
+        assertEquals("failed", log.getAs("status"));
+        assertEquals(0, context.warehouse().read(Tables.TRANSACTIONS).count());
+    }
+
+    @Test
+    void anAsOfDateBeyondTomorrowIsRefusedNamingTheOption(@TempDir Path warehouse, @TempDir Path input) throws IOException {
+        Path lines = writeFile(input, "transactions.csv", "customer_id,ts,amount\nK1,2999-01-01 10:00:00,5.00\n");
+        RunContext context = WarehouseFixture.context(warehouse, LENIENT);
+        LocalDate today = LocalDate.of(2026, 1, 2);
+        var error = assertThrows(dev.onetoone.config.ConfigException.class, () -> new IngestRunner(context, new RunLog(context))
+                .ingest(transactions(lines.toString()), LocalDate.of(2999, 12, 31), context.referenceDate(LocalDate.of(2999, 12, 31))));
+        assertTrue(error.getMessage().contains("--as-of") && error.getMessage().contains("ingest.as-of-max-days-ahead"), error.getMessage());
+        assertEquals(0, context.warehouse().read(Tables.TRANSACTIONS).count());
+        // tomorrow is within the default tolerance of one day
+        StageResult tomorrow = new IngestRunner(context, new RunLog(context))
+                .ingest(transactions(lines.toString()), today.plusDays(1), context.referenceDate(today.plusDays(1))).get(0);
+        assertEquals(1, tomorrow.rowsQuarantined(), "the 2999 line is future-dated against tomorrow");
+    }
+
+    @Test
+    void anOutOfRangeQuantityIsQuarantinedAndTheRestLoads(@TempDir Path warehouse, @TempDir Path input) throws IOException {
+        Path lines = writeFile(input, "transactions.csv", String.join("\n",
+                "customer_id,ts,quantity,unit_price,amount",
+                "K1,2025-05-01 10:00:00,1e30,2.00,",
+                "K2,2025-05-01 10:00:00,1,2.00,",
+                "K3,2025-05-01 10:00:00,2,2.00,") + "\n");
+        RunContext context = WarehouseFixture.context(warehouse, LENIENT);
+        StageResult result = ingest(context, transactions(lines.toString())).get(0);
+        assertEquals(3, result.rowsIn());
+        assertEquals(2, result.rowsOut());
+        assertEquals(1, result.rowsQuarantined());
+        assertEquals(1L, result.details().get("quarantined_value_out_of_range"));
+        assertEquals(2, context.warehouse().read(Tables.TRANSACTIONS).count());
     }
 
     @Test
@@ -159,5 +219,54 @@ class IngestIT extends SparkTestSupport {
         assertEquals("coffee", tables.read(Tables.TRANSACTIONS).where("product_id = 'P1'").first().getAs("category"));
         assertEquals(1L, results.get(1).details().get("unknown_products_created"));
         assertEquals(2, tables.read(Tables.PRODUCTS).count());
+    }
+
+    private static Path dayFile(Path input, String name, String... dates) throws IOException {
+        var text = new StringBuilder("customer_id,ts,amount\n");
+        for (String date : dates) {
+            text.append("K1,").append(date).append(" 10:00:00,5.00\n");
+        }
+        return writeFile(input, name, text.toString());
+    }
+
+    @Test
+    void aNightsMergeReadsOnlyTheFilesOfTheDatesItsLinesCarry(@TempDir Path warehouse, @TempDir Path input) throws IOException {
+        RunContext context = WarehouseFixture.context(warehouse, LENIENT);
+        // three loads, one file each, one day each
+        ingest(context, transactions(dayFile(input, "d1.csv", "2025-03-01").toString()));
+        ingest(context, transactions(dayFile(input, "d2.csv", "2025-03-02").toString()));
+        ingest(context, transactions(dayFile(input, "d3.csv", "2025-03-03").toString()));
+        // a rerun of day 2's line and a new day
+        StageResult night = ingest(context, transactions(dayFile(input, "d4.csv", "2025-03-02", "2025-03-04").toString())).get(0);
+
+        assertEquals(1L, night.details().get("new_rows"));
+        assertEquals(1L, night.details().get("already_loaded"));
+        assertEquals(4, context.warehouse().read(Tables.TRANSACTIONS).count());
+        Row merge = io.delta.tables.DeltaTable.forPath(context.warehouse().spark(), context.warehouse().path(Tables.TRANSACTIONS))
+                .history(1).first();
+        assertEquals("MERGE", merge.getAs("operation"));
+        Map<String, String> metrics = merge.getJavaMap(merge.fieldIndex("operationMetrics"));
+        assertEquals("3", metrics.get("numTargetFilesBeforeSkipping"), metrics.toString());
+        assertEquals("1", metrics.get("numTargetFilesAfterSkipping"), "only day 2's file holds a date of the night: " + metrics);
+    }
+
+    @Test
+    void aWarehouseWithHexLineIdsIsConvertedOnceAndAReloadAddsNothing(@TempDir Path warehouse) {
+        RunContext context = WarehouseFixture.context(warehouse, LENIENT);
+        ingest(context, transactions(MESSY));
+        var tables = context.warehouse();
+        // the layout of earlier versions: line_id as 64 hex characters, of which the binary key is the first 16 bytes
+        var spark = tables.spark();
+        org.apache.spark.sql.Dataset<Row> hex = tables.read(Tables.TRANSACTIONS).withColumn("line_id",
+                org.apache.spark.sql.functions.concat(org.apache.spark.sql.functions.lower(org.apache.spark.sql.functions.hex(
+                        org.apache.spark.sql.functions.col("line_id"))), org.apache.spark.sql.functions.lit("0123456789abcdef0123456789abcdef")));
+        hex.localCheckpoint().write().format("delta").mode("overwrite").option("overwriteSchema", "true").save(tables.path(Tables.TRANSACTIONS));
+        assertEquals("string", spark.read().format("delta").load(tables.path(Tables.TRANSACTIONS)).schema().apply("line_id").dataType().typeName());
+
+        StageResult again = ingest(WarehouseFixture.context(warehouse, LENIENT), transactions(MESSY)).get(0);
+        assertEquals(0L, again.details().get("new_rows"));
+        assertEquals(20L, again.details().get("already_loaded"));
+        assertEquals(20, tables.read(Tables.TRANSACTIONS).count());
+        assertEquals("binary", tables.read(Tables.TRANSACTIONS).schema().apply("line_id").dataType().typeName());
     }
 }
