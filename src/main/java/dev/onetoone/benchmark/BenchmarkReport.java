@@ -67,6 +67,13 @@ public final class BenchmarkReport {
         return lines;
     }
 
+    /** One measurement as it is taken, before the floor is known. */
+    public static String progress(StageMeasurement measurement) {
+        return String.format(Locale.ROOT, "measured %s, %s: %s s, %,d rows in, %,d rows out, peak heap %,.0f MiB, load %.1f",
+                measurement.part(), measurement.stage(), seconds(measurement.seconds()), measurement.rowsIn(), measurement.rowsOut(),
+                measurement.peakHeapBytes() / MIB, measurement.loadAverage());
+    }
+
     private static void addTotal(List<String> lines, String part, double seconds, Optional<StageMeasurement> floor) {
         if (part.equals(StageMeasurement.FULL_NIGHT) || part.equals(StageMeasurement.ONE_DAY_NIGHT)) {
             lines.add(String.format(Locale.ROOT, ROW, part, "total", seconds(seconds), "", "", "", ratio(seconds, floor), ""));

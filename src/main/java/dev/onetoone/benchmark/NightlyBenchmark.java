@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +79,15 @@ public final class NightlyBenchmark {
     }
 
     public Result run(Settings settings) {
+        return run(settings, measurement -> {
+        });
+    }
+
+    /**
+     * Runs the benchmark, handing each measurement to {@code onMeasured} as soon as it is taken, so that a run cut
+     * short (a shared machine, a failing stage) still shows what it measured.
+     */
+    public Result run(Settings settings, Consumer<StageMeasurement> onMeasured) {
         var warehouse = context.warehouse();
         var spark = warehouse.spark();
         if (settings.runs("ingest") && warehouse.exists(Tables.TRANSACTIONS)) {
@@ -92,22 +102,26 @@ public final class NightlyBenchmark {
                 input.extraDayLines(), preparationSeconds);
 
         var measurements = new ArrayList<StageMeasurement>();
-        new NightlyPipeline(context, new Timer(StageMeasurement.FULL_NIGHT, settings, measurements))
+        Consumer<StageMeasurement> record = measurement -> {
+            measurements.add(measurement);
+            onMeasured.accept(measurement);
+        };
+        new NightlyPipeline(context, new Timer(StageMeasurement.FULL_NIGHT, settings, record))
                 .run(input.lastHistoryDay(), Optional.of(input.history().toString()));
         if (settings.runs(ONE_DAY)) {
             RunContext nextNight = RunContext.start(context.config(), warehouse, context.clock());
-            new NightlyPipeline(nextNight, new Timer(StageMeasurement.ONE_DAY_NIGHT, settings, measurements))
+            new NightlyPipeline(nextNight, new Timer(StageMeasurement.ONE_DAY_NIGHT, settings, record))
                     .run(input.extraDayDate(), Optional.of(input.extraDay().toString()));
         }
         Path results = settings.workDir().resolve("results");
         if (settings.runs(FLOOR)) {
-            measurements.add(FloorJob.run(spark, input.history().resolve("transactions.parquet"), results.resolve("floor-history"), "history"));
-            measurements.add(FloorJob.run(spark, input.extraDay().resolve("transactions.parquet"), results.resolve("floor-one-day"), "one day"));
+            record.accept(FloorJob.run(spark, input.history().resolve("transactions.parquet"), results.resolve("floor-history"), "history"));
+            record.accept(FloorJob.run(spark, input.extraDay().resolve("transactions.parquet"), results.resolve("floor-one-day"), "one day"));
         }
         if (settings.runs(PEER)) {
             var peer = new DuckDbRfm(context.config().timeZone(), Runtime.getRuntime().availableProcessors(), "4GB");
             Path output = results.resolve("peer-rfm-" + System.currentTimeMillis() + ".parquet");
-            measurements.add(peer.run(input.history().resolve("transactions.parquet"), input.lastHistoryDay(), output, input.historyLines()));
+            record.accept(peer.run(input.history().resolve("transactions.parquet"), input.lastHistoryDay(), output, input.historyLines()));
         }
         return new Result(settings, input, preparationSeconds, List.copyOf(measurements),
                 BenchmarkTargets.evaluate(measurements, historyFloor(measurements), settings.customers()));
@@ -121,13 +135,13 @@ public final class NightlyBenchmark {
     private static final class Timer implements StageObserver {
         private final String part;
         private final Settings settings;
-        private final List<StageMeasurement> measurements;
+        private final Consumer<StageMeasurement> record;
         private long startedNanos;
 
-        Timer(String part, Settings settings, List<StageMeasurement> measurements) {
+        Timer(String part, Settings settings, Consumer<StageMeasurement> record) {
             this.part = part;
             this.settings = settings;
-            this.measurements = measurements;
+            this.record = record;
         }
 
         @Override
@@ -146,7 +160,7 @@ public final class NightlyBenchmark {
             double seconds = (System.nanoTime() - startedNanos) / 1e9;
             long rowsIn = result == null ? 0 : result.rowsIn();
             long rowsOut = result == null ? 0 : result.rowsOut();
-            measurements.add(new StageMeasurement(part, stage, seconds, rowsIn, rowsOut, HeapPeak.peakBytes(),
+            record.accept(new StageMeasurement(part, stage, seconds, rowsIn, rowsOut, HeapPeak.peakBytes(),
                     StageMeasurement.currentLoadAverage()));
             LOG.info("benchmark {} {}: {} s", part, stage, seconds);
         }

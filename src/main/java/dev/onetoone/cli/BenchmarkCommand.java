@@ -58,14 +58,18 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         var settings = new NightlyBenchmark.Settings(customers, workDir, start, end, seed, new LinkedHashSet<>(skipStages));
         var context = CommandContext.start(common, "benchmark");
-        var result = new NightlyBenchmark(context).run(settings);
+        var out = spec.commandLine().getOut();
+        var result = new NightlyBenchmark(context).run(settings, measurement -> {
+            out.println(BenchmarkReport.progress(measurement));
+            out.flush();
+        });
+        out.println();
         var spark = context.warehouse().spark();
         String machine = String.format(Locale.ROOT, "machine: %d cores, max heap %,.0f MiB, Java %s, %s %s; Spark %s, master %s, "
                         + "spark.sql.shuffle.partitions %s; warehouse %s",
                 Runtime.getRuntime().availableProcessors(), HeapPeak.maxBytes() / 1048576.0, System.getProperty("java.version"),
                 System.getProperty("os.name"), System.getProperty("os.arch"), spark.version(), spark.sparkContext().master(),
                 spark.conf().get("spark.sql.shuffle.partitions"), context.warehouse().root());
-        var out = spec.commandLine().getOut();
         BenchmarkReport.lines(result, machine).forEach(out::println);
         out.flush();
         return ExitCodes.OK;
