@@ -72,6 +72,9 @@ class ClusterSubmitIT extends SparkTestSupport {
             environment.put("ONETOONE_SUBMIT_ARGS", String.join(" ",
                     "--conf", "spark.driver.host=127.0.0.1",
                     "--conf", "spark.ui.enabled=false",
+                    // A starved machine must not lose the executor to a missed heartbeat; the injected kill is seen at
+                    // once, from the closed connection.
+                    "--conf", "spark.network.timeout=600s",
                     // The local test session's settings, so both runs partition their work alike.
                     "--conf", "spark.databricks.delta.snapshotPartitions=1",
                     "--conf", "spark.sql.adaptive.coalescePartitions.initialPartitionNum=2",
@@ -79,6 +82,8 @@ class ClusterSubmitIT extends SparkTestSupport {
                     "--conf", ExecutorKillPlugin.AFTER_TASKS + "=" + KILL_AT_TASK,
                     "--conf", ExecutorKillPlugin.MARKER + "=" + marker));
             Process submit = builder.start();
+            Thread stopDriver = new Thread(() -> stop(submit), "cluster-driver-stop");
+            Runtime.getRuntime().addShutdownHook(stopDriver);
             try {
                 // The local night of the same settings runs meanwhile (or was already run by another test).
                 Warehouse local = SampleNight.warehouse();
@@ -96,10 +101,15 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertSameTable(local, onCluster, Tables.CUSTOMER_MODEL, List.of("as_of", "customer_id"));
                 assertSameTable(local, onCluster, Tables.OFFERS, List.of("offer_id"));
             } finally {
-                submit.descendants().forEach(ProcessHandle::destroyForcibly);
-                submit.destroyForcibly();
+                stop(submit);
+                Runtime.getRuntime().removeShutdownHook(stopDriver);
             }
         }
+    }
+
+    private static void stop(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
     }
 
     private static void assertSameTable(Warehouse local, Warehouse onCluster, TableSpec table, List<String> keys) {
