@@ -32,14 +32,15 @@ import org.slf4j.LoggerFactory;
  * holding who took it (user, process id, host, command, time, a random token). A second run finds the file and
  * fails at once with {@link RunLockedException}.
  *
- * <p>Atomicity: on a local or mounted file system the file is created with {@code O_CREAT|O_EXCL} (Java's
- * CREATE_NEW), which the kernel makes atomic. On other file systems it is Hadoop's {@code create(path,
+ * <p>Atomicity: on a local or mounted file system the content is written to a file of its own and then hard-linked
+ * to the lock's name, which the file system does atomically and refuses when the name exists (without hard links,
+ * the file is created with {@code O_CREAT|O_EXCL}). On other file systems it is Hadoop's {@code create(path,
  * overwrite=false)}: atomic on HDFS; on S3 through S3A it is atomic only where the client writes conditionally
  * (If-None-Match), otherwise it is a check then a write with a short window in which two runs can both win, so the
  * scheduler must still run one night at a time (Airflow {@code max_active_runs=1}).
  *
- * <p>Stale locks: a lock whose process is gone from this host, or that is older than {@code lock.stale-after-hours},
- * is taken over. The stale file is first renamed away (atomic), and its token compared, so two runs taking over the
+ * <p>Stale locks: a lock of this host is stale when its process is gone; a lock of another host when it is older
+ * than {@code lock.stale-after-hours}. A stale lock is taken over. The stale file is first renamed away (atomic), and its token compared, so two runs taking over the
  * same stale lock cannot both succeed. A lock left by a crashed run on another host blocks runs until it is stale or
  * removed by hand; the message names the file.
  */
@@ -137,9 +138,14 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * On the lock's own host a lock is stale exactly when its process is gone (a live process keeps it however long
+     * it runs); from another host that cannot be seen, so age decides.
+     */
     private static Optional<String> stale(Owner holder, String host, Instant now, Duration staleAfter) {
-        if (holder.host().equals(host) && holder.pid() > 0 && !ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)) {
-            return Optional.of("process " + holder.pid() + " is no longer running on " + host);
+        if (holder.host().equals(host) && holder.pid() > 0) {
+            return ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false) ? Optional.empty()
+                    : Optional.of("process " + holder.pid() + " is no longer running on " + host);
         }
         if (Duration.between(holder.startedAt(), now).compareTo(staleAfter) > 0) {
             return Optional.of("older than " + staleAfter.toHours() + " hours");
@@ -210,6 +216,30 @@ public final class RunLock implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the warehouse directory " + file.getParent(), e);
             }
+            // The content goes to a file of our own first; a hard link then puts it in place complete, atomically,
+            // and fails if the lock exists, so no reader ever sees a half-written lock.
+            var own = file.resolveSibling(FILE_NAME + "." + UUID.randomUUID());
+            try {
+                Files.writeString(own, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.createLink(file, own);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException e) {
+                return createWithoutLink(text);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the run lock " + file, e);
+            } finally {
+                try {
+                    Files.deleteIfExists(own);
+                } catch (IOException e) {
+                    LOG.warn("cannot remove {}", own, e);
+                }
+            }
+        }
+
+        /** For file systems without hard links: O_CREAT|O_EXCL, content written just after. */
+        private boolean createWithoutLink(String text) {
             try {
                 Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 return true;

@@ -32,7 +32,7 @@ import dev.onetoone.testing.WarehouseFixture;
  * the same question answered with the Dataset API.
  */
 class QueriesDocIT extends SparkTestSupport {
-    private static final Pattern BLOCK = Pattern.compile("(?m)^## (.+)$(?s:.*?)```sql\\n(.*?)```");
+    private static final Pattern BLOCK = Pattern.compile("(?m)^## (.+)$(?s:.*?)```sql\\n((?s:.*?))```");
     private static Map<String, String> queries;
     private static Warehouse warehouse;
     private static Date asOf;

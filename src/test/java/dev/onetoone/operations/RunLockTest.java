@@ -105,6 +105,12 @@ class RunLockTest {
     }
 
     @Test
+    void aLiveProcessOfThisHostKeepsItsLockHoweverOld() throws IOException {
+        writeLock(ProcessHandle.current().pid(), java.net.InetAddress.getLocalHost().getHostName(), NOW.instant().minus(Duration.ofDays(30)));
+        assertThrows(RunLockedException.class, () -> acquire("nightly"));
+    }
+
+    @Test
     void closingLeavesALockThatIsNoLongerOurs() throws IOException {
         RunLock lock = acquire("nightly");
         writeLock(4242, "some-other-host", NOW.instant());
@@ -114,7 +120,7 @@ class RunLockTest {
 
     @Test
     void aWritingCommandOnALockedWarehouseExitsWithFourAtOnceAndHelpStillWorks() {
-        try (RunLock held = acquire("nightly")) {
+        try (RunLock held = RunLock.acquire(warehouse.toString(), new Configuration(), "nightly", Clock.systemUTC(), DAY)) {
             var out = new StringWriter();
             var err = new StringWriter();
             long started = System.nanoTime();
