@@ -27,6 +27,7 @@ class ReferralStageTest extends SparkTestSupport {
             points.return-window-days=10
             referral.referrer-points=500
             referral.first-purchase-discount-percent=15
+            referral.max-chain-depth=3
             tier.levels=regular:0,silver:100
             tier.vip=silver
             """);
