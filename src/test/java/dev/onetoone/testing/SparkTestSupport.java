@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,20 +30,26 @@ public abstract class SparkTestSupport {
         if (session == null) {
             OneToOneConfig config = testConfig();
             System.setProperty("spark.master", "local[2]");
+            // A command run in process builds its session from a new SparkConf, which reads spark.* system properties,
+            // and getOrCreate applies the builder's SQL settings to this shared session: without these, the first
+            // in-process command would raise the shuffle partitions to the local default of 8 for every later test.
+            TEST_SETTINGS.forEach(System::setProperty);
             session = SparkSessions.getOrCreate(config, "onetoone-tests");
             session.conf().set("spark.sql.shuffle.partitions", "2");
         }
         return session;
     }
 
+    private static final Map<String, String> TEST_SETTINGS = Map.of(
+            "spark.sql.shuffle.partitions", "2",
+            "spark.ui.enabled", "false",
+            "spark.driver.host", "127.0.0.1",
+            "spark.databricks.delta.snapshotPartitions", "1",
+            "spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2");
+
     /** The default configuration with test-friendly Spark settings. */
     protected static OneToOneConfig testConfig() {
-        return new ConfigLoader().withOverrides(java.util.Map.of(
-                "spark.sql.shuffle.partitions", "2",
-                "spark.ui.enabled", "false",
-                "spark.driver.host", "127.0.0.1",
-                "spark.databricks.delta.snapshotPartitions", "1",
-                "spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2")).load();
+        return new ConfigLoader().withOverrides(TEST_SETTINGS).load();
     }
 
     /** A Dataset of string columns from inline rows; null cells stay null. */

@@ -1,10 +1,14 @@
 package dev.onetoone.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import dev.onetoone.config.ConfigLoader;
 import dev.onetoone.config.OneToOneConfig;
@@ -31,5 +35,25 @@ public final class WarehouseFixture {
     public static Path sample(String relative) {
         String home = System.getProperty("onetoone.home", ".");
         return Path.of(home).resolve(relative);
+    }
+
+    /**
+     * A copy of a warehouse directory, for a test that changes tables of the shared sample night without changing
+     * them for the other tests of the JVM.
+     */
+    public static Path copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return to;
     }
 }
