@@ -42,7 +42,9 @@ public final class FifoExpiry {
                 .where(col("event_date").leq(lit(night)));
         Dataset<Row> debits = available.where(col("points").lt(0).and(col("entry_type").notEqual(Ledger.EXPIRE)))
                 .select(col("customer_id"), col("entry_date").as("event_date"), lit(0).as("event_order"), col("points").as("change"));
-        Dataset<Row> expiredSoFar = available.where(col("entry_type").equalTo(Ledger.EXPIRE))
+        // Every expiry in the ledger, also those dated after the night: a backfilled earlier night then expires
+        // nothing that a later night has expired already (X only grows with the day).
+        Dataset<Row> expiredSoFar = entries.where(col("entry_type").equalTo(Ledger.EXPIRE))
                 .groupBy("customer_id").agg(sum("points").multiply(-1).as("expired"));
         Dataset<Row> due = credits.unionByName(debits)
                 .withColumn("running", sum("change").over(Window.partitionBy("customer_id").orderBy("event_date", "event_order")

@@ -27,7 +27,7 @@ import dev.onetoone.config.ConfigException;
  * earning.rules=base,bonus_categories  rule ids, in the order they run
  * earning.cap-per-transaction=0       most redeemable points one basket earns; 0 = no cap
  * earning.cap-per-day=0               most redeemable points a member earns per purchase day; 0 = no cap
- * rule.&lt;id&gt;.type=base | multiplier | tier_multiplier | offer_bonus | first_purchase | birthday
+ * rule.&lt;id&gt;.type=base | multiplier | tier_multiplier | offer_bonus | first_purchase | birthday   (default: the id)
  * rule.&lt;id&gt;.&lt;setting&gt;=...          settings of the type, see {@link EarningRules}
  * points.return-window-days=30        points stay pending this long, then are released
  * points.expiry-days=365              available points expire this long after they were earned, first in first out
@@ -145,11 +145,10 @@ public record LoyaltyConfig(double pointsPerUnit, double qualifyingPerUnit, List
             if (!trimmed.matches("[a-z0-9_]+")) {
                 throw new ConfigException("bad rule id '" + trimmed + "' in 'earning.rules': use lower-case letters, digits and _");
             }
+            // A rule without rule.<id>.type is of the type named like it (earning.rules=base needs no rule.base.type).
             Map<String, String> settings = byRule.remove(trimmed);
-            if (settings == null || !settings.containsKey("type")) {
-                throw new ConfigException("rule '" + trimmed + "' listed in 'earning.rules' has no 'rule." + trimmed + ".type'");
-            }
-            var rule = new RuleSettings(trimmed, settings.get("type"), settings);
+            settings = settings == null ? Map.of() : settings;
+            var rule = new RuleSettings(trimmed, settings.getOrDefault("type", trimmed), settings);
             if (rules.stream().anyMatch(other -> other.id().equals(trimmed))) {
                 throw new ConfigException("rule '" + trimmed + "' is listed twice in 'earning.rules'");
             }

@@ -105,6 +105,7 @@ class EarningRulesTest extends SparkTestSupport {
         assertMessage("rule.tiers.tier.platinum", base + "earning.rules=tiers\nrule.tiers.type=tier_multiplier\nrule.tiers.tier.platinum=2\n");
         assertMessage("tier.vip", "tier.levels=regular:0,silver:100\ntier.vip=gold\n");
         assertMessage("points.expiry-dayz", base + "points.expiry-dayz=3\n");
+        assertMessage("rule.bonus.type", base + "earning.rules=base,bonus\n");
     }
 
     private static void assertMessage(String key, String text) {
