@@ -158,13 +158,15 @@ class CustomerStateStageTest extends SparkTestSupport {
         LocalDate end = LocalDate.of(2025, 1, 12);
         Dataset<Row> rebuilt = CustomerStateStage.fold(CustomerStateStage.empty(spark()), richTransactions(), null, end, TEN_DAYS);
         Dataset<Row> nightly = foldNightly(richTransactions(), LocalDate.of(2025, 1, 1), end, TEN_DAYS);
-        // every column of the state, maps entry by entry; logs of weights agree to rounding
-        StateComparison.assertSameRows(rebuilt, nightly, StateComparison.columns(rebuilt), 1e-12);
+        // every column of the state, maps entry by entry; logs of weights agree to rounding. state_as_of is the last
+        // night that changed the row (a MERGE leaves the others alone), so it is not compared.
+        List<String> columns = StateComparison.columns(rebuilt).stream().filter(name -> !name.equals("state_as_of")).toList();
+        StateComparison.assertSameRows(rebuilt, nightly, columns, 1e-12);
         // and in three uneven steps, several days per fold
         Dataset<Row> stepped = CustomerStateStage.fold(CustomerStateStage.empty(spark()), richTransactions(), null, LocalDate.of(2025, 1, 2), TEN_DAYS);
         stepped = mergeChanged(stepped, CustomerStateStage.foldChanged(stepped, richTransactions(), LocalDate.of(2025, 1, 2), LocalDate.of(2025, 1, 8), TEN_DAYS));
         stepped = mergeChanged(stepped, CustomerStateStage.foldChanged(stepped, richTransactions(), LocalDate.of(2025, 1, 8), end, TEN_DAYS));
-        StateComparison.assertSameRows(rebuilt, stepped, StateComparison.columns(rebuilt), 1e-12);
+        StateComparison.assertSameRows(rebuilt, stepped, columns, 1e-12);
     }
 
     @Test

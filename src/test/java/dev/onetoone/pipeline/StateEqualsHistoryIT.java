@@ -80,7 +80,9 @@ class StateEqualsHistoryIT extends SparkTestSupport {
         }
         Dataset<Row> rebuilt = warehouse().read(Tables.CUSTOMER_STATE).drop("state_updated_at");
         assertTrue(rebuilt.where(col("state_as_of").equalTo(java.sql.Date.valueOf(AS_OF))).count() == rebuilt.count());
-        StateComparison.assertSameRows(rebuilt, state, StateComparison.columns(rebuilt), 1e-12);
+        // state_as_of is the last night that changed a row, so it differs for customers without new lines
+        List<String> columns = StateComparison.columns(rebuilt).stream().filter(name -> !name.equals("state_as_of")).toList();
+        StateComparison.assertSameRows(rebuilt, state, columns, 1e-12);
 
         StateComparison.assertSameRows(warehouse().readAsOf(Tables.RFM, AS_OF),
                 new RfmStage(quantileError()).fromState(state, AS_OF), rfmColumns(), 0.0);
