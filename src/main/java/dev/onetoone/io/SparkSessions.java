@@ -8,10 +8,24 @@ import dev.onetoone.config.OneToOneConfig;
 /**
  * Builds the Spark session with Delta enabled. Under spark-submit the master and resources come from the
  * submission; when no master is set (tests, IDE) the session runs locally on every core. Settings that only make
- * sense on one machine (few shuffle partitions, no UI, small Delta snapshot parallelism) apply to local masters
- * unless the configuration sets them.
+ * sense on one machine (no UI, small Delta snapshot parallelism) apply to local masters unless the configuration
+ * sets them.
+ *
+ * <p><b>Sizing.</b> Adaptive query execution is on with partition coalescing: a shuffle starts with
+ * {@code spark.sql.shuffle.partitions} partitions and Spark merges the small ones after the map side has run, so a
+ * one-day night's few thousand rows end up in one or two tasks instead of the configured number. Locally the starting
+ * number is four per core (eight on two cores); a stage that reads a whole table (a rebuild) raises it to one per
+ * {@value #INPUT_BYTES_PER_PARTITION} bytes of stored input with {@link #sizeShuffles}. Either is skipped when the
+ * submission or the configuration sets {@code spark.sql.shuffle.partitions} itself.
  */
 public final class SparkSessions {
+    /** Compressed input bytes (Parquet in Delta) per shuffle partition: about 128 MB of shuffled rows. */
+    public static final long INPUT_BYTES_PER_PARTITION = 32L << 20;
+    /** Session setting that records that the user chose the shuffle partitions, so sizing leaves them alone. */
+    static final String PARTITIONS_CHOSEN = "spark.onetoone.shufflePartitionsChosen";
+    private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+    private static final int MAX_PARTITIONS = 4096;
+
     private SparkSessions() {
     }
 
@@ -24,11 +38,17 @@ public final class SparkSessions {
         conf.set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
         conf.set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
         conf.set("spark.sql.session.timeZone", config.timeZone().getId());
+        boolean chosen = conf.contains(SHUFFLE_PARTITIONS) || config.sparkSettings().containsKey(SHUFFLE_PARTITIONS);
+        conf.set(PARTITIONS_CHOSEN, Boolean.toString(chosen));
         boolean local = conf.get("spark.master").startsWith("local");
+        conf.setIfMissing("spark.sql.adaptive.enabled", "true");
+        conf.setIfMissing("spark.sql.adaptive.coalescePartitions.enabled", "true");
         if (local) {
+            int cores = Runtime.getRuntime().availableProcessors();
             conf.setIfMissing("spark.driver.host", "127.0.0.1");
             conf.setIfMissing("spark.ui.enabled", "false");
-            conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+            conf.setIfMissing(SHUFFLE_PARTITIONS, Integer.toString(4 * cores));
+            // One machine: a Delta snapshot's few log files need no more than two tasks to reconstruct.
             conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
             // Spark's in-memory catalog makes a directory for its default database when first used; it holds no
             // data of ours (tables are external, registered with LOCATION), so it goes to the temporary directory
@@ -47,5 +67,26 @@ public final class SparkSessions {
     public static String sessionCatalogDirectory() {
         return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "onetoone-spark-catalog-" + System.getProperty("user.name"))
                 .toUri().toString();
+    }
+
+    /**
+     * Shuffle partitions for a stage that reads {@code inputBytes} of stored input: one per
+     * {@value #INPUT_BYTES_PER_PARTITION} bytes, at least two per core, at most {@value #MAX_PARTITIONS}.
+     */
+    public static int shufflePartitionsFor(long inputBytes, int cores) {
+        long byInput = (Math.max(inputBytes, 0) + INPUT_BYTES_PER_PARTITION - 1) / INPUT_BYTES_PER_PARTITION;
+        return (int) Math.min(MAX_PARTITIONS, Math.max(2L * Math.max(cores, 1), byInput));
+    }
+
+    /**
+     * Sets the session's shuffle partitions for a stage that reads {@code inputBytes}, unless the user chose them.
+     * Returns the number in effect.
+     */
+    public static int sizeShuffles(SparkSession spark, long inputBytes) {
+        if (!Boolean.parseBoolean(spark.conf().get(PARTITIONS_CHOSEN, "false"))) {
+            int partitions = shufflePartitionsFor(inputBytes, spark.sparkContext().defaultParallelism());
+            spark.conf().set(SHUFFLE_PARTITIONS, Integer.toString(partitions));
+        }
+        return Integer.parseInt(spark.conf().get(SHUFFLE_PARTITIONS));
     }
 }

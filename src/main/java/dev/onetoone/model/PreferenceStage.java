@@ -1,29 +1,22 @@
 package dev.onetoone.model;
 
-import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.aggregate;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
-import static org.apache.spark.sql.functions.date_diff;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.hour;
+import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map;
+import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.map_from_entries;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min_by;
-import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.map_values;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sort_array;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.weekday;
+import static org.apache.spark.sql.functions.transform_values;
+import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
@@ -33,13 +26,14 @@ import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Computes each customer's preferences (categories, products, discounts, offers, channel, store, day and hour) as
- * of one date from the purchase lines up to and including that day.
+ * of one date from the purchase lines up to and including that day, read from the accumulators of
+ * {@code customer_state} ({@link CustomerStateStage}): a per-row computation over the state, with no pass over the
+ * lines. {@link #compute} builds that state from the lines first, for a date without a stored state.
  *
  * <p><b>Lines used.</b> Purchase lines only: {@code purchase_date <= asOf} and {@code is_return = false}. A
  * customer appears in the output if and only if they have at least one such line; a customer who only returned
@@ -53,13 +47,15 @@ import org.apache.spark.sql.types.DataTypes;
  * (for example the newest categorised line for category shares) instead of from the as-of date: the results are the
  * same, but the newest line always weighs exactly 1, so a short half-life and a long history cannot underflow every
  * weight to zero and turn a share into 0/0. Lines whose relative weight underflows are negligible by construction.
+ * The state keeps each weight as a log relative to a fixed epoch; this stage rescales it to the customer's reference
+ * day, {@code exp(log_weight − (reference − epoch) · ln 2 / h)}. A customer without new lines therefore keeps the
+ * same preferences from night to night, as the same lines gave before.
  *
  * <p><b>Modes and ties.</b> A mode is the value with the largest decayed weight summed over the customer's lines (or
  * baskets, or days, as stated per column). Weights are compared after rounding to 9 decimal places, so that sums equal
  * up to floating-point rounding (which depends on the order Spark adds them in) are ties; ties go to the smallest
- * value (alphabetically first name or id, lowest day or hour number). Modes are computed with a {@code groupBy}
- * per (customer, value), then {@code min_by(value, (-weight, value))} per customer: no global window, nothing
- * collected to the driver.
+ * value (alphabetically first name or id, lowest day or hour number). Modes are the first entry of the customer's
+ * weights sorted by (−rounded weight, value): no global window, nothing collected to the driver.
  *
  * <p><b>Columns</b> (none is null, NaN or infinite unless stated):
  * <ul>
@@ -67,7 +63,7 @@ import org.apache.spark.sql.types.DataTypes;
  * <li>{@code customer_id} (string).</li>
  * <li>{@code top_category} (string): the category with the largest decayed spend among the customer's lines with a
  *     category; null only if none of the customer's lines has a category. Spend is the line's {@code amount}; a
- *     zero-value line (free item, sample) counts as one cent ({@value #ZERO_VALUE_SPEND}), the smallest amount
+ *     zero-value line (free item, sample) counts as one cent ({@value CustomerStateStage#ZERO_VALUE_SPEND}), the smallest amount
  *     there is, so it still counts, but next to any paid line hardly at all.</li>
  * <li>{@code top_category_share} (double in [0, 1]): that category's share of the customer's decayed spend over
  *     lines with a category; 0 when there is no such line.</li>
@@ -76,7 +72,7 @@ import org.apache.spark.sql.types.DataTypes;
  *     has a category.</li>
  * <li>{@code favourite_products} (array&lt;string&gt;): up to {@code favouriteProducts} product ids, by decayed
  *     number of lines, largest first, ties by product id ascending; lines without a product id are skipped; empty
- *     when there are none.</li>
+ *     when there are none. Ranked among the {@value CustomerStateStage#PRODUCTS_KEPT} products the state keeps.</li>
  * <li>{@code discount_share} (double in [0, 1]): share of the customer's lines with {@code discount > 0}, not
  *     decayed.</li>
  * <li>{@code price_sensitivity} (double in [0, 1]): {@code discount_share} shrunk towards the population:
@@ -99,8 +95,6 @@ import org.apache.spark.sql.types.DataTypes;
  * </ul>
  */
 public final class PreferenceStage {
-    /** Spend that a line with amount 0 (or, defensively, below one cent) counts as in category shares. */
-    static final double ZERO_VALUE_SPEND = 0.01;
     /** Decimal places weights are rounded to before they are compared for a mode or an order. */
     static final int TIE_DECIMALS = 9;
 
@@ -110,163 +104,76 @@ public final class PreferenceStage {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
+    /** Preferences from the transactions alone: a full fold of the state to {@code asOf}, then {@link #fromState}. */
     public Dataset<Row> compute(Dataset<Row> transactions, LocalDate asOf) {
+        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(transactions.sparkSession()), transactions, null, asOf,
+                settings.halfLifeDays());
+        return fromState(state, asOf);
+    }
+
+    /**
+     * Preferences of every customer of {@code state} (folded through {@code asOf}, with the state's own half-life)
+     * who has a purchase line by {@code asOf}. One aggregate over the state gives the population's discount share.
+     */
+    public Dataset<Row> fromState(Dataset<Row> state, LocalDate asOf) {
         Column asOfDate = lit(Date.valueOf(asOf));
-        WindowSpec byCustomer = Window.partitionBy("customer_id");
-        Column category = col("category");
-        Column product = col("product_id");
-        Column store = col("store_id");
-        Dataset<Row> lines = transactions
-                .where(col("purchase_date").leq(asOfDate).and(col("is_return").equalTo(false)))
-                .select(
-                        col("customer_id"),
-                        col("purchase_date"),
-                        col("ts"),
-                        coalesce(col("transaction_id"), concat(lit("day:"), col("purchase_date").cast("string")))
-                                .as("basket"),
-                        category,
-                        product,
-                        coalesce(col("channel"), lit("unknown")).as("channel"),
-                        store,
-                        col("offer_id"),
-                        coalesce(col("discount"), lit(0)).gt(0).as("discounted"),
-                        greatest(coalesce(col("amount").cast(DataTypes.DoubleType), lit(0.0)), lit(ZERO_VALUE_SPEND))
-                                .as("spend"))
-                .withColumn("w", decay(max(col("purchase_date")).over(byCustomer)))
-                .withColumn("w_category", decay(max(when(category.isNotNull(), col("purchase_date"))).over(byCustomer)))
-                .withColumn("w_product", decay(max(when(product.isNotNull(), col("purchase_date"))).over(byCustomer)))
-                .withColumn("w_store", decay(max(when(store.isNotNull(), col("purchase_date"))).over(byCustomer)));
-
-        Dataset<Row> counts = lines.groupBy("customer_id").agg(
-                count(lit(1)).as("lines"),
-                count(when(col("discounted"), lit(1))).as("discounted_lines"),
-                count_distinct(col("basket")).as("baskets"),
-                count_distinct(when(col("offer_id").isNotNull(), col("basket"))).as("offer_redemptions"));
-        Dataset<Row> population = counts.agg(
-                sum("discounted_lines").cast(DataTypes.DoubleType).divide(sum("lines")).as("population_discount_share"));
-
-        Dataset<Row> result = counts.crossJoin(broadcast(population))
-                .join(categories(lines), "customer_id", "left")
-                .join(favouriteProducts(lines), "customer_id", "left")
-                .join(channels(lines), "customer_id", "left")
-                .join(stores(lines), "customer_id", "left")
-                .join(daysOfWeek(lines), "customer_id", "left")
-                .join(hours(lines), "customer_id", "left");
-
+        Dataset<Row> purchasers = state.where(col("purchase_lines").gt(0).and(col("first_purchase_date").leq(asOfDate)));
+        Dataset<Row> population = purchasers.agg(
+                try_divide(sum("discounted_lines").cast(DataTypes.DoubleType), sum("purchase_lines").cast(DataTypes.DoubleType))
+                        .as("population_discount_share"));
+        Column growth = lit(Math.log(2)).divide(col("decay_half_life_days"));
+        Column categories = relative(col("category_log_weights"), col("last_category_date"), growth);
+        Column channels = relative(col("channel_log_weights"), col("last_purchase_date"), growth);
+        Column categoryTotal = total(categories);
+        Column channelTotal = total(channels);
+        Column topCategory = functions.get(ranked(categories), lit(0));
+        Column topChannel = functions.get(ranked(channels), lit(0));
         double k = settings.sensitivityPriorLines();
-        Column lineCount = col("lines").cast(DataTypes.DoubleType);
-        return result.select(
+        Column lineCount = col("purchase_lines").cast(DataTypes.DoubleType);
+        return purchasers.crossJoin(broadcast(population)).select(
                 asOfDate.as("as_of"),
                 col("customer_id"),
-                col("top_category"),
-                coalesce(col("top_category_share"), lit(0.0)).as("top_category_share"),
-                coalesce(col("category_shares"), map().cast(DataTypes.createMapType(
-                        DataTypes.StringType, DataTypes.DoubleType))).as("category_shares"),
-                coalesce(col("favourite_products"), array().cast(DataTypes.createArrayType(DataTypes.StringType)))
-                        .as("favourite_products"),
+                topCategory.getField("value").as("top_category"),
+                coalesce(try_divide(topCategory.getField("weight"), categoryTotal), lit(0.0)).as("top_category_share"),
+                // keys in alphabetical order: sort_array orders the (key, share) structs by key
+                map_from_entries(sort_array(transform(map_entries(categories), entry -> struct(entry.getField("key").as("key"),
+                        entry.getField("value").divide(categoryTotal).as("value"))))).as("category_shares"),
+                transform(slice(ranked(relative(col("product_log_weights"), col("last_product_date"), growth)), 1,
+                        settings.favouriteProducts()), entry -> entry.getField("value")).as("favourite_products"),
                 col("discounted_lines").divide(lineCount).as("discount_share"),
-                col("discounted_lines").plus(lit(k).multiply(col("population_discount_share")))
+                col("discounted_lines").plus(lit(k).multiply(coalesce(col("population_discount_share"), lit(0.0))))
                         .divide(lineCount.plus(lit(k))).as("price_sensitivity"),
-                col("offer_redemptions"),
-                when(col("baskets").gt(0), col("offer_redemptions").divide(col("baskets"))).otherwise(lit(0.0))
+                col("offer_baskets").as("offer_redemptions"),
+                when(col("baskets").gt(0), col("offer_baskets").divide(col("baskets"))).otherwise(lit(0.0))
                         .as("offer_response_rate"),
-                col("preferred_channel"),
-                col("preferred_channel_share"),
-                col("preferred_store"),
-                col("preferred_day_of_week"),
-                col("preferred_hour"));
+                topChannel.getField("value").as("preferred_channel"),
+                try_divide(topChannel.getField("weight"), channelTotal).as("preferred_channel_share"),
+                mode(relative(col("store_log_weights"), col("last_store_date"), growth)).as("preferred_store"),
+                mode(relative(col("day_of_week_log_weights"), col("last_purchase_date"), growth)).as("preferred_day_of_week"),
+                mode(relative(col("hour_log_weights"), col("last_purchase_date"), growth)).as("preferred_hour"));
     }
 
-    /** Decay weight of a line relative to the reference date: 0.5^((reference - purchase_date) / half-life). */
-    private Column decay(Column referenceDate) {
-        return pow(lit(0.5), date_diff(referenceDate, col("purchase_date")).divide(settings.halfLifeDays()));
+    /** A map of log weights as weights relative to the reference day: exp(log_weight − (reference − epoch) · ln 2 / h). */
+    private static Column relative(Column logWeights, Column referenceDate, Column growth) {
+        Column offset = CustomerStateStage.daysFromEpoch(referenceDate).multiply(growth);
+        return transform_values(logWeights, (key, logWeight) -> exp(logWeight.minus(offset)));
     }
 
-    /** Sort key of a mode: the largest rounded weight first, then the smallest value. */
-    private static Column modeKey(Column value, Column weight) {
-        return struct(round(weight, TIE_DECIMALS).unary_$minus().as("w"), value.as("v"));
+    /** The sum of a map's weights. */
+    private static Column total(Column weights) {
+        return aggregate(map_values(weights), lit(0.0), (sum, weight) -> sum.plus(weight));
     }
 
-    /** top_category, top_category_share, category_shares from decayed spend over lines with a category. */
-    private static Dataset<Row> categories(Dataset<Row> lines) {
-        Column category = col("category");
-        Column weight = col("weight");
-        return lines.where(category.isNotNull())
-                .groupBy(col("customer_id"), category)
-                .agg(sum(col("spend").multiply(col("w_category"))).as("weight"))
-                .groupBy("customer_id")
-                .agg(
-                        min_by(category, modeKey(category, weight)).as("top_category"),
-                        min_by(weight, modeKey(category, weight)).as("top_weight"),
-                        sum(weight).as("total_weight"),
-                        sort_array(collect_list(struct(category.as("key"), weight.as("weight")))).as("entries"))
-                .select(
-                        col("customer_id"),
-                        col("top_category"),
-                        col("top_weight").divide(col("total_weight")).as("top_category_share"),
-                        map_from_entries(transform(col("entries"), entry -> struct(
-                                entry.getField("key").as("key"),
-                                entry.getField("weight").divide(col("total_weight")).as("value"))))
-                                .as("category_shares"));
+    /** A map's entries as (order, value, weight), heaviest first by the weight rounded for ties, then by value. */
+    private static Column ranked(Column weights) {
+        return sort_array(transform(map_entries(weights), entry -> struct(
+                round(entry.getField("value"), TIE_DECIMALS).unary_$minus().as("order"),
+                entry.getField("key").as("value"),
+                entry.getField("value").as("weight"))));
     }
 
-    /** favourite_products: product ids by decayed line count, largest first, ties by id. */
-    private Dataset<Row> favouriteProducts(Dataset<Row> lines) {
-        Column product = col("product_id");
-        return lines.where(product.isNotNull())
-                .groupBy(col("customer_id"), product)
-                .agg(sum(col("w_product")).as("weight"))
-                .groupBy("customer_id")
-                .agg(sort_array(collect_list(modeKey(product, col("weight")))).as("ranked"))
-                .select(
-                        col("customer_id"),
-                        transform(slice(col("ranked"), 1, settings.favouriteProducts()), entry -> entry.getField("v"))
-                                .as("favourite_products"));
-    }
-
-    /** preferred_channel and its share, by decayed line count. */
-    private static Dataset<Row> channels(Dataset<Row> lines) {
-        Column channel = col("channel");
-        Column weight = col("weight");
-        return lines.groupBy(col("customer_id"), channel)
-                .agg(sum(col("w")).as("weight"))
-                .groupBy("customer_id")
-                .agg(
-                        min_by(channel, modeKey(channel, weight)).as("preferred_channel"),
-                        min_by(weight, modeKey(channel, weight)).divide(sum(weight)).as("preferred_channel_share"));
-    }
-
-    /** preferred_store by decayed basket count over lines with a store. */
-    private static Dataset<Row> stores(Dataset<Row> lines) {
-        Column store = col("store_id");
-        return mode(lines.where(store.isNotNull())
-                        .groupBy(col("customer_id"), store, col("basket"))
-                        .agg(max(col("w_store")).as("w")),
-                store, "preferred_store");
-    }
-
-    /** preferred_day_of_week (1 = Monday) over distinct purchase days. */
-    private static Dataset<Row> daysOfWeek(Dataset<Row> lines) {
-        return mode(lines.groupBy(col("customer_id"), col("purchase_date"))
-                        .agg(max(col("w")).as("w"))
-                        .withColumn("day_of_week", weekday(col("purchase_date")).plus(1)),
-                col("day_of_week"), "preferred_day_of_week");
-    }
-
-    /** preferred_hour by decayed basket count. */
-    private static Dataset<Row> hours(Dataset<Row> lines) {
-        return mode(lines.where(col("ts").isNotNull())
-                        .groupBy(col("customer_id"), col("basket"), hour(col("ts")).as("hour"))
-                        .agg(max(col("w")).as("w")),
-                col("hour"), "preferred_hour");
-    }
-
-    /** The mode of {@code value} per customer, weighting each row by its column {@code w}. */
-    private static Dataset<Row> mode(Dataset<Row> weighted, Column value, String name) {
-        Column weight = col("weight");
-        return weighted.groupBy(col("customer_id"), value)
-                .agg(sum(col("w")).as("weight"))
-                .groupBy("customer_id")
-                .agg(min_by(value, modeKey(value, weight)).as(name));
+    /** The value with the largest weight (ties to the smallest value); null for an empty map. */
+    private static Column mode(Column weights) {
+        return functions.get(ranked(weights), lit(0)).getField("value");
     }
 }

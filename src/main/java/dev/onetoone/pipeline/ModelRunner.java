@@ -2,11 +2,9 @@ package dev.onetoone.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 
 import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +21,6 @@ import dev.onetoone.config.OneToOneConfig;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.model.CustomerScorer;
-import dev.onetoone.model.CustomerStateStage;
 import dev.onetoone.model.CustomerSummaries;
 import dev.onetoone.model.PopulationFit;
 import dev.onetoone.model.PopulationFitter;
@@ -34,13 +31,12 @@ import dev.onetoone.model.PurchaseModelKind;
 /**
  * The per-customer model stage for one as-of date:
  * <ol>
- * <li>customer_state: folds the purchases after the state's last day up to the as-of date into it (Delta MERGE of
- * the customers with new purchase days). A first run, {@code --rebuild-state}, or lines ingested after the state
- * was written for days it already covers rebuild it from all transactions. An as-of date before the state's day
- * (a backfill) computes the state for that date in memory and leaves the table alone.</li>
+ * <li>customer_state: brought to the as-of date by {@link CustomerStateUpdater} (the new lines folded in by MERGE,
+ * or an explicit rebuild), unless the rfm stage already did.</li>
  * <li>population_model: BG/NBD, Pareto/NBD (optional) and Gamma-Gamma, refitted when the last fit is
  * {@code model.refit-days} old, warm-started from it; otherwise its parameters are reused.</li>
- * <li>customer_model: every customer scored against the priors, joined with their preferences.</li>
+ * <li>customer_model: every customer scored against the priors, joined with their preferences; both are computed
+ * from customer_state alone, so a customer without new purchases ages with no pass over their lines.</li>
  * </ol>
  */
 public final class ModelRunner {
@@ -60,15 +56,18 @@ public final class ModelRunner {
         Warehouse warehouse = context.warehouse();
         OneToOneConfig.ModelConfig settings = context.config().model();
         Map<String, Long> details = new LinkedHashMap<>();
-        Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
+        var spark = warehouse.spark();
 
-        Dataset<Row> state = updateState(transactions, asOf, forceRebuild, details).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> state = new CustomerStateUpdater(context, "model").stateAsOf(asOf, forceRebuild, details)
+                .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> summaries = CustomerSummaries.of(state, asOf, settings.timeUnitDays()).persist(StorageLevel.MEMORY_AND_DISK());
         try {
+            spark.sparkContext().setJobDescription("model: summaries from customer_state");
             long customers = summaries.count();
             if (customers == 0) {
                 return new StageResult("model", 0, 0, 0, "model: no customer has purchased by " + asOf + "; nothing to score", details);
             }
+            spark.sparkContext().setJobDescription("model: fit population models");
             List<PopulationFit> fits = fitPopulation(summaries, asOf, settings);
             List<String> warnings = new ArrayList<>();
             for (PopulationFit fit : fits) {
@@ -79,6 +78,7 @@ public final class ModelRunner {
             }
             warehouse.overwriteAsOf(Tables.POPULATION_MODEL, populationRows(fits, asOf), asOf);
 
+            spark.sparkContext().setJobDescription("model: population rhythm");
             Row gaps = summaries.agg(sum("sum_gap_days"), sum("sum_squared_gap_days"), sum("x")).first();
             double totalGaps = gaps.isNullAt(2) ? 0 : ((Number) gaps.get(2)).doubleValue();
             double meanGap = totalGaps > 0 ? gaps.getDouble(0) / totalGaps : 30.0;
@@ -88,13 +88,16 @@ public final class ModelRunner {
                     settings.purchaseModel().equals("pareto_nbd"), settings.timeUnitDays(), settings.clvHorizonDays(),
                     settings.margin(), settings.annualDiscountRate(), settings.rhythmPriorPurchases(), meanGap, secondMoment);
             Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
+            // Preferences from the state's accumulators: no pass over the transaction lines.
             Dataset<Row> preferences = new PreferenceStage(new PreferenceSettings(settings.preferenceHalfLifeDays(),
-                    settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).compute(transactions, asOf).drop("as_of");
+                    settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).fromState(state, asOf).drop("as_of");
             Dataset<Row> model = scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf)))
                     // Filled by the loyalty step, which runs after the model (LoyaltyRunner).
                     .withColumn("loyalty_tier", lit(null).cast("string")).withColumn("loyalty_vip", lit(null).cast("boolean"))
                     .withColumn("points_available", lit(null).cast("long"));
+            spark.sparkContext().setJobDescription("model: score customers and write customer_model");
             warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
+            spark.sparkContext().setJobDescription("model: check customer_model");
             long scored = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf).count();
             if (scored != customers) {
                 throw new IllegalStateException("customer_model has " + scored + " rows for " + asOf + " but " + customers + " customers have purchased");
@@ -108,46 +111,8 @@ public final class ModelRunner {
         } finally {
             summaries.unpersist();
             state.unpersist();
+            spark.sparkContext().setJobDescription(null);
         }
-    }
-
-    private Dataset<Row> updateState(Dataset<Row> transactions, LocalDate asOf, boolean forceRebuild, Map<String, Long> details) {
-        Warehouse warehouse = context.warehouse();
-        var spark = warehouse.spark();
-        Timestamp now = Timestamp.from(context.now());
-        if (!warehouse.exists(Tables.CUSTOMER_STATE) || forceRebuild) {
-            return updateStateByRebuild(transactions, asOf, details, now);
-        }
-        Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
-        Row marks = stored.agg(max("state_as_of"), max("state_updated_at")).first();
-        if (marks.isNullAt(0)) {
-            return updateStateByRebuild(transactions, asOf, details, now);
-        }
-        LocalDate foldedThrough = marks.getDate(0).toLocalDate();
-        Timestamp writtenAt = marks.getTimestamp(1);
-        if (asOf.isBefore(foldedThrough)) {
-            details.put("state_backfill", 1L);
-            return CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, asOf).withColumn("state_updated_at", lit(now));
-        }
-        long lateLines = transactions.where(col("purchase_date").leq(lit(Date.valueOf(foldedThrough)))
-                .and(col("ingested_at").gt(lit(writtenAt)))).count();
-        if (lateLines > 0) {
-            details.put("late_lines", lateLines);
-            return updateStateByRebuild(transactions, asOf, details, now);
-        }
-        Dataset<Row> changed = CustomerStateStage.foldChanged(stored, transactions, foldedThrough, asOf)
-                .withColumn("state_updated_at", lit(now));
-        details.put("state_customers_updated", warehouse.upsert(Tables.CUSTOMER_STATE, changed));
-        return warehouse.read(Tables.CUSTOMER_STATE);
-    }
-
-    private Dataset<Row> updateStateByRebuild(Dataset<Row> transactions, LocalDate asOf, Map<String, Long> details, Timestamp now) {
-        Warehouse warehouse = context.warehouse();
-        Dataset<Row> built = CustomerStateStage.fold(CustomerStateStage.empty(warehouse.spark()), transactions, null, asOf)
-                .withColumn("state_updated_at", lit(now));
-        warehouse.overwrite(Tables.CUSTOMER_STATE, built);
-        details.put("state_rebuilt", 1L);
-        return warehouse.read(Tables.CUSTOMER_STATE);
     }
 
     private List<PopulationFit> fitPopulation(Dataset<Row> summaries, LocalDate asOf, OneToOneConfig.ModelConfig settings) {

@@ -1,20 +1,21 @@
 package dev.onetoone.pipeline;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-
-import java.sql.Date;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.io.Tables;
 import dev.onetoone.rfm.RfmStage;
 
-/** Reads the transactions, computes RFM for one as-of date and replaces that date's partition of {@code rfm}. */
+/**
+ * Brings customer_state to the as-of date ({@link CustomerStateUpdater}: the new lines folded in, or an explicit
+ * rebuild), computes RFM for that date from the state, and replaces that date's partition of {@code rfm}. No pass
+ * over the transaction lines unless the state is rebuilt.
+ */
 public final class RfmRunner {
     private final RunContext context;
     private final RunLog runLog;
@@ -25,21 +26,36 @@ public final class RfmRunner {
     }
 
     public StageResult run(LocalDate asOf) {
+        return run(asOf, false);
+    }
+
+    /** RFM for {@code asOf}; {@code rebuildState} rebuilds customer_state from all transactions first. */
+    public StageResult run(LocalDate asOf, boolean rebuildState) {
         return runLog.run("rfm", asOf, () -> {
             var warehouse = context.warehouse();
-            Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
-            long linesIn = transactions.where(col("purchase_date").leq(lit(Date.valueOf(asOf)))).count();
-            Dataset<Row> rfm = new RfmStage(context.config().rfm().quantileRelativeError()).compute(transactions, asOf);
-            warehouse.overwriteAsOf(Tables.RFM, rfm, asOf);
-            rfm.unpersist();
-            Dataset<Row> written = warehouse.readAsOf(Tables.RFM, asOf);
-            long customers = written.count();
+            var spark = warehouse.spark();
             Map<String, Long> details = new LinkedHashMap<>();
-            for (Row row : written.groupBy("segment").count().orderBy("segment").collectAsList()) {
-                details.put("segment_" + row.getString(0), row.getLong(1));
+            Dataset<Row> state = new CustomerStateUpdater(context, "rfm").stateAsOf(asOf, rebuildState, details)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                spark.sparkContext().setJobDescription("rfm: quantiles and scores from customer_state");
+                Dataset<Row> rfm = new RfmStage(context.config().rfm().quantileRelativeError()).fromState(state, asOf);
+                spark.sparkContext().setJobDescription("rfm: write rfm");
+                warehouse.overwriteAsOf(Tables.RFM, rfm, asOf);
+                spark.sparkContext().setJobDescription("rfm: count segments");
+                long stateRows = state.count();
+                Dataset<Row> written = warehouse.readAsOf(Tables.RFM, asOf);
+                long customers = 0;
+                for (Row row : written.groupBy("segment").count().orderBy("segment").collectAsList()) {
+                    details.put("segment_" + row.getString(0), row.getLong(1));
+                    customers += row.getLong(1);
+                }
+                return new StageResult("rfm", stateRows, customers, 0,
+                        "rfm: " + customers + " customers scored as of " + asOf + " from " + stateRows + " customer_state rows", details);
+            } finally {
+                state.unpersist();
+                spark.sparkContext().setJobDescription(null);
             }
-            return new StageResult("rfm", linesIn, customers, 0,
-                    "rfm: " + customers + " customers scored as of " + asOf + " from " + linesIn + " transaction lines", details);
         });
     }
 }

@@ -1,15 +1,10 @@
 package dev.onetoone.rfm;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
@@ -18,12 +13,16 @@ import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 import dev.onetoone.io.Tables;
+import dev.onetoone.model.CustomerStateStage;
 
 /**
- * Computes the {@code rfm} table for one as-of date from the transactions up to and including that day.
+ * Computes the {@code rfm} table for one as-of date from the transactions up to and including that day, as folded
+ * into {@code customer_state} ({@link CustomerStateStage}): first and last purchase day, purchase days, baskets and
+ * net spend are columns of the state, so a night reads the state and no transaction line.
  *
  * <p>Recency and first/last purchase use purchase lines only (returns do not make a customer recent); monetary
  * value is net of returns. Customers whose first purchase is after the as-of date are not scored.
@@ -51,6 +50,8 @@ import dev.onetoone.io.Tables;
  */
 public final class RfmStage {
     private static final double[] QUINTILES = {0.2, 0.4, 0.6, 0.8};
+    /** Type of Spark's sum of a MONEY column. */
+    private static final DataType SUM_OF_MONEY = DataTypes.createDecimalType(28, 2);
 
     private final double quantileRelativeError;
 
@@ -58,19 +59,19 @@ public final class RfmStage {
         this.quantileRelativeError = quantileRelativeError;
     }
 
+    /** RFM from the transactions alone: a full fold of the customer state to {@code asOf}, then {@link #fromState}. */
     public Dataset<Row> compute(Dataset<Row> transactions, LocalDate asOf) {
+        return fromState(CustomerStateStage.fold(CustomerStateStage.empty(transactions.sparkSession()), transactions, null, asOf), asOf);
+    }
+
+    /**
+     * RFM of every customer of {@code state} (folded through {@code asOf}) with a purchase by {@code asOf}: the
+     * measures are columns of the state (purchase days, baskets, net spend), so this reads the state twice (the
+     * quantiles, then the scores) and no transaction line.
+     */
+    public Dataset<Row> fromState(Dataset<Row> state, LocalDate asOf) {
         Column asOfDate = lit(Date.valueOf(asOf));
-        Dataset<Row> upToAsOf = transactions.where(col("purchase_date").leq(asOfDate));
-        Column purchaseDate = when(col("is_return").unary_$bang(), col("purchase_date"));
-        Column orderKey = when(col("is_return").unary_$bang(),
-                coalesce(col("transaction_id"), concat(lit("day:"), col("purchase_date").cast("string"))));
-        Dataset<Row> measures = upToAsOf.groupBy("customer_id").agg(
-                        min(purchaseDate).as("first_purchase_date"),
-                        max(purchaseDate).as("last_purchase_date"),
-                        count_distinct(purchaseDate).as("frequency_days"),
-                        count_distinct(orderKey).as("frequency_orders"),
-                        sum(col("amount")).as("monetary_total"))
-                .where(col("first_purchase_date").isNotNull())
+        Dataset<Row> measures = state.where(col("purchase_days").gt(0).and(col("first_purchase_date").leq(asOfDate)))
                 .select(
                         asOfDate.as("as_of"),
                         col("customer_id"),
@@ -78,23 +79,22 @@ public final class RfmStage {
                         col("last_purchase_date"),
                         date_diff(asOfDate, col("first_purchase_date")).as("tenure_days"),
                         date_diff(asOfDate, col("last_purchase_date")).as("recency_days"),
-                        col("frequency_days").cast(DataTypes.IntegerType).as("frequency_days"),
-                        col("frequency_orders"),
-                        col("monetary_total").cast(Tables.MONEY).as("monetary_total"),
-                        col("monetary_total").divide(col("frequency_orders")).cast(Tables.MONEY).as("monetary_avg"))
-                .cache();
+                        col("purchase_days").cast(DataTypes.IntegerType).as("frequency_days"),
+                        col("baskets").as("frequency_orders"),
+                        col("net_spend").cast(Tables.MONEY).as("monetary_total"),
+                        // the sum's own type, as Spark's sum of MONEY gives, so that the division rounds as it always has
+                        col("net_spend").cast(SUM_OF_MONEY).divide(col("baskets")).cast(Tables.MONEY).as("monetary_avg"));
 
         double[][] cuts = measures.stat().approxQuantile(
                 new String[] {"recency_days", "frequency_days", "monetary_total"}, QUINTILES, quantileRelativeError);
         Column recencyBelow = countBelow(col("recency_days"), cuts[0]);
-        Dataset<Row> scored = measures
+        return measures
                 .withColumn("r_score", lit(5).minus(recencyBelow))
                 .withColumn("f_score", lit(1).plus(countBelow(col("frequency_days"), cuts[1])))
                 .withColumn("m_score", lit(1).plus(countBelow(col("monetary_total").cast(DataTypes.DoubleType), cuts[2])))
                 .withColumn("rfm_cell", concat(col("r_score").cast("string"), col("f_score").cast("string"), col("m_score").cast("string")))
                 .withColumn("segment", segment(col("r_score"), col("f_score")))
                 .withColumn("customer_type", customerType(col("frequency_days"), col("tenure_days")));
-        return scored;
     }
 
     /** Number of cut points strictly below the value (0-4). Empty cut points (no customers) give 0. */

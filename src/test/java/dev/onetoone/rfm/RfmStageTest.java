@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.onetoone.io.Tables;
 import dev.onetoone.testing.SparkTestSupport;
+import dev.onetoone.testing.TransactionColumns;
 
 class RfmStageTest extends SparkTestSupport {
     private static final LocalDate AS_OF = LocalDate.of(2025, 1, 31);
@@ -54,6 +55,7 @@ class RfmStageTest extends SparkTestSupport {
                 line("D", "T6", "2025-02-05", "9.00", false),
                 line("E", "R7", "2025-01-10", "-3.00", true),
                 line("F", "T8", "2024-06-01", "20.00", false)), SCHEMA);
+        transactions = TransactionColumns.complete(transactions);
         Map<String, Row> rfm = byCustomer(new RfmStage(0.001).compute(transactions, AS_OF));
 
         assertEquals(4, rfm.size(), "D bought after the as-of date, E only returned");
@@ -101,7 +103,7 @@ class RfmStageTest extends SparkTestSupport {
                 lines.add(line("K" + k, "T" + k + "_" + day, AS_OF.minusDays(day).toString(), "10.00", false));
             }
         }
-        Map<String, Row> rfm = byCustomer(new RfmStage(0.0001).compute(spark().createDataFrame(lines, SCHEMA), AS_OF));
+        Map<String, Row> rfm = byCustomer(new RfmStage(0.0001).compute(TransactionColumns.complete(spark().createDataFrame(lines, SCHEMA)), AS_OF));
         for (int k = 1; k <= 10; k++) {
             int expected = (k + 1) / 2;
             assertEquals(expected, (int) rfm.get("K" + k).getAs("f_score"), "f_score of K" + k);
@@ -116,7 +118,7 @@ class RfmStageTest extends SparkTestSupport {
         for (int k = 1; k <= 10; k++) {
             lines.add(line("K" + k, "T" + k, AS_OF.minusDays(10L * k).toString(), "10.00", false));
         }
-        Map<String, Row> rfm = byCustomer(new RfmStage(0.0001).compute(spark().createDataFrame(lines, SCHEMA), AS_OF));
+        Map<String, Row> rfm = byCustomer(new RfmStage(0.0001).compute(TransactionColumns.complete(spark().createDataFrame(lines, SCHEMA)), AS_OF));
         for (int k = 1; k <= 10; k++) {
             assertEquals(5 - (k - 1) / 2, (int) rfm.get("K" + k).getAs("r_score"), "r_score of K" + k);
         }

@@ -1,0 +1,126 @@
+package dev.onetoone.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Map;
+
+import io.delta.tables.DeltaTable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.onetoone.io.SparkSessions;
+import dev.onetoone.io.Tables;
+import dev.onetoone.io.Warehouse;
+import dev.onetoone.model.CustomerStateStage;
+
+/**
+ * Brings {@code customer_state} to an as-of date for the rfm and model stages, whichever runs first; the second finds
+ * it current and reads it as it is.
+ * <ul>
+ * <li>Folds the lines dated after the state's last day up to the as-of date into it: the new lines only, and a Delta
+ * MERGE of the customers they touch. Customers without new lines keep their row; they age at read time.</li>
+ * <li>Rebuilds it from all transactions (an explicit, documented full pass) when asked ({@code --rebuild-state}), on
+ * a first run, when the stored table lacks a column of the current schema (written by an older version), when its
+ * decay half-life differs from {@code preferences.half-life-days}, or when lines were ingested after the state was
+ * written for days it already covers (late lines).</li>
+ * <li>For an as-of date before the state's day (a backfill), folds the transactions up to that date in memory and
+ * leaves the table alone.</li>
+ * </ul>
+ */
+final class CustomerStateUpdater {
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerStateUpdater.class);
+
+    private final RunContext context;
+    private final String stage;
+
+    /** @param stage the stage name that labels the Spark jobs and the details, e.g. rfm or model */
+    CustomerStateUpdater(RunContext context, String stage) {
+        this.context = context;
+        this.stage = stage;
+    }
+
+    /** The state folded through {@code asOf}; records what it did in {@code details}. */
+    Dataset<Row> stateAsOf(LocalDate asOf, boolean forceRebuild, Map<String, Long> details) {
+        Warehouse warehouse = context.warehouse();
+        double halfLife = context.config().model().preferenceHalfLifeDays();
+        Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
+        if (forceRebuild || !warehouse.exists(Tables.CUSTOMER_STATE)) {
+            return rebuild(transactions, asOf, halfLife, details);
+        }
+        Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
+        var columns = Arrays.asList(stored.columns());
+        if (!Arrays.stream(Tables.CUSTOMER_STATE.schema().fieldNames()).allMatch(columns::contains)) {
+            details.put("state_schema_upgraded", 1L);
+            return rebuild(transactions, asOf, halfLife, details);
+        }
+        describe("read the state's high-water mark");
+        Row marks = stored.agg(max("state_as_of"), max("state_updated_at"), min("decay_half_life_days"), max("decay_half_life_days")).first();
+        if (marks.isNullAt(0)) {
+            return rebuild(transactions, asOf, halfLife, details);
+        }
+        if (marks.getDouble(2) != halfLife || marks.getDouble(3) != halfLife) {
+            details.put("state_half_life_changed", 1L);
+            return rebuild(transactions, asOf, halfLife, details);
+        }
+        LocalDate foldedThrough = marks.getDate(0).toLocalDate();
+        Timestamp writtenAt = marks.getTimestamp(1);
+        Timestamp now = Timestamp.from(context.now());
+        if (asOf.isBefore(foldedThrough)) {
+            details.put("state_backfill", 1L);
+            describe("fold all lines for a backfill");
+            return CustomerStateStage.fold(CustomerStateStage.empty(warehouse.spark()), transactions, null, asOf, halfLife)
+                    .withColumn("state_updated_at", lit(now));
+        }
+        describe("look for late lines");
+        // Delta skips every file written before the state by its ingested_at statistics.
+        long lateLines = transactions.where(col("purchase_date").leq(lit(Date.valueOf(foldedThrough)))
+                .and(col("ingested_at").gt(lit(writtenAt)))).count();
+        if (lateLines > 0) {
+            details.put("late_lines", lateLines);
+            return rebuild(transactions, asOf, halfLife, details);
+        }
+        if (asOf.equals(foldedThrough)) {
+            details.put("state_current", 1L);
+            return stored;
+        }
+        describe("fold the new lines into customer_state");
+        Dataset<Row> changed = CustomerStateStage.foldChanged(stored, transactions, foldedThrough, asOf, halfLife)
+                .withColumn("state_updated_at", lit(now));
+        long updated = warehouse.upsert(Tables.CUSTOMER_STATE, changed);
+        details.put("state_customers_updated", updated);
+        LOG.info("{}: folded {} to {} into customer_state; {} customers changed", stage, foldedThrough.plusDays(1), asOf, updated);
+        return warehouse.read(Tables.CUSTOMER_STATE);
+    }
+
+    private Dataset<Row> rebuild(Dataset<Row> transactions, LocalDate asOf, double halfLife, Map<String, Long> details) {
+        Warehouse warehouse = context.warehouse();
+        var spark = warehouse.spark();
+        describe("rebuild customer_state from all lines");
+        String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+        long inputBytes = DeltaTable.forPath(spark, warehouse.path(Tables.TRANSACTIONS)).detail().first().<Long>getAs("sizeInBytes");
+        details.put("state_shuffle_partitions", (long) SparkSessions.sizeShuffles(spark, inputBytes));
+        try {
+            Dataset<Row> built = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, asOf, halfLife)
+                    .withColumn("state_updated_at", lit(Timestamp.from(context.now())));
+            warehouse.overwrite(Tables.CUSTOMER_STATE, built);
+        } finally {
+            spark.conf().set("spark.sql.shuffle.partitions", partitions);
+        }
+        details.put("state_rebuilt", 1L);
+        LOG.info("{}: rebuilt customer_state from all transactions up to {}", stage, asOf);
+        return warehouse.read(Tables.CUSTOMER_STATE);
+    }
+
+    private void describe(String step) {
+        context.warehouse().spark().sparkContext().setJobDescription(stage + ": " + step);
+    }
+}
