@@ -108,9 +108,14 @@ class S3WarehouseIT extends SparkTestSupport {
         List<String> operations = spark().sql("describe history delta.`" + onS3.path(Tables.TRANSACTIONS) + "`")
                 .select("operation").collectAsList().stream().map(row -> row.getString(0)).toList();
         assertTrue(operations.contains("MERGE"), "transactions were merged on s3a: " + operations);
-        try (Stream<Path> stored = Files.walk(directory.resolve("s3-store"))) {
-            assertTrue(stored.anyMatch(file -> file.toString().contains("_delta_log")),
-                    "the Delta log is in the S3 server's store, not on local disk");
+        var deltaLog = new org.apache.hadoop.fs.Path(onS3.path(Tables.TRANSACTIONS) + "/_delta_log");
+        var fileSystem = deltaLog.getFileSystem(hadoop);
+        assertEquals("s3a", fileSystem.getScheme());
+        assertTrue(fileSystem.listStatus(deltaLog).length > 0, "the Delta log of transactions is listed through s3a");
+        // S3Mock keeps each object as <bucket>/<object id>/binaryData: the data went to the server's store.
+        try (Stream<Path> stored = Files.walk(directory.resolve("s3-store").resolve(BUCKET))) {
+            assertTrue(stored.filter(file -> file.getFileName().toString().equals("binaryData")).count() > 0,
+                    "the tables are objects in the S3 server's store");
         }
     }
 
