@@ -76,9 +76,9 @@ public final class ProductAffinity {
         Dataset<Row> lines = ProductLines.of(ProductLines.withoutExcluded(transactions, settings.ranker().excludedProducts()),
                 products, asOf, settings.halfLifeDays()).localCheckpoint(true);
         this.lastLines = lines;
-        // The customers to rank, filtered early: every per-customer source works on these only.
-        Dataset<Row> wanted = customers.select("customer_id").distinct().join(lines.select("customer_id").distinct(), "customer_id")
-                .localCheckpoint(true);
+        // The customers to rank (the caller passes the active ones): every per-customer source works on these only.
+        // Customers without a product-level line stay: popularity serves them.
+        Dataset<Row> wanted = customers.select("customer_id").distinct().localCheckpoint(true);
         AffinityJobs.describe(spark, "buy-again");
         Dataset<Row> history = measure(AffinitySource.BUY_AGAIN, () ->
                 BuyAgainScorer.history(lines.join(wanted, "customer_id", "left_semi"), asOf, horizonDays, settings.cyclePriorGaps(),
