@@ -105,4 +105,17 @@ class ConfigLoaderTest {
         assertEquals(java.util.List.of("POST", "BANK CHARGES", "D"), ranker.excludedProducts());
         assertEquals("auto", ranker.model());
     }
+
+    @Test
+    void plausibilityLimitsAndTheAsOfBoundAreValidatedNamingTheKey() {
+        for (var entry : Map.of("ingest.max-quantity", "-5", "ingest.max-amount", "NaN", "ingest.as-of-max-days-ahead", "-1").entrySet()) {
+            var error = assertThrows(ConfigException.class, () -> new ConfigLoader().withOverrides(Map.of(entry.getKey(), entry.getValue())).load());
+            assertTrue(error.getMessage().contains("'" + entry.getKey() + "'"), error.getMessage());
+        }
+        var limits = new ConfigLoader().withOverrides(Map.of("ingest.max-quantity", "250", "ingest.history-start", "1997-01-01")).load().ingest();
+        assertEquals(250.0, limits.maxQuantity());
+        assertEquals(1_000_000.0, limits.maxAmount());
+        assertEquals(1, limits.asOfMaxDaysAhead());
+        assertEquals(LocalDate.of(1997, 1, 1), limits.historyStart());
+    }
 }
