@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 
@@ -66,7 +68,9 @@ public final class LoyaltyNight {
     public Result run(Inputs inputs, LocalDate asOf) {
         Date night = Date.valueOf(asOf);
         Dataset<Row> ledger = inputs.ledger();
-        Dataset<Row> upToNight = inputs.transactions().where(col("purchase_date").leq(lit(night)));
+        // The ledger names its source lines as text: the binary line key as lower-case hex.
+        Dataset<Row> upToNight = inputs.transactions().where(col("purchase_date").leq(lit(night)))
+                .withColumn("line_id", lower(hex(col("line_id"))));
         Row latest = ledger.where(col("entry_type").equalTo(Ledger.EARN).and(col("rule").notEqual("referral_bonus")))
                 .agg(max("source_date")).first();
         Dataset<Row> lines = latest.isNullAt(0) ? upToNight

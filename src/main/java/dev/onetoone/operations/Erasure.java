@@ -66,7 +66,9 @@ public final class Erasure {
             "affinity_evaluation", "measures per segment",
             "budget_shadow_prices", "one price per budget and date",
             "offer_results", "sums per campaign and period",
-            "erasure_log", "a SHA-256 of each erased id, never the id");
+            "erasure_log", "a SHA-256 of each erased id, never the id",
+            "affinity_ranker", "the ranker's models and validation figures per training",
+            "loyalty_metrics", "sums per day");
     private static final Logger LOG = LoggerFactory.getLogger(Erasure.class);
     /** An id counts as found in a raw record when no letter, digit or underscore touches it on either side. */
     private static final String TOKEN_EDGE_BEFORE = "(?<![\\p{L}\\p{N}_])";
@@ -84,7 +86,23 @@ public final class Erasure {
 
     /** The tables that hold rows per customer. */
     public static List<TableSpec> customerTables() {
-        return Tables.ALL.stream().filter(table -> Arrays.asList(table.schema().fieldNames()).contains(CUSTOMER_COLUMN)).toList();
+        return Tables.ALL.stream().filter(table -> !customerColumns(table).isEmpty()).toList();
+    }
+
+    /**
+     * Columns of a table that hold a customer id: customer_id, and the two sides of a referral (a referral names two
+     * customers, and erasing either removes the row).
+     */
+    static List<String> customerColumns(TableSpec table) {
+        List<String> names = Arrays.asList(table.schema().fieldNames());
+        return CUSTOMER_ID_COLUMNS.stream().filter(names::contains).toList();
+    }
+
+    private static final List<String> CUSTOMER_ID_COLUMNS = List.of(CUSTOMER_COLUMN, "referrer_id", "referred_id");
+
+    private static String matchesAnErasedId(TableSpec table, String target, String erased) {
+        return customerColumns(table).stream().map(column -> target + "." + column + " = " + erased + ".erased_id")
+                .collect(java.util.stream.Collectors.joining(" or ", "(", ")"));
     }
 
     public Result forget(Set<String> customerIds) {
@@ -108,12 +126,13 @@ public final class Erasure {
                 continue;
             }
             spark.sparkContext().setJobDescription("forget: " + table.name());
-            Dataset<Row> matched = warehouse.read(table).join(broadcast(ids), col(CUSTOMER_COLUMN).equalTo(col("erased_id")));
+            Dataset<Row> matched = warehouse.read(table).as("target").join(broadcast(ids).as("erased"),
+                    expr(matchesAnErasedId(table, "target", "erased")));
             long rows = count(matched, table.name(), perCustomer);
             totals.put(table.name(), rows);
             if (rows > 0) {
                 DeltaTable.forPath(spark, warehouse.path(table)).as("target")
-                        .merge(ids.select("erased_id").as("erased"), "target." + CUSTOMER_COLUMN + " = erased.erased_id")
+                        .merge(ids.select("erased_id").as("erased"), matchesAnErasedId(table, "target", "erased"))
                         .whenMatched().delete().execute();
                 touched.add(table);
             }

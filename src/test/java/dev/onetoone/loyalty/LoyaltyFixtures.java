@@ -38,7 +38,7 @@ final class LoyaltyFixtures {
         List<Row> rows = new ArrayList<>();
         for (Line line : lines) {
             BigDecimal amount = new BigDecimal(line.amount());
-            rows.add(RowFactory.create(line.lineId(), line.transactionId(), line.customerId(), Timestamp.valueOf(line.day() + " 10:00:00"),
+            rows.add(RowFactory.create(line.lineId().getBytes(java.nio.charset.StandardCharsets.UTF_8), line.transactionId(), line.customerId(), Timestamp.valueOf(line.day() + " 10:00:00"),
                     Date.valueOf(line.day()), line.productId(), line.category(), line.quantity(), null, BigDecimal.ZERO.setScale(2),
                     amount.setScale(2), "store", null, line.offerId(), line.quantity() < 0, amount.signum() == 0, "test.csv", "r0", NOW));
         }
