@@ -48,7 +48,13 @@ public final class ReferralStage {
      * @param accepted  the referrals table
      * @param purchases purchase lines (not returns): customer_id, purchase_date
      */
-    public Result validate(Dataset<Row> typed, Dataset<Row> accepted, Dataset<Row> purchases) {
+    public Result validate(Dataset<Row> input, Dataset<Row> accepted, Dataset<Row> purchases) {
+        // A referral accepted by an earlier run (same referrer, referred and date) is already loaded: rerunning a night
+        // with the same file neither accepts it again nor quarantines it as a duplicate.
+        Dataset<Row> loaded = accepted.select(col("referred_id").as("loaded_referred"), col("referrer_id").as("loaded_referrer"),
+                col("referral_date").as("loaded_date"));
+        Dataset<Row> typed = input.join(loaded, col("referred_id").equalTo(col("loaded_referred"))
+                .and(col("referrer_id").equalTo(col("loaded_referrer"))).and(col("referral_date").equalTo(col("loaded_date"))), "left_anti");
         Column order = struct(lit(1).as("batch"), col("referral_date"), coalesce(col("referral_code"), lit("")).as("code"),
                 col("referrer_id"), col("referred_id"));
         Dataset<Row> known = accepted.select(col("referred_id").as("known_referred")).distinct();

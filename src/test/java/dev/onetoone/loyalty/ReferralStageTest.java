@@ -45,6 +45,7 @@ class ReferralStageTest extends SparkTestSupport {
                 RowFactory.create("Q", "P", Date.valueOf("2024-12-01"), "P1", 15.0, "r0", Timestamp.valueOf("2024-12-01 00:00:00"))),
                 Tables.REFERRALS.schema());
         Dataset<Row> typed = EventInputs.referrals(LoyaltyFixtures.raw("referrals.csv", COLUMNS, List.of(
+                List.of("A", "B", "2024-12-01", "A1"),     // the referral accepted earlier, in a file loaded again: skipped
                 List.of("C", "C", "2025-01-05", "C1"),     // self_referral
                 List.of("A", "B", "2025-01-05", "A2"),     // B was referred already
                 List.of("B", "A", "2025-01-05", "B1"),     // A referred B: B referring A closes a loop
