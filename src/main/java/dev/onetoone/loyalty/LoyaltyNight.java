@@ -91,7 +91,10 @@ public final class LoyaltyNight {
                 col("offer_id"),
                 col("amount").cast("double").multiply(config.pointsPerUnit()).as("base_points"),
                 col("amount").cast("double").multiply(config.qualifyingPerUnit()).as("qualifying_base"));
-        Dataset<Row> tiers = inputs.memberTier().where(col("valid_to").isNull()).select("customer_id", "tier");
+        // The tier held before tonight's review: rows opened tonight (valid_from = night) are left out and the row they
+        // closed (valid_to = night - 1) still counts, so rerunning a night earns with the tiers of its first run.
+        Dataset<Row> tiers = inputs.memberTier().where(col("valid_from").lt(lit(night))
+                .and(col("valid_to").isNull().or(col("valid_to").geq(date_sub(lit(night), 1))))).select("customer_id", "tier");
         var earningInputs = new EarningInputs(earnLines, firstLines, inputs.customers().select("customer_id", "birth_date"),
                 inputs.offers().select("offer_id", "customer_id", "offer_form", "bonus_points"), tiers, asOf);
         Dataset<Row> earned = fresh(new EarningStage(config).earn(earningInputs), ledger);
