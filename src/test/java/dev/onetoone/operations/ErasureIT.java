@@ -196,6 +196,8 @@ class ErasureIT extends SparkTestSupport {
             return List.of(value(array.elementType(), column));
         } else if (type instanceof MapType) {
             return new HashMap<>();
+        } else if (type instanceof org.apache.spark.sql.types.BinaryType) {
+            return (column + "-value").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         throw new IllegalArgumentException("no test value for " + type + " (column " + column + ")");
     }
