@@ -24,7 +24,8 @@ import org.apache.spark.sql.expressions.Window;
  * are dropped.</li>
  * <li><b>Source</b>: the scorer with the largest weighted contribution (ties in the order due_repeat,
  * similar_customers, bought_together, popular_in_category).</li>
- * <li><b>Diversity</b>: at most {@code maxPerCategory} products of one category, keeping the best.</li>
+ * <li><b>Diversity</b>: at most {@code maxPerCategory} products of one category, keeping the best. A product without
+ * a category is its own group: an unknown category is no reason to hold products back.</li>
  * <li><b>Rank</b> 1..k by score, ties by product id.</li>
  * </ul>
  * The candidates already exclude durable products the customer bought recently ({@link ProductAffinity}).
@@ -61,12 +62,12 @@ public final class AffinityBlender {
     }
 
     /**
-     * Keeps at most {@code maxPerCategory} products of one category per customer (the best by score) and numbers the
-     * rest 1..k by score, ties by product id.
+     * Keeps at most {@code maxPerCategory} products of one category per customer (the best by score; a product with
+     * no category is limited by nothing) and numbers the rest 1..k by score, ties by product id.
      */
     public static Dataset<Row> rankByScore(Dataset<Row> scored, int k, int maxPerCategory) {
         Dataset<Row> diverse = scored
-                .withColumn("_in_category", row_number().over(Window.partitionBy(col("customer_id"), coalesce(col("category"), lit("")))
+                .withColumn("_in_category", row_number().over(Window.partitionBy(col("customer_id"), coalesce(col("category"), col("product_id")))
                         .orderBy(col("score").desc(), col("product_id"))))
                 .where(col("_in_category").leq(maxPerCategory))
                 .drop("_in_category");

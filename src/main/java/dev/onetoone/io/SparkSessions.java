@@ -50,6 +50,9 @@ public final class SparkSessions {
             conf.setIfMissing(SHUFFLE_PARTITIONS, Integer.toString(4 * cores));
             // One machine: a Delta snapshot's few log files need no more than two tasks to reconstruct.
             conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");
+            // VACUUM lists a table's directories with this many tasks (Spark's default, 10,000, is sized for a large
+            // cluster); on one machine each empty task costs scheduling time, about 30 s per table in all.
+            conf.setIfMissing("spark.sql.sources.parallelPartitionDiscovery.parallelism", Integer.toString(Math.max(2, cores)));
             // Spark's in-memory catalog makes a directory for its default database when first used; it holds no
             // data of ours (tables are external, registered with LOCATION), so it goes to the temporary directory
             // rather than into the warehouse or the working directory.

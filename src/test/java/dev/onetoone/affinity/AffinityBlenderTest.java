@@ -73,6 +73,18 @@ class AffinityBlenderTest extends SparkTestSupport {
     }
 
     @Test
+    void productsWithoutACategoryAreNotCappedTogether() {
+        var weights = BlendWeights.only(AffinitySource.POPULARITY);
+        Dataset<Row> rows = AffinityBlender.rank(candidates(
+                "('c', 'A', NULL, 0, 0, 0, 0.9)", "('c', 'B', NULL, 0, 0, 0, 0.8)", "('c', 'C', NULL, 0, 0, 0, 0.7)",
+                "('c', 'D', 'x', 0, 0, 0, 0.6)", "('c', 'E', 'x', 0, 0, 0, 0.5)"),
+                weights, 10, 1);
+        // One per category: E goes (second of x); A, B and C have no category, so none of them is held back.
+        assertEquals(List.of("1:A:popular_in_category:0.9000", "2:B:popular_in_category:0.8000",
+                "3:C:popular_in_category:0.7000", "4:D:popular_in_category:0.6000"), ranked(rows, "c"));
+    }
+
+    @Test
     void ablationWeightsLeaveOneScorerOut() {
         BlendWeights all = new BlendWeights(Map.of(AffinitySource.BUY_AGAIN, 1.0, AffinitySource.COLLABORATIVE, 0.5));
         assertEquals(0.0, all.without(AffinitySource.COLLABORATIVE).weight(AffinitySource.COLLABORATIVE));

@@ -45,6 +45,7 @@ public abstract class SparkTestSupport {
             "spark.ui.enabled", "false",
             "spark.driver.host", "127.0.0.1",
             "spark.databricks.delta.snapshotPartitions", "1",
+            "spark.sql.sources.parallelPartitionDiscovery.parallelism", "2",
             "spark.sql.adaptive.coalescePartitions.initialPartitionNum", "2");
 
     /** The default configuration with test-friendly Spark settings. */
