@@ -113,7 +113,7 @@ public final class ProductAffinity {
         Dataset<Row> names = java.util.Arrays.asList(products.columns()).contains("name")
                 ? products.select(col("product_id").as("co_occurrence_with"), col("name").as("co_occurrence_with_name"))
                 : products.select(col("product_id").as("co_occurrence_with"), lit(null).cast("string").as("co_occurrence_with_name"));
-        Dataset<Row> replenishable = products.select(col("product_id"), col("replenishable"));
+        Dataset<Row> replenishable = products.select(col("product_id"), ProductLines.replenishable(products).as("replenishable"));
         Dataset<Row> scored = union(sources);
         Dataset<Row> historyColumns = history.select(col("customer_id"), col("product_id"), lit(true).as("is_repeat"),
                 col("last_purchase_date"), col("due_date"), col("purchase_days"), col("cycle_days"),

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
@@ -34,7 +35,7 @@ public final class ProductLines {
     static Dataset<Row> of(Dataset<Row> transactions, Dataset<Row> products, LocalDate asOf, double halfLifeDays) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Dataset<Row> catalogue = products.select(col("product_id").as("catalogue_product_id"),
-                col("category").as("catalogue_category"), col("replenishable").as("catalogue_replenishable"));
+                col("category").as("catalogue_category"), replenishable(products).as("catalogue_replenishable"));
         return transactions
                 .where(col("purchase_date").leq(asOfDate).and(col("is_return").equalTo(false)).and(col("product_id").isNotNull()))
                 .join(broadcast(catalogue), col("product_id").equalTo(col("catalogue_product_id")), "left")
@@ -51,6 +52,17 @@ public final class ProductLines {
                         (java.util.Arrays.asList(transactions.columns()).contains("unit_price")
                                 ? col("unit_price").cast(org.apache.spark.sql.types.DataTypes.DoubleType)
                                 : lit(null).cast(org.apache.spark.sql.types.DataTypes.DoubleType)).as("unit_price"));
+    }
+
+    /**
+     * The catalogue's replenishable flag where the product is known; null (unknown) for a placeholder that ingest
+     * created for a product seen only in transactions ({@code is_known = false}): its {@code false} is a default, not
+     * a fact, and taken as one it would mark every product of a retailer without a product file as durable.
+     */
+    static Column replenishable(Dataset<Row> products) {
+        return java.util.Arrays.asList(products.columns()).contains("is_known")
+                ? when(col("is_known"), col("replenishable"))
+                : col("replenishable");
     }
 
     /**
