@@ -37,12 +37,26 @@ import org.apache.spark.sql.types.StructType;
  * Basket Recommendation Reality Check", ACM TOIS 2023, for why repeat features dominate): features as of
  * {@code t - H}, label 1 where the customer bought the product in {@code (t - H, t]}, over customers who bought
  * something in that window (the population the ranking is judged on). A fifth of the customers, by a hash of their
- * id, are held out; gradient-boosted trees and logistic regression are both fitted on the rest, and the one with the
- * higher NDCG@10 on the held-out customers' candidates is kept ({@code affinity.ranker.model=auto}).
+ * id, are held out; gradient-boosted trees and logistic regression are fitted on the rest, next to two single-score
+ * challengers (TIFU-KNN's score, the own buy-again score), and the one with the highest NDCG@10 on the held-out
+ * customers' candidates is kept ({@code affinity.ranker.model=auto}).
  */
 public final class AffinityRanker {
     public static final String GBT = "gbt";
     public static final String LOGISTIC = "logistic";
+    /**
+     * Single-score challengers: a logistic regression on one source's score alone, which orders each customer's
+     * candidates exactly as that score does (a monotone map, when the fitted slope is positive) and turns it into a
+     * probability. TIFU-KNN and the customer's own buy-again frequency are the rankings the learned models must beat
+     * on held-out customers to be kept: on real baskets with few customers to learn from, a model of two dozen
+     * features can rank worse than either (Li et al. 2023 report the same of many published next-basket models).
+     */
+    public static final String TIFU_KNN_SCORE = "tifu_knn";
+    public static final String BUY_AGAIN_SCORE = "buy_again";
+    /** Every model type {@code auto} compares, in the order they are fitted (the first wins a tie). */
+    public static final List<String> AUTO = List.of(GBT, LOGISTIC, TIFU_KNN_SCORE, BUY_AGAIN_SCORE);
+    /** The one feature of each single-score challenger. */
+    private static final Map<String, String> SINGLE_SCORE = Map.of(TIFU_KNN_SCORE, "tifu_score", BUY_AGAIN_SCORE, "buy_again_score");
     /** Held-out share of customers: one in this many. */
     static final int VALIDATION_BUCKETS = 5;
     static final long SEED = 20_111_209L;
@@ -78,7 +92,7 @@ public final class AffinityRanker {
         try {
             Dataset<Row> training = split.where(col("_bucket").notEqual(0));
             Dataset<Row> validation = split.where(col("_bucket").equalTo(0));
-            List<String> types = modelSetting.equals("auto") ? List.of(GBT, LOGISTIC) : List.of(modelSetting);
+            List<String> types = modelSetting.equals("auto") ? AUTO : List.of(modelSetting);
             Map<String, Double> ndcg = new LinkedHashMap<>();
             PipelineModel best = null;
             String bestType = null;
@@ -92,14 +106,24 @@ public final class AffinityRanker {
                 }
             }
             Row counts = labelled.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("label")).first();
-            return new Trained(bestType, best, ndcg, importances(best, features), counts.getLong(0),
+            return new Trained(bestType, best, ndcg, importances(best, featuresOf(bestType, features)), counts.getLong(0),
                     counts.isNullAt(1) ? 0L : (long) counts.getDouble(1));
         } finally {
             split.unpersist();
         }
     }
 
-    private static Pipeline pipeline(String type, List<String> features) {
+    /** Whether the type is a model of all features (gbt, logistic) rather than a single-score challenger. */
+    public static boolean learnsFromAllFeatures(String type) {
+        return !SINGLE_SCORE.containsKey(type);
+    }
+
+    private static List<String> featuresOf(String type, List<String> features) {
+        return SINGLE_SCORE.containsKey(type) ? List.of(SINGLE_SCORE.get(type)) : features;
+    }
+
+    private static Pipeline pipeline(String type, List<String> allFeatures) {
+        List<String> features = featuresOf(type, allFeatures);
         VectorAssembler assembler = new VectorAssembler().setInputCols(features.toArray(new String[0])).setOutputCol("features");
         PipelineStage classifier = switch (type) {
             // Shallow trees and a moderate step: a few hundred thousand rows, two dozen features.
@@ -107,7 +131,11 @@ public final class AffinityRanker {
                     .setLabelCol("label").setFeaturesCol("features");
             case LOGISTIC -> new LogisticRegression().setMaxIter(100).setRegParam(0.001).setStandardization(true)
                     .setLabelCol("label").setFeaturesCol("features");
-            default -> throw new IllegalArgumentException("unknown ranker model " + type + ": gbt or logistic");
+            // A little regularisation, as above: on separable data an unregularised slope grows until the
+            // probabilities round to 0 and 1 and the order is lost in ties.
+            case TIFU_KNN_SCORE, BUY_AGAIN_SCORE -> new LogisticRegression().setMaxIter(100).setRegParam(0.001).setStandardization(true)
+                    .setLabelCol("label").setFeaturesCol("features");
+            default -> throw new IllegalArgumentException("unknown ranker model " + type + ": " + String.join(", ", AUTO));
         };
         return new Pipeline().setStages(new PipelineStage[] {assembler, classifier});
     }

@@ -155,7 +155,7 @@ public final class ConfigKeys {
         define(AFFINITY_WEIGHT_POPULARITY, "0.01", "Weight (0..1) of the popular-in-category score in the blend (for products the customer has not bought).");
         define(AFFINITY_EXCLUDED_PRODUCTS, "", "Comma-separated product ids that are not products (postage, fees, discounts): never ranked, learnt from or evaluated.");
         define(AFFINITY_RANKER_RETRAIN_DAYS, "7", "Retrain the learned ranker when its last training is this many days old (1 = nightly); otherwise reuse it.");
-        define(AFFINITY_RANKER_MODEL, "auto", "Learned ranker: auto (the better of gbt and logistic on validation), gbt or logistic.");
+        define(AFFINITY_RANKER_MODEL, "auto", "Learned ranker: auto (the best on held-out customers of gbt, logistic and the single-score tifu_knn and buy_again), or one of these.");
         define(AFFINITY_RANKER_TRAINING_CUSTOMERS, "200000", "At most this many customers (a hash sample) train the ranker.");
         define(AFFINITY_TIFU_GROUP_SIZE, "7", "TIFU-KNN group size m: consecutive baskets per group (Hu et al. 2020).");
         define(AFFINITY_TIFU_WITHIN_GROUP_DECAY, "0.9", "TIFU-KNN r_b: decay of older baskets within a group.");

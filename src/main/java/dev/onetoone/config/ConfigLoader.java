@@ -165,7 +165,7 @@ public final class ConfigLoader {
                         Arrays.stream(values.getOrDefault(ConfigKeys.AFFINITY_EXCLUDED_PRODUCTS, "").split(","))
                                 .map(String::trim).filter(s -> !s.isEmpty()).toList(),
                         intInRange(ConfigKeys.AFFINITY_RANKER_RETRAIN_DAYS, 1, 3650),
-                        oneOf(ConfigKeys.AFFINITY_RANKER_MODEL, "auto", "gbt", "logistic"),
+                        oneOf(ConfigKeys.AFFINITY_RANKER_MODEL, "auto", "gbt", "logistic", "tifu_knn", "buy_again"),
                         intInRange(ConfigKeys.AFFINITY_RANKER_TRAINING_CUSTOMERS, 100, Integer.MAX_VALUE),
                         intInRange(ConfigKeys.AFFINITY_TIFU_GROUP_SIZE, 1, 1000),
                         doubleInRange(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY, 0.0, 1.0),

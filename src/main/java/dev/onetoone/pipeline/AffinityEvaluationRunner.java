@@ -129,8 +129,10 @@ public final class AffinityEvaluationRunner {
                 for (var ablation : RankerFeatures.ABLATIONS.entrySet()) {
                     List<String> kept = RankerFeatures.FEATURES.stream().filter(f -> !ablation.getValue().contains(f)).toList();
                     AffinityJobs.describe(warehouse.spark(), "ranker ablation " + ablation.getKey());
+                    // A single-score challenger has nothing to leave out: ablations retrain the trees.
+                    String type = AffinityRanker.learnsFromAllFeatures(ranker.modelType()) ? ranker.modelType() : AffinityRanker.GBT;
                     AffinityRanker.Trained without = AffinityRanker.train(RankerFeatures.withoutSource(labelled, ablation.getKey()),
-                            ranker.modelType(), kept);
+                            type, kept);
                     lists.put("without_" + ablation.getKey(), AffinityBlender.rankByScore(
                             AffinityRanker.score(without.model(), RankerFeatures.withoutSource(features, ablation.getKey())), k, settings.maxPerCategory()));
                 }
