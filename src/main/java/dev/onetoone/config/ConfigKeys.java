@@ -83,6 +83,11 @@ public final class ConfigKeys {
     public static final String OFFERS_MARGIN_FLOOR = "offers.margin-floor";
     public static final String OFFERS_POINT_VALUE = "offers.point-value";
     public static final String OFFERS_BISECTION_STEPS = "offers.bisection-steps";
+    public static final String OFFERS_CONTACT_COST_EMAIL = "offers.contact-cost.email";
+    public static final String OFFERS_CONTACT_COST_SMS = "offers.contact-cost.sms";
+    public static final String OFFERS_CONTACT_COST_PUSH = "offers.contact-cost.push";
+    public static final String OFFERS_FATIGUE_COST = "offers.fatigue-cost";
+    public static final String OFFERS_MIN_NET_MARGIN = "offers.min-net-margin";
     public static final String LOYALTY_FILE = "loyalty.file";
     public static final String LOCK_STALE_AFTER_HOURS = "lock.stale-after-hours";
     public static final String MAINTENANCE_VACUUM_RETENTION_HOURS = "maintenance.vacuum-retention-hours";
@@ -163,7 +168,7 @@ public final class ConfigKeys {
         define(AFFINITY_TIFU_NEIGHBOURS, "300", "TIFU-KNN k: nearest customers whose vectors are blended in.");
         define(AFFINITY_TIFU_ALPHA, "0.7", "TIFU-KNN alpha: weight of the customer's own vector against the neighbours' mean.");
         define(OFFERS_CAMPAIGNS_FILE, "conf/campaigns.properties", "Campaign definitions; a relative path is resolved against onetoone.home / ONETOONE_HOME, else the working directory.");
-        define(OFFERS_GLOBAL_BUDGET, "5000", "Budget over all campaigns per run, in expected discount cost (currency).");
+        define(OFFERS_GLOBAL_BUDGET, "5000", "Budget over all campaigns per run, in expected discount cost plus contact cost (currency).");
         define(OFFERS_MAX_CONTACTS, "2", "At most this many offers sent to a customer per rolling contact window (today's included).");
         define(OFFERS_CONTACT_WINDOW_DAYS, "30", "Length in days of the rolling contact window.");
         define(OFFERS_COOLDOWN_DAYS, "7", "No new offer for this many days after an offer was sent; 0 = no cool-down.");
@@ -176,6 +181,11 @@ public final class ConfigKeys {
         define(OFFERS_MARGIN_FLOOR, "0.1", "Lowest margin share left after a discount, unless the campaigns file sets one for the product or category (0..1).");
         define(OFFERS_POINT_VALUE, "0.01", "Cost to the retailer of one loyalty point, in currency.");
         define(OFFERS_BISECTION_STEPS, "20", "Bisection steps of the budget shadow prices (one Spark aggregate each).");
+        define(OFFERS_CONTACT_COST_EMAIL, "0.02", "Cost in currency of sending one offer by e-mail; spent from the budgets.");
+        define(OFFERS_CONTACT_COST_SMS, "0.08", "Cost in currency of sending one offer by SMS; spent from the budgets.");
+        define(OFFERS_CONTACT_COST_PUSH, "0.005", "Cost in currency of sending one offer by push notification; spent from the budgets.");
+        define(OFFERS_FATIGUE_COST, "0.01", "Fatigue cost in currency of each earlier offer sent to the customer within the contact window (today's included); not spent from the budgets.");
+        define(OFFERS_MIN_NET_MARGIN, "0", "An offer is sent only when its expected incremental margin minus contact and fatigue costs is above this (currency).");
         define(LOYALTY_FILE, "conf/loyalty.properties", "Loyalty programme configuration (earning rules, expiry, tiers, referrals; docs/loyalty.md); resolved like offers.campaigns-file.");
         define(LOCK_STALE_AFTER_HOURS, "24", "A run lock older than this many hours is stale and taken over (a lock of a dead process on the same host is stale at once).");
         define(MAINTENANCE_VACUUM_RETENTION_HOURS, "168", "maintain and forget: VACUUM removes files no longer in the table that are older than this many hours (Delta's default is 168).");

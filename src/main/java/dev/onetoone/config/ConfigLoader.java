@@ -191,7 +191,12 @@ public final class ConfigLoader {
                 doubleInRange(ConfigKeys.OFFERS_RESPONSE_ELASTICITY, 0.0, 100.0),
                 doubleInRange(ConfigKeys.OFFERS_MARGIN_FLOOR, 0.0, 1.0),
                 doubleInRange(ConfigKeys.OFFERS_POINT_VALUE, 0.0, 1e6),
-                intInRange(ConfigKeys.OFFERS_BISECTION_STEPS, 1, 100));
+                intInRange(ConfigKeys.OFFERS_BISECTION_STEPS, 1, 100),
+                Map.of("email", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_EMAIL, 0.0, 1e6),
+                        "sms", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_SMS, 0.0, 1e6),
+                        "push", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_PUSH, 0.0, 1e6)),
+                doubleInRange(ConfigKeys.OFFERS_FATIGUE_COST, 0.0, 1e6),
+                doubleInRange(ConfigKeys.OFFERS_MIN_NET_MARGIN, 0.0, 1e6));
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {

@@ -76,10 +76,17 @@ public record OneToOneConfig(
      * Settings of the offers stage (campaigns themselves are in {@code campaignsFile}).
      *
      * @param suppressionFile empty when there is no suppression list
+     * @param contactCosts    cost in currency of one offer sent, per channel (email, sms, push)
+     * @param fatigueCost     cost in currency of each earlier offer sent to the customer within the contact window
+     * @param minNetMargin    lowest expected incremental margin net of contact and fatigue costs for an offer to be sent
      */
     public record OffersConfig(String campaignsFile, double globalBudget, int maxContacts, int contactWindowDays,
             int cooldownDays, String suppressionFile, String salt, double holdoutShare, double controlShare,
-            double exploreShare, double responseElasticity, double marginFloor, double pointValue, int bisectionSteps) {
+            double exploreShare, double responseElasticity, double marginFloor, double pointValue, int bisectionSteps,
+            java.util.Map<String, Double> contactCosts, double fatigueCost, double minNetMargin) {
+        public OffersConfig {
+            contactCosts = java.util.Map.copyOf(contactCosts);
+        }
     }
 
     /** Settings of the RFM stage. */

@@ -1,5 +1,6 @@
 package dev.onetoone.offers;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -40,16 +41,29 @@ import org.slf4j.LoggerFactory;
  * ratio stops all paid options of that budget, so the check ends. Only the per-campaign sums reach the driver.
  * <p>
  * Input columns: customer_id, campaign_id, priority, value, cost, counts (the option's cost counts against the
- * budgets, i.e. it would be sent), slots. Options with value &lt;= 0 are never chosen.
+ * budgets, i.e. it would be sent), slots, and optionally earlier_contacts (offers sent to the customer within the
+ * contact window before today; 0 when the column is absent). Options with value &lt;= 0 are never chosen.
+ * <p>
+ * Contact fatigue: the k-th offer a customer is sent within the contact window costs {@code fatigue x (k - 1)} more,
+ * in value, not in budget (it is lost attention, not money). A customer's options are placed in order (priority,
+ * then score) and each pays the fatigue of its place; one that does not pay for it at its place is dropped, and the
+ * rest are placed again. A dropped option only moves later ones forward, to a cheaper place, so every chosen option
+ * still pays for the fatigue of its final place (which is recorded as fatigue_cost).
  */
 public final class BudgetAllocator {
     public static final String GLOBAL = "global";
     private static final Logger LOG = LoggerFactory.getLogger(BudgetAllocator.class);
     private static final int REPAIR_ROUNDS = 12;
+    /** Decisions of {@link #decide}: the option is chosen, or why not. */
+    public static final String CHOSEN = "chosen";
+    public static final String OVER_BUDGET = "budget";
+    public static final String FATIGUE = "fatigue";
+    public static final String NO_SLOT = "contact_limit";
 
     private final Map<String, Double> campaignBudgets;
     private final double globalBudget;
     private final int bisectionSteps;
+    private final double fatigue;
 
     /** Spend, count and value of the options chosen under one budget. */
     public record Spend(double spend, long offers, double value) {
@@ -57,16 +71,24 @@ public final class BudgetAllocator {
     }
 
     /**
-     * The outcome: chosen options (input columns plus score) and the price of each budget (campaign ids and
-     * {@link #GLOBAL}) with the spend under it.
+     * The outcome: chosen options (input columns plus score and fatigue_cost) and the price of each budget (campaign
+     * ids and {@link #GLOBAL}) with the spend under it; {@code decisions} has each customer's best option per
+     * campaign at those prices with its {@code decision} ({@link #CHOSEN}, or why not).
      */
-    public record Allocation(Dataset<Row> chosen, Map<String, Double> prices, Map<String, Spend> spend, int evaluations) {
+    public record Allocation(Dataset<Row> chosen, Dataset<Row> decisions, Map<String, Double> prices, Map<String, Spend> spend,
+            int evaluations) {
     }
 
     public BudgetAllocator(Map<String, Double> campaignBudgets, double globalBudget, int bisectionSteps) {
+        this(campaignBudgets, globalBudget, bisectionSteps, 0.0);
+    }
+
+    /** With a fatigue cost, in value, of each earlier contact in the window (see the class comment). */
+    public BudgetAllocator(Map<String, Double> campaignBudgets, double globalBudget, int bisectionSteps, double fatigue) {
         this.campaignBudgets = new LinkedHashMap<>(campaignBudgets);
         this.globalBudget = globalBudget;
         this.bisectionSteps = bisectionSteps;
+        this.fatigue = fatigue;
     }
 
     public Allocation allocate(Dataset<Row> options) {
@@ -84,9 +106,9 @@ public final class BudgetAllocator {
         campaigns.forEach(campaign -> prices.put(campaign, 0.0));
         prices.put(GLOBAL, 0.0);
         int evaluations = 1;
-        Map<String, Spend> spend = spend(options, prices);
+        Map<String, Spend> spend = spend(options, prices, fatigue);
         if (feasible(spend)) {
-            return new Allocation(choose(options, prices), prices, spend, evaluations);
+            return allocation(options, prices, spend, evaluations);
         }
         Row bound = options.where(col("cost").gt(0)).agg(max(col("value").divide(col("cost")))).first();
         double top = (bound.isNullAt(0) ? 0 : bound.getDouble(0)) * (1 + 1e-9) + 1e-12;
@@ -103,7 +125,7 @@ public final class BudgetAllocator {
         }
         for (int step = 0; step < bisectionSteps && !low.isEmpty(); step++) {
             low.keySet().forEach(campaign -> own.put(campaign, (low.get(campaign) + high.get(campaign)) / 2));
-            Map<String, Spend> atMiddle = spend(options, own);
+            Map<String, Spend> atMiddle = spend(options, own, fatigue);
             evaluations++;
             for (String campaign : low.keySet()) {
                 (atMiddle.getOrDefault(campaign, Spend.NONE).spend() > campaignBudgets.get(campaign) ? low : high).put(campaign, own.get(campaign));
@@ -112,7 +134,7 @@ public final class BudgetAllocator {
         high.forEach(own::put);
 
         // 2. the global price: a campaign's effective price is the larger of its own price and the global one
-        spend = spend(options, own);
+        spend = spend(options, own, fatigue);
         evaluations++;
         double global = 0;
         if (spend.get(GLOBAL).spend() > globalBudget) {
@@ -120,7 +142,7 @@ public final class BudgetAllocator {
             double globalHigh = top;
             for (int step = 0; step < bisectionSteps; step++) {
                 double middle = (globalLow + globalHigh) / 2;
-                Map<String, Spend> atMiddle = spend(options, effective(own, middle));
+                Map<String, Spend> atMiddle = spend(options, effective(own, middle), fatigue);
                 evaluations++;
                 if (atMiddle.get(GLOBAL).spend() > globalBudget) {
                     globalLow = middle;
@@ -136,7 +158,7 @@ public final class BudgetAllocator {
         prices.put(GLOBAL, global);
 
         // 3. customers can move between campaigns when a price rises (contact cap): raise any price still exceeded
-        spend = spend(options, prices);
+        spend = spend(options, prices, fatigue);
         evaluations++;
         for (int round = 0; !feasible(spend); round++) {
             for (String campaign : campaigns) {
@@ -147,14 +169,19 @@ public final class BudgetAllocator {
             if (spend.get(GLOBAL).spend() > globalBudget) {
                 prices.put(GLOBAL, round >= REPAIR_ROUNDS ? top : (prices.get(GLOBAL) + top) / 2);
             }
-            spend = spend(options, prices);
+            spend = spend(options, prices, fatigue);
             evaluations++;
             if (round > REPAIR_ROUNDS + campaigns.size() + 2) {
                 throw new IllegalStateException("budget prices did not reach a feasible allocation: " + prices + " spend " + spend);
             }
         }
         LOG.info("budget prices {} after {} aggregates", prices, evaluations);
-        return new Allocation(choose(options, prices), prices, spend, evaluations);
+        return allocation(options, prices, spend, evaluations);
+    }
+
+    private Allocation allocation(Dataset<Row> options, Map<String, Double> prices, Map<String, Spend> spend, int evaluations) {
+        Dataset<Row> decisions = decide(options, prices, fatigue);
+        return new Allocation(decisions.where(col("decision").equalTo(CHOSEN)).drop("decision"), decisions, prices, spend, evaluations);
     }
 
     /** Campaign prices that are at least the global price (global entry 0: the campaign entries carry it). */
@@ -177,8 +204,19 @@ public final class BudgetAllocator {
         return spend.getOrDefault(GLOBAL, Spend.NONE).spend() <= globalBudget;
     }
 
-    /** The per-customer choice at the given prices. */
+    /** The per-customer choice at the given prices, without contact fatigue. */
     public static Dataset<Row> choose(Dataset<Row> options, Map<String, Double> prices) {
+        return decide(options, prices, 0.0).where(col("decision").equalTo(CHOSEN)).drop("decision");
+    }
+
+    /**
+     * Each customer's best option per campaign at the given prices (score = value - price x cost), with its decision:
+     * {@link #OVER_BUDGET} when its score does not pay for the fatigue of the customer's earlier contacts,
+     * {@link #FATIGUE} when it does not pay for the fatigue of its place among today's offers, {@link #NO_SLOT} when
+     * the customer's slots are taken by options of higher priority or score, else {@link #CHOSEN}; fatigue_cost is the
+     * fatigue of its final place.
+     */
+    public static Dataset<Row> decide(Dataset<Row> options, Map<String, Double> prices, double fatigue) {
         Column campaignPrice = lit(0.0);
         for (var entry : prices.entrySet()) {
             if (!entry.getKey().equals(GLOBAL)) {
@@ -186,21 +224,35 @@ public final class BudgetAllocator {
             }
         }
         Column price = campaignPrice.plus(lit(prices.getOrDefault(GLOBAL, 0.0)));
-        Dataset<Row> scored = options.withColumn("score", col("value").minus(price.multiply(col("cost"))))
-                .where(col("score").gt(0));
-        Dataset<Row> bestPerCampaign = scored
+        Column earlier = java.util.Arrays.asList(options.columns()).contains("earlier_contacts")
+                ? coalesce(col("earlier_contacts"), lit(0)) : lit(0);
+        Dataset<Row> bestPerCampaign = options.withColumn("score", col("value").minus(price.multiply(col("cost"))))
                 .withColumn("campaign_rank", row_number().over(Window.partitionBy("customer_id", "campaign_id")
                         .orderBy(col("score").desc(), col("cost").asc())))
                 .where(col("campaign_rank").equalTo(1)).drop("campaign_rank");
+        var byCustomer = Window.partitionBy("customer_id");
+        Column affordable = col("score").minus(earlier.multiply(fatigue)).gt(0);
+        Column firstPlace = row_number().over(byCustomer.orderBy(col("affordable").desc(), col("priority").asc(), col("score").desc(),
+                col("campaign_id").asc()));
+        Column finalPlace = row_number().over(byCustomer.orderBy(col("pays_fatigue").desc(), col("priority").asc(), col("score").desc(),
+                col("campaign_id").asc()));
         return bestPerCampaign
-                .withColumn("customer_rank", row_number().over(Window.partitionBy("customer_id")
-                        .orderBy(col("priority").asc(), col("score").desc(), col("campaign_id").asc())))
-                .where(col("customer_rank").leq(col("slots"))).drop("customer_rank");
+                .withColumn("affordable", affordable)
+                .withColumn("first_place", firstPlace)
+                .withColumn("pays_fatigue", col("affordable").and(col("score")
+                        .minus(earlier.plus(col("first_place")).minus(1).multiply(fatigue)).gt(0)))
+                .withColumn("final_place", finalPlace)
+                .withColumn("decision", when(col("affordable").unary_$bang(), lit(OVER_BUDGET))
+                        .when(col("pays_fatigue").unary_$bang(), lit(FATIGUE))
+                        .when(col("final_place").gt(col("slots")), lit(NO_SLOT))
+                        .otherwise(lit(CHOSEN)))
+                .withColumn("fatigue_cost", earlier.plus(col("final_place")).minus(1).multiply(fatigue))
+                .drop("affordable", "first_place", "pays_fatigue", "final_place");
     }
 
     /** Spend, offers and value per campaign and in all, of the options that count, at the given prices: one job. */
-    private static Map<String, Spend> spend(Dataset<Row> options, Map<String, Double> prices) {
-        List<Row> rows = choose(options, prices).where(col("counts"))
+    private static Map<String, Spend> spend(Dataset<Row> options, Map<String, Double> prices, double fatigue) {
+        List<Row> rows = decide(options, prices, fatigue).where(col("decision").equalTo(CHOSEN).and(col("counts")))
                 .groupBy("campaign_id").agg(sum("cost"), count(lit(1)), sum("value")).collectAsList();
         Map<String, Spend> spend = new LinkedHashMap<>();
         double total = 0;

@@ -13,7 +13,7 @@ import java.util.List;
  * @param validityDays       days the offer can be redeemed, from the day after as_of
  * @param channels           channels the campaign may use, in order of preference after the customer's own
  * @param priority           lower first when a customer qualifies for several campaigns
- * @param budget             expected discount cost the campaign may spend per run
+ * @param budget             expected discount cost plus contact cost the campaign may spend per run
  * @param repeatAfterDays    a customer sent this campaign gets it again only after this many days
  * @param recognitionUplift  recognition only: assumed logit uplift of a purchase, measured by the control group
  * @param eligibility        typed thresholds of the campaign type

@@ -26,7 +26,7 @@ import dev.onetoone.config.ConfigException;
  * campaign.&lt;id&gt;.offer-form=percent_off | amount_off | bonus_points | recognition
  * campaign.&lt;id&gt;.target=product | category | basket
  * campaign.&lt;id&gt;.discount-steps=5,10,15,20      (percent, amount or points; not for recognition)
- * campaign.&lt;id&gt;.budget=1000                    (expected discount cost per run; required)
+ * campaign.&lt;id&gt;.budget=1000                    (expected discount cost plus contact cost per run; required)
  * campaign.&lt;id&gt;.validity-days=14
  * campaign.&lt;id&gt;.channels=email,push,sms
  * campaign.&lt;id&gt;.priority=100
@@ -151,7 +151,7 @@ public record Campaigns(List<Campaign> campaigns, Map<String, Double> categoryFl
             throw bad(prefix + "channels", settings.get("channels"), "a comma-separated list of email, push, sms");
         }
         if (!settings.containsKey("budget")) {
-            throw new ConfigException("campaigns key '" + prefix + "budget' is required (expected discount cost per run)");
+            throw new ConfigException("campaigns key '" + prefix + "budget' is required (expected discount cost plus contact cost per run)");
         }
         double budget = number(prefix + "budget", settings.get("budget"), 0.0, 1e15);
         int validity = (int) integer(prefix + "validity-days", settings.getOrDefault("validity-days", "14"), 1, 365);

@@ -46,12 +46,40 @@ import dev.onetoone.io.Tables;
  * optimised choice; for each chosen campaign a regular customer is in its control group when their control draw
  * for that campaign is below offers.control-share, else in treatment. Control and holdout rows are written without
  * a channel and do not spend budget; treatment and explore rows are sent and spend it.
+ * <p>
+ * Contact economics: sending an offer costs its channel's offers.contact-cost.&lt;channel&gt; (money, spent from the
+ * budgets with the expected discount cost) and offers.fatigue-cost for each offer the customer was sent within the
+ * contact window before it (lost attention: counted in value, not in budget). An option qualifies when it is within
+ * the margin floor and its expected incremental margin minus both costs is above offers.min-net-margin. The rule is
+ * applied to the options before any randomised choice: the explore draw is uniform over the customer's qualifying
+ * options, and the allocator (whose choice holdout, control and treatment rows share, split afterwards by draws
+ * independent of the options) only chooses qualifying options, so the logged assignment probabilities stay the
+ * probabilities of the draws actually made. The price is that exploration, and so what off-policy evaluation can
+ * learn, is limited to offers that the response model expects to pay for their contact.
+ * <p>
+ * Every customer modelled on the as-of date is a candidate of every campaign. The run log counts, per candidate, the
+ * first rule that drops it (eligibility, consent, contact limit, margin floor, no incremental margin, below contact
+ * cost, budget) or what happened to it (withheld in the control or holdout group, not drawn for exploration, sent),
+ * so that the counts add up to the candidates.
  */
 public final class OffersStage {
     public static final String TREATMENT = "treatment";
     public static final String CONTROL = "control";
     public static final String HOLDOUT = "holdout";
     public static final String EXPLORE = "explore";
+    /** Run log detail keys: the candidates and what happened to each (they add up to the candidates). */
+    public static final String CANDIDATES = "candidates";
+    public static final String DROPPED_ELIGIBILITY = "dropped_eligibility";
+    public static final String DROPPED_CONSENT = "dropped_consent";
+    public static final String DROPPED_CONTACT_LIMIT = "dropped_contact_limit";
+    public static final String DROPPED_MARGIN_FLOOR = "dropped_margin_floor";
+    public static final String DROPPED_NO_INCREMENTAL_MARGIN = "dropped_no_incremental_margin";
+    public static final String DROPPED_BELOW_CONTACT_COST = "dropped_below_contact_cost";
+    public static final String DROPPED_BUDGET = "dropped_budget";
+    public static final String EXPLORE_NOT_DRAWN = "explore_not_drawn";
+    public static final String WITHHELD_CONTROL = "withheld_control";
+    public static final String WITHHELD_HOLDOUT = "withheld_holdout";
+    public static final String SENT = "sent";
 
     private final LocalDate asOf;
     private final OfferSettings settings;
@@ -76,24 +104,71 @@ public final class OffersStage {
         Map<String, Long> details = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
 
+        spark.sparkContext().setJobDescription("offers: candidates and contact policy");
+        long modelled = inputs.customerModels().where(col("as_of").equalTo(lit(Date.valueOf(asOf)))).count();
         CandidateStage.Result candidates = new CandidateStage(asOf, settings).compute(inputs);
         for (String campaign : candidates.campaignsWithoutAffinity()) {
             warnings.add("campaign " + campaign + " needs product_affinity, which has no rows for " + asOf);
         }
-        Dataset<Row> reachable = applyContactPolicy(candidates.candidates(), inputs);
-        Dataset<Row> options = options(reachable, inputs.customerModels()).persist(StorageLevel.MEMORY_AND_DISK());
+        // every customer modelled today is a candidate of every campaign; each candidate is dropped by the first rule
+        // that stops it, withheld for measurement, not drawn for exploration, or sent (see the class comment)
+        Map<String, Long> outcome = new LinkedHashMap<>();
+        for (String key : List.of(DROPPED_ELIGIBILITY, DROPPED_CONSENT, DROPPED_CONTACT_LIMIT, DROPPED_MARGIN_FLOOR,
+                DROPPED_NO_INCREMENTAL_MARGIN, DROPPED_BELOW_CONTACT_COST, DROPPED_BUDGET)) {
+            outcome.put(key, 0L);
+        }
+        Dataset<Row> policed = contactPolicy(candidates.candidates(), inputs).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> options = null;
+        Dataset<Row> decisions = null;
         try {
+            long eligible = 0;
+            for (Row row : policed.groupBy("policy_drop").count().collectAsList()) {
+                eligible += row.getLong(1);
+                if (!row.isNullAt(0)) {
+                    outcome.merge(row.getString(0), row.getLong(1), Long::sum);
+                }
+            }
+            long candidatePairs = modelled * settings.campaigns().campaigns().size();
+            outcome.put(DROPPED_ELIGIBILITY, candidatePairs - eligible);
+            options = options(policed.where(col("policy_drop").isNull()).drop("policy_drop"), inputs.customerModels())
+                    .persist(StorageLevel.MEMORY_AND_DISK());
             details.put("candidate_options", options.count());
             Column customerDraw = GroupAssignment.draw(config.salt(), "holdout", col("customer_id"));
             Column holdout = customerDraw.lt(config.holdoutShare());
             Column explore = customerDraw.geq(config.holdoutShare()).and(customerDraw.lt(config.holdoutShare() + config.exploreShare()));
             Column control = GroupAssignment.draw(config.salt(), "control", col("campaign_id"), col("customer_id")).lt(config.controlShare());
 
-            Dataset<Row> exploreChoice = exploreChoice(options.where(explore.and(col("within_floor"))));
-            Map<String, Double> exploreSpend = new LinkedHashMap<>();
-            for (Row row : exploreChoice.groupBy("campaign_id").agg(sum("expected_cost")).collectAsList()) {
-                exploreSpend.put(row.getString(0), row.getDouble(1));
+            // the economic rules judge a candidate by its best option: none within the margin floor, none with a
+            // positive expected incremental margin, or none that pays for its contact and fatigue costs
+            spark.sparkContext().setJobDescription("offers: margin floor and contact costs per candidate");
+            Dataset<Row> judged = options.groupBy("customer_id", "campaign_id").agg(
+                    max(col("within_floor")).as("any_within_floor"),
+                    max(when(col("within_floor"), col("expected_incremental_margin"))).as("best_margin"),
+                    max(when(col("within_floor"), col("surplus"))).as("best_surplus"));
+            long qualifiedExplore = 0;
+            for (Row row : judged.withColumn("economic_drop", when(col("any_within_floor").unary_$bang(), lit(DROPPED_MARGIN_FLOOR))
+                            .when(col("best_margin").leq(0), lit(DROPPED_NO_INCREMENTAL_MARGIN))
+                            .when(col("best_surplus").leq(0), lit(DROPPED_BELOW_CONTACT_COST)))
+                    .groupBy(col("economic_drop"), explore.as("explore")).count().collectAsList()) {
+                if (!row.isNullAt(0)) {
+                    outcome.merge(row.getString(0), row.getLong(2), Long::sum);
+                } else if (row.getBoolean(1)) {
+                    qualifiedExplore += row.getLong(2);
+                }
             }
+
+            // the randomised choices are drawn among the options that pass every rule, so the logged probabilities
+            // are those of the draw actually made
+            spark.sparkContext().setJobDescription("offers: explore choice");
+            Dataset<Row> exploreChoice = exploreChoice(options.where(explore.and(col("qualifies"))));
+            Map<String, Double> exploreSpend = new LinkedHashMap<>();
+            Map<String, Long> explorePicks = new LinkedHashMap<>();
+            for (Row row : exploreChoice.groupBy("campaign_id").agg(sum("budget_cost"), count(lit(1))).collectAsList()) {
+                exploreSpend.put(row.getString(0), row.getDouble(1));
+                explorePicks.put(row.getString(0), row.getLong(2));
+            }
+            long picks = explorePicks.values().stream().mapToLong(Long::longValue).sum();
+            outcome.put(EXPLORE_NOT_DRAWN, qualifiedExplore - picks);
             // explore offers are sent, so they spend budget first; a campaign (or all) whose budget they would
             // exceed sends no explore offers
             Map<String, Double> remaining = new LinkedHashMap<>();
@@ -113,49 +188,96 @@ public final class OffersStage {
                 exploreChoice = exploreChoice.limit(0);
                 settings.campaigns().campaigns().forEach(c -> remaining.put(c.id(), c.budget()));
                 globalRemaining = config.globalBudget();
+                outcome.merge(DROPPED_BUDGET, picks, Long::sum);
                 warnings.add("explore offers would exceed the global budget; none sent");
             } else if (!exploreDropped.isEmpty()) {
                 exploreChoice = exploreChoice.where(col("campaign_id").isin(exploreDropped.toArray()).unary_$bang());
+                outcome.merge(DROPPED_BUDGET, exploreDropped.stream().mapToLong(id -> explorePicks.getOrDefault(id, 0L)).sum(), Long::sum);
                 warnings.add("explore offers would exceed the budget of " + exploreDropped + "; none sent for them");
             }
 
-            Dataset<Row> optimisable = options.where(explore.unary_$bang().and(col("within_floor")))
-                    .withColumn("value", col("expected_incremental_margin"))
-                    .withColumn("cost", col("expected_cost"))
+            // the allocator maximises the margin net of contact costs above offers.min-net-margin; a contact's
+            // channel cost is money, so it is spent from the budgets, its fatigue is not
+            spark.sparkContext().setJobDescription("offers: budget allocation");
+            Dataset<Row> optimisable = options.where(explore.unary_$bang().and(col("qualifies")))
+                    .withColumn("value", col("expected_incremental_margin").minus(col("contact_cost")).minus(config.minNetMargin()))
+                    .withColumn("cost", col("budget_cost"))
                     .withColumn("holdout", holdout)
                     .withColumn("control", control)
                     .withColumn("counts", col("holdout").unary_$bang().and(col("control").unary_$bang()));
-            var allocation = new BudgetAllocator(remaining, globalRemaining, config.bisectionSteps()).allocate(optimisable);
+            var allocation = new BudgetAllocator(remaining, globalRemaining, config.bisectionSteps(), config.fatigueCost()).allocate(optimisable);
             details.put("budget_aggregates", (long) allocation.evaluations());
+            decisions = allocation.decisions().persist(StorageLevel.MEMORY_AND_DISK());
+            for (Row row : decisions.where(col("decision").notEqual(BudgetAllocator.CHOSEN)).groupBy("decision").count().collectAsList()) {
+                String rule = switch (row.getString(0)) {
+                    case BudgetAllocator.OVER_BUDGET -> DROPPED_BUDGET;
+                    case BudgetAllocator.FATIGUE -> DROPPED_BELOW_CONTACT_COST;
+                    default -> DROPPED_CONTACT_LIMIT;
+                };
+                outcome.merge(rule, row.getLong(1), Long::sum);
+            }
 
             double regular = 1 - config.holdoutShare() - config.exploreShare();
-            Dataset<Row> chosen = allocation.chosen()
+            Dataset<Row> chosen = decisions.where(col("decision").equalTo(BudgetAllocator.CHOSEN)).drop("decision")
                     .withColumn("offer_group", when(col("holdout"), lit(HOLDOUT)).when(col("control"), lit(CONTROL)).otherwise(lit(TREATMENT)))
                     .withColumn("assignment_probability", when(col("holdout"), lit(config.holdoutShare()))
                             .when(col("control"), lit(regular * config.controlShare()))
                             .otherwise(lit(regular * (1 - config.controlShare()))));
             Dataset<Row> explored = exploreChoice.withColumn("offer_group", lit(EXPLORE))
                     .withColumn("assignment_probability", lit(config.exploreShare()).divide(col("explore_options")))
+                    .withColumn("fatigue_cost", col("earlier_contacts").multiply(config.fatigueCost()))
                     .withColumn("reason_codes", array_union(col("reason_codes"), array(lit("explore_random_choice"))));
             Dataset<Row> offers = rows(chosen).unionByName(rows(explored)).persist(StorageLevel.MEMORY_AND_DISK());
+
+            spark.sparkContext().setJobDescription("offers: counts of the offers decided");
+            Map<String, Long> groups = new LinkedHashMap<>();
+            double sentMargin = 0;
+            double sentContactCost = 0;
+            double sentNetMargin = 0;
+            for (Row row : offers.groupBy("offer_group").agg(count(lit(1)), sum("expected_incremental_margin"),
+                    sum(col("contact_cost").plus(col("fatigue_cost"))), sum("net_expected_margin")).collectAsList()) {
+                groups.put(row.getString(0), row.getLong(1));
+                if (row.getString(0).equals(TREATMENT) || row.getString(0).equals(EXPLORE)) {
+                    sentMargin += row.getDouble(2);
+                    sentContactCost += row.getDouble(3);
+                    sentNetMargin += row.getDouble(4);
+                }
+            }
+            details.put(CANDIDATES, candidatePairs);
+            details.putAll(outcome);
+            details.put(WITHHELD_CONTROL, groups.getOrDefault(CONTROL, 0L));
+            details.put(WITHHELD_HOLDOUT, groups.getOrDefault(HOLDOUT, 0L));
+            details.put(SENT, groups.getOrDefault(TREATMENT, 0L) + groups.getOrDefault(EXPLORE, 0L));
+            details.put("sent_expected_incremental_margin_cents", Math.round(sentMargin * 100));
+            details.put("sent_contact_cost_cents", Math.round(sentContactCost * 100));
+            details.put("sent_net_expected_margin_cents", Math.round(sentNetMargin * 100));
             Dataset<Row> prices = shadowPrices(spark, offers, allocation.prices());
             return new Result(offers, prices, details, warnings);
         } finally {
-            options.unpersist();
+            spark.sparkContext().setJobDescription(null);
+            if (decisions != null) {
+                decisions.unpersist();
+            }
+            if (options != null) {
+                options.unpersist();
+            }
+            policed.unpersist();
         }
     }
 
     /**
-     * Drops what the contact policy forbids and adds the channel and the customer's remaining contact slots: no
-     * unknown, opted-out or suppressed customer, no customer in cool-down, none who already had the campaign within
-     * its repeat-after-days, and no campaign without a consented channel.
+     * The candidates with the channel, the offers sent to the customer within the contact window before today
+     * (earlier_contacts), their remaining contact slots, and policy_drop: {@value #DROPPED_CONSENT} for an unknown,
+     * opted-out or suppressed customer or a campaign without a consented channel, {@value #DROPPED_CONTACT_LIMIT}
+     * for a customer without slots, in cool-down, or who already had the campaign within its repeat-after-days;
+     * null when the candidate may be contacted.
      */
-    Dataset<Row> applyContactPolicy(Dataset<Row> candidates, OfferInputs inputs) {
+    Dataset<Row> contactPolicy(Dataset<Row> candidates, OfferInputs inputs) {
         var config = settings.offers();
         Date day = Date.valueOf(asOf);
-        Dataset<Row> reachable = inputs.customers().where(col("is_known").and(col("opt_out").unary_$bang()))
-                .select("customer_id", "consent_email", "consent_sms", "consent_push")
-                .join(inputs.suppressed().select("customer_id").distinct(), new String[] {"customer_id"}, "left_anti");
+        Dataset<Row> people = inputs.customers().select(col("customer_id"), col("is_known").and(col("opt_out").unary_$bang()).as("contactable"),
+                col("consent_email"), col("consent_sms"), col("consent_push"));
+        Dataset<Row> suppressed = inputs.suppressed().select("customer_id").distinct().withColumn("suppressed", lit(true));
         Dataset<Row> sent = inputs.previousOffers().where(col("as_of").lt(lit(day))
                 .and(col("offer_group").isin(TREATMENT, EXPLORE)));
         Dataset<Row> contacts = sent.groupBy("customer_id").agg(
@@ -181,14 +303,19 @@ public final class OffersStage {
         Column repeatedTooSoon = col("last_campaign_contact").isNotNull()
                 .and(date_diff(lit(day), col("last_campaign_contact")).lt(repeatAfter));
         Dataset<Row> preferences = inputs.customerModels().where(col("as_of").equalTo(lit(day))).select("customer_id", "preferred_channel");
-        return candidates.join(reachable, "customer_id")
-                .join(preferences, "customer_id")
+        Column reachable = coalesce(col("contactable"), lit(false)).and(col("suppressed").isNull());
+        return candidates.join(people, "customer_id", "left")
+                .join(suppressed, "customer_id", "left")
+                .join(preferences, "customer_id", "left")
                 .join(contacts, "customer_id", "left")
                 .join(lastByCampaign, new String[] {"customer_id", "campaign_id"}, "left")
-                .withColumn("slots", lit(config.maxContacts()).minus(coalesce(col("recent_contacts"), lit(0L))).cast("int"))
+                .withColumn("earlier_contacts", coalesce(col("recent_contacts"), lit(0L)).cast("int"))
+                .withColumn("slots", lit(config.maxContacts()).minus(col("earlier_contacts")).cast("int"))
                 .withColumn("channel", channel)
-                .where(col("slots").gt(0).and(inCooldown.unary_$bang()).and(repeatedTooSoon.unary_$bang()).and(col("channel").isNotNull()))
-                .drop("consent_email", "consent_sms", "consent_push", "recent_contacts", "last_contact", "last_campaign_contact", "preferred_channel");
+                .withColumn("policy_drop", when(reachable.unary_$bang().or(col("channel").isNull()), lit(DROPPED_CONSENT))
+                        .when(col("slots").leq(0).or(inCooldown).or(repeatedTooSoon), lit(DROPPED_CONTACT_LIMIT)))
+                .drop("contactable", "suppressed", "consent_email", "consent_sms", "consent_push", "recent_contacts", "last_contact",
+                        "last_campaign_contact", "preferred_channel");
     }
 
     private static Column consented(Column channel) {
@@ -235,11 +362,25 @@ public final class OffersStage {
                 .withColumn("expected_incremental_margin", ResponseModel.incrementalMargin(col("p_purchase_with_offer"),
                         col("p_purchase_without_offer"), col("target_value"), col("margin"), col("redeemed_cost")))
                 .withColumn("expected_cost", col("p_purchase_with_offer").multiply(col("redeemed_cost")))
-                .withColumn("within_floor", ResponseModel.withinFloor(col("margin"), col("discount_fraction"), col("margin_floor")));
+                .withColumn("within_floor", ResponseModel.withinFloor(col("margin"), col("discount_fraction"), col("margin_floor")))
+                .withColumn("contact_cost", contactCost(col("channel")))
+                .withColumn("budget_cost", col("expected_cost").plus(col("contact_cost")))
+                .withColumn("surplus", col("expected_incremental_margin").minus(col("contact_cost"))
+                        .minus(col("earlier_contacts").multiply(config.fatigueCost())).minus(config.minNetMargin()))
+                .withColumn("qualifies", col("within_floor").and(col("surplus").gt(0)));
         return priced.drop("logit_shift", "p_alive", "purchase_rate_per_week", "price_sensitivity");
     }
 
-    /** Each explore customer's option, drawn uniformly from their options within the margin floor. */
+    /** The channel's offers.contact-cost.&lt;channel&gt;. */
+    private Column contactCost(Column channel) {
+        Column cost = lit(0.0);
+        for (var entry : new java.util.TreeMap<>(settings.offers().contactCosts()).entrySet()) {
+            cost = when(channel.equalTo(entry.getKey()), lit(entry.getValue())).otherwise(cost);
+        }
+        return cost;
+    }
+
+    /** Each explore customer's option, drawn uniformly from their qualifying options. */
     private Dataset<Row> exploreChoice(Dataset<Row> exploreOptions) {
         var config = settings.offers();
         var byCustomer = Window.partitionBy("customer_id");
@@ -270,14 +411,16 @@ public final class OffersStage {
                 col("p_purchase_with_offer"), col("p_purchase_without_offer"),
                 col("expected_incremental_margin"), col("expected_cost"),
                 col("reason_codes"), col("priority"),
-                lit(runId).as("run_id"));
+                lit(runId).as("run_id"),
+                col("contact_cost"), col("fatigue_cost"),
+                col("expected_incremental_margin").minus(col("contact_cost")).minus(col("fatigue_cost")).as("net_expected_margin"));
     }
 
     /** One row per campaign budget and the global budget: spend, price and value of the offers sent. */
     private Dataset<Row> shadowPrices(SparkSession spark, Dataset<Row> offers, Map<String, Double> prices) {
         Map<String, Row> sums = new LinkedHashMap<>();
         for (Row row : offers.where(col("offer_group").isin(TREATMENT, EXPLORE)).groupBy("campaign_id")
-                .agg(sum("expected_cost"), count(lit(1)), sum("expected_incremental_margin")).collectAsList()) {
+                .agg(sum(col("expected_cost").plus(col("contact_cost"))), count(lit(1)), sum("expected_incremental_margin")).collectAsList()) {
             sums.put(row.getString(0), row);
         }
         List<Row> rows = new ArrayList<>();

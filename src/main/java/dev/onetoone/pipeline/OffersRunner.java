@@ -90,11 +90,13 @@ public final class OffersRunner {
                 .select("expected_spend", "budget_amount").first();
         long sent = details.getOrDefault("group_treatment", 0L) + details.getOrDefault("group_explore", 0L);
         String message = String.format(java.util.Locale.ROOT,
-                "offers: %d sent (%d treatment, %d explore), %d withheld (%d control, %d holdout) as of %s; expected spend %.2f of %.2f",
+                "offers: %d sent (%d treatment, %d explore), %d withheld (%d control, %d holdout) as of %s; expected spend %.2f of %.2f;"
+                        + " expected margin of the offers sent net of contact costs %.2f; %d candidates below their contact cost",
                 sent, details.getOrDefault("group_treatment", 0L), details.getOrDefault("group_explore", 0L),
                 details.getOrDefault("group_control", 0L) + details.getOrDefault("group_holdout", 0L),
                 details.getOrDefault("group_control", 0L), details.getOrDefault("group_holdout", 0L), asOf,
-                spend.getDouble(0), spend.getDouble(1));
+                spend.getDouble(0), spend.getDouble(1), details.getOrDefault("sent_net_expected_margin_cents", 0L) / 100.0,
+                details.getOrDefault(OffersStage.DROPPED_BELOW_CONTACT_COST, 0L));
         if (!warnings.isEmpty()) {
             details.put(StageResult.WARNINGS, (long) warnings.size());
             message += "; WARNING: " + String.join("; ", warnings);

@@ -118,4 +118,21 @@ class ConfigLoaderTest {
         assertEquals(1, limits.asOfMaxDaysAhead());
         assertEquals(LocalDate.of(1997, 1, 1), limits.historyStart());
     }
+
+    @Test
+    void contactCostsAreReadPerChannelAndValidatedNamingTheKey() {
+        var offers = new ConfigLoader().withOverrides(Map.of("offers.contact-cost.sms", "0.1", "offers.fatigue-cost", "0.05",
+                "offers.min-net-margin", "0.01")).load().offers();
+        assertEquals(Map.of("email", 0.02, "sms", 0.1, "push", 0.005), offers.contactCosts());
+        assertEquals(0.05, offers.fatigueCost());
+        assertEquals(0.01, offers.minNetMargin());
+        for (String key : new String[] {"offers.contact-cost.email", "offers.contact-cost.sms", "offers.contact-cost.push",
+                "offers.fatigue-cost", "offers.min-net-margin"}) {
+            var error = assertThrows(ConfigException.class, () -> new ConfigLoader().withOverrides(Map.of(key, "-0.01")).load());
+            assertTrue(error.getMessage().contains("'" + key + "'"), error.getMessage());
+        }
+        var unknownChannel = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().withOverrides(Map.of("offers.contact-cost.fax", "1")).load());
+        assertTrue(unknownChannel.getMessage().contains("'offers.contact-cost.fax'"), unknownChannel.getMessage());
+    }
 }

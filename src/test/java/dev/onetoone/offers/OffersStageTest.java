@@ -41,7 +41,7 @@ class OffersStageTest extends SparkTestSupport {
             campaign.vip.target=basket
             campaign.vip.channels=email,push
             campaign.vip.priority=10
-            campaign.vip.budget=0
+            campaign.vip.budget=1
             campaign.vip.eligibility.min-clv-quantile=0
             """;
 
@@ -192,8 +192,9 @@ class OffersStageTest extends SparkTestSupport {
             switch (group) {
                 case "holdout" -> assertEquals(0.1, probability, 1e-12);
                 case "control", "treatment" -> assertEquals(0.85 * 0.5, probability, 1e-12);
-                // one campaign with four steps, all within the floor: a uniform pick of four
-                case "explore" -> assertEquals(0.05 / 4, probability, 1e-12);
+                // one campaign with four steps, all within the floor; 5, 10 and 15% earn 0.3207, 0.4026 and 0.1404
+                // (the worked example), above the e-mail cost 0.02, 20% loses 0.5288: a uniform pick of three
+                case "explore" -> assertEquals(0.05 / 3, probability, 1e-12);
                 default -> throw new AssertionError(group);
             }
             boolean sent = group.equals("treatment") || group.equals("explore");
@@ -225,7 +226,9 @@ class OffersStageTest extends SparkTestSupport {
                 "offers.explore-share", "0.05"), "test-run")
                 .run(inputs(models, customers, List.of(), null, List.of(), null));
         Map<String, Double> spend = new TreeMap<>();
-        for (Row row : result.offers().where("offer_group in ('treatment', 'explore')").groupBy("campaign_id").sum("expected_cost").collectAsList()) {
+        // the budgets count the expected discount cost and the contact cost
+        for (Row row : result.offers().where("offer_group in ('treatment', 'explore')").selectExpr("campaign_id", "expected_cost + contact_cost as spend")
+                .groupBy("campaign_id").sum("spend").collectAsList()) {
             spend.put(row.getString(0), row.getDouble(1));
         }
         Map<String, Row> prices = new TreeMap<>();
@@ -240,5 +243,126 @@ class OffersStageTest extends SparkTestSupport {
         assertEquals(spend.get("second"), prices.get("second").<Double>getAs("expected_spend"), 1e-9);
         assertTrue(prices.get("global").<Boolean>getAs("binding"), prices.toString());
         assertTrue(prices.get("global").<Double>getAs("shadow_price") > 0, prices.toString());
+    }
+
+    @Test
+    void anOfferIsSentOnlyWhenItsExpectedMarginIsAboveItsContactCost() {
+        // the worked example's best step (10% off) earns 0.40262990745483407: an e-mail costing 0.40 leaves 0.00263,
+        // one costing 0.41 leaves nothing at any step (the other steps earn less), so no offer
+        var inputs = inputs(List.of(oneTimeBuyer("c1")), List.of(emailCustomer("c1")), List.of(), null, List.of(), null);
+        var above = new OffersStage(AS_OF, settings(SECOND_ORDER, "offers.contact-cost.email", "0.40"), "test-run").run(inputs);
+        List<Row> sent = above.offers().collectAsList();
+        assertEquals(1, sent.size());
+        assertEquals(10.0, sent.get(0).<Double>getAs("discount_percent"));
+        assertEquals(0.40, sent.get(0).<Double>getAs("contact_cost"), 1e-12);
+        assertEquals(0.0, sent.get(0).<Double>getAs("fatigue_cost"), 1e-12);
+        assertEquals(0.40262990745483407 - 0.40, sent.get(0).<Double>getAs("net_expected_margin"), 1e-12);
+        // the contact cost is spent from the budget with the expected discount cost 1.7184042949159555
+        Row second = above.shadowPrices().where("budget = 'second'").first();
+        assertEquals(1.7184042949159555 + 0.40, second.<Double>getAs("expected_spend"), 1e-12);
+
+        var below = new OffersStage(AS_OF, settings(SECOND_ORDER, "offers.contact-cost.email", "0.41"), "test-run").run(inputs);
+        assertEquals(0, below.offers().count());
+        assertEquals(1L, below.details().get(OffersStage.DROPPED_BELOW_CONTACT_COST));
+        // the floor offers.min-net-margin works the same way: 0.02 e-mail + 0.39 floor stops it too
+        var floored = new OffersStage(AS_OF, settings(SECOND_ORDER, "offers.min-net-margin", "0.39"), "test-run").run(inputs);
+        assertEquals(0, floored.offers().count());
+    }
+
+    @Test
+    void eachEarlierContactInTheWindowAddsFatigueToTheNextOne() {
+        // two campaigns with the worked example's 10% (0.4026 each); first placed is "early" (priority 10). E-mail
+        // 0.02, fatigue 0.3 per earlier contact in the 30-day window, today's included:
+        // fresh: early 0.4026 - 0.02 = 0.3826, then second 0.4026 - 0.02 - 0.3 = 0.0826: both sent;
+        // once (sent 10 days ago): early 0.0826 (fatigue 0.3), second would pay 0.6 and lose 0.2174: not sent;
+        // long_ago (sent 40 days ago, outside the window): as fresh.
+        String campaigns = SECOND_ORDER.replace("discount-steps=5,10,15,20", "discount-steps=10") + """
+                campaign.early.type=second_order
+                campaign.early.offer-form=percent_off
+                campaign.early.discount-steps=10
+                campaign.early.validity-days=10
+                campaign.early.channels=email
+                campaign.early.priority=10
+                campaign.early.budget=1000
+                """;
+        var customers = List.of(emailCustomer("fresh"), emailCustomer("once"), emailCustomer("long_ago"));
+        var models = List.of(oneTimeBuyer("fresh"), oneTimeBuyer("once"), oneTimeBuyer("long_ago"));
+        var earlier = List.of(sentOffer("once", "other", AS_OF.minusDays(10)), sentOffer("long_ago", "other", AS_OF.minusDays(40)));
+        var result = new OffersStage(AS_OF, settings(campaigns, "offers.fatigue-cost", "0.3", "offers.max-contacts", "3",
+                "offers.cooldown-days", "0"), "test-run").run(inputs(models, customers, List.of(), null, earlier, null));
+        Map<String, Double> fatigue = new TreeMap<>();
+        Map<String, Double> net = new TreeMap<>();
+        for (Row offer : result.offers().collectAsList()) {
+            String key = offer.getAs("customer_id") + ":" + offer.getAs("campaign_id");
+            fatigue.put(key, offer.getAs("fatigue_cost"));
+            net.put(key, offer.getAs("net_expected_margin"));
+        }
+        assertEquals(Map.of("fresh:early", 0.0, "fresh:second", 0.3, "long_ago:early", 0.0, "long_ago:second", 0.3, "once:early", 0.3), fatigue);
+        assertEquals(0.40262990745483407 - 0.02 - 0.3, net.get("once:early"), 1e-12);
+        assertEquals(0.40262990745483407 - 0.02 - 0.3, net.get("fresh:second"), 1e-12);
+        assertEquals(0.40262990745483407 - 0.02, net.get("fresh:early"), 1e-12);
+        assertEquals(1L, result.details().get(OffersStage.DROPPED_BELOW_CONTACT_COST));
+    }
+
+    @Test
+    void underABudgetTheAllocatorPrefersTheHigherMarginNetOfContactCost() {
+        // the same customer twice, with the worked example's 10% (0.4026 gross, expected discount cost 1.7184): by
+        // e-mail (0.02) it nets 0.3826 and spends 1.7384, by SMS (0.3) it nets 0.1026 and spends 2.0184. The budget
+        // 2.5 pays for one: the e-mail one, which the SMS one's higher cost and lower net value both argue for.
+        String campaigns = SECOND_ORDER.replace("discount-steps=5,10,15,20", "discount-steps=10").replace("budget=1000", "budget=2.5");
+        var customers = List.of(emailCustomer("by_email"), customer("by_sms", false, true, false, false, true));
+        var models = List.of(oneTimeBuyer("by_email"), oneTimeBuyer("by_sms"));
+        var result = new OffersStage(AS_OF, settings(campaigns, "offers.contact-cost.sms", "0.3"), "test-run")
+                .run(inputs(models, customers, List.of(), null, List.of(), null));
+        List<Row> sent = result.offers().collectAsList();
+        assertEquals(List.of("by_email"), sent.stream().map(r -> r.<String>getAs("customer_id")).toList());
+        assertEquals(0.40262990745483407 - 0.02, sent.get(0).<Double>getAs("net_expected_margin"), 1e-12);
+        assertEquals(1L, result.details().get(OffersStage.DROPPED_BUDGET));
+        Row budget = result.shadowPrices().where("budget = 'second'").first();
+        assertTrue(budget.<Boolean>getAs("binding"), budget.toString());
+        assertEquals(1.7184042949159555 + 0.02, budget.<Double>getAs("expected_spend"), 1e-12);
+    }
+
+    @Test
+    void theRunLogCountsWhatEachRuleDroppedAndTheyAddUpToTheCandidates() {
+        // 6 customers x 2 campaigns = 12 candidates. "big" takes 50 off a basket of 40: never within the margin floor.
+        // repeat: a repeat buyer, eligible for neither (2 eligibility); no_consent: 2 consent; cooling: sent 3 days
+        // ago, in cool-down (2 contact limit); flat: ignores discounts (second: no incremental margin; big: floor);
+        // sms_only: SMS at 0.5 costs more than the 0.4026 it earns (second: below contact cost; big: floor);
+        // good: second sent at 10% by e-mail, netting 0.4026 - 0.02 = 0.3826 (big: floor).
+        String campaigns = SECOND_ORDER + """
+                campaign.big.type=second_order
+                campaign.big.offer-form=amount_off
+                campaign.big.discount-steps=50
+                campaign.big.budget=1000
+                """;
+        var customers = List.of(emailCustomer("repeat"), customer("no_consent", false, false, false, false, true), emailCustomer("cooling"),
+                emailCustomer("flat"), customer("sms_only", false, true, false, false, true), emailCustomer("good"));
+        var models = List.of(model("repeat"), oneTimeBuyer("no_consent"), oneTimeBuyer("cooling"), oneTimeBuyer("flat", "price_sensitivity", 0.0),
+                oneTimeBuyer("sms_only"), oneTimeBuyer("good"));
+        var result = new OffersStage(AS_OF, settings(campaigns, "offers.contact-cost.sms", "0.5"), "test-run")
+                .run(inputs(models, customers, List.of(), null, List.of(sentOffer("cooling", "other", AS_OF.minusDays(3))), null));
+        Map<String, Long> details = result.details();
+        assertEquals(12L, details.get(OffersStage.CANDIDATES));
+        assertEquals(2L, details.get(OffersStage.DROPPED_ELIGIBILITY));
+        assertEquals(2L, details.get(OffersStage.DROPPED_CONSENT));
+        assertEquals(2L, details.get(OffersStage.DROPPED_CONTACT_LIMIT));
+        assertEquals(3L, details.get(OffersStage.DROPPED_MARGIN_FLOOR));
+        assertEquals(1L, details.get(OffersStage.DROPPED_NO_INCREMENTAL_MARGIN));
+        assertEquals(1L, details.get(OffersStage.DROPPED_BELOW_CONTACT_COST));
+        assertEquals(0L, details.get(OffersStage.DROPPED_BUDGET));
+        assertEquals(1L, details.get(OffersStage.SENT));
+        assertEquals(38L, details.get("sent_net_expected_margin_cents"));
+        assertEquals(2L, details.get("sent_contact_cost_cents"));
+        long accounted = 0;
+        for (String key : List.of(OffersStage.DROPPED_ELIGIBILITY, OffersStage.DROPPED_CONSENT, OffersStage.DROPPED_CONTACT_LIMIT,
+                OffersStage.DROPPED_MARGIN_FLOOR, OffersStage.DROPPED_NO_INCREMENTAL_MARGIN, OffersStage.DROPPED_BELOW_CONTACT_COST,
+                OffersStage.DROPPED_BUDGET, OffersStage.EXPLORE_NOT_DRAWN, OffersStage.WITHHELD_CONTROL, OffersStage.WITHHELD_HOLDOUT,
+                OffersStage.SENT)) {
+            accounted += details.get(key);
+        }
+        assertEquals(12L, accounted);
+        assertEquals(List.of("good:second"), result.offers().collectAsList().stream()
+                .map(r -> r.getAs("customer_id") + ":" + r.getAs("campaign_id")).toList());
     }
 }

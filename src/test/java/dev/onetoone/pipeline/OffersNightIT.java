@@ -55,16 +55,28 @@ class OffersNightIT extends SparkTestSupport {
         assertEquals(0, scalar("select count(*) from run_log where stage = 'offers' and status not like 'succeeded%'"));
         assertEquals(scalar("select count(*) from offers"),
                 scalar("select rows_out from run_log where stage = 'offers' order by ended_at desc limit 1"));
+        // every candidate (customer and campaign) is dropped by one rule, withheld, not drawn, or sent
+        assertEquals(2500 * 6, scalar("select details['candidates'] from run_log where stage = 'offers' order by ended_at desc limit 1"),
+                "every modelled customer is a candidate of the six campaigns");
+        assertEquals(0, scalar("""
+                select details['candidates'] - details['dropped_eligibility'] - details['dropped_consent'] - details['dropped_contact_limit']
+                  - details['dropped_margin_floor'] - details['dropped_no_incremental_margin'] - details['dropped_below_contact_cost']
+                  - details['dropped_budget'] - details['explore_not_drawn'] - details['withheld_control'] - details['withheld_holdout']
+                  - details['sent']
+                from run_log where stage = 'offers' order by ended_at desc limit 1
+                """));
+        assertEquals(scalar("select count(*) from offers where offer_group in ('treatment', 'explore')"),
+                scalar("select details['sent'] from run_log where stage = 'offers' order by ended_at desc limit 1"));
     }
 
     @Test
     void budgetsAreNeverExceededAndTheTightOnesBind() {
         assertEquals(0, scalar("""
                 select count(*) from budget_shadow_prices b
-                left join (select campaign_id, sum(expected_cost) as spend from offers where offer_group in ('treatment', 'explore') group by campaign_id) s
+                left join (select campaign_id, sum(expected_cost + contact_cost) as spend from offers where offer_group in ('treatment', 'explore') group by campaign_id) s
                   on s.campaign_id = b.budget
-                where coalesce(s.spend, 0) > b.budget_amount
-                   or (b.budget = 'global' and (select sum(expected_cost) from offers where offer_group in ('treatment', 'explore')) > b.budget_amount)
+                where coalesce(s.spend, 0) > b.budget_amount + 1e-9
+                   or (b.budget = 'global' and (select sum(expected_cost + contact_cost) from offers where offer_group in ('treatment', 'explore')) > b.budget_amount + 1e-9)
                 """));
         assertEquals(0, scalar("select count(*) from offers where offer_group in ('control', 'holdout') and channel is not null"));
         assertTrue(scalar("select count(*) from budget_shadow_prices where binding and shadow_price > 0") >= 1);
@@ -80,6 +92,8 @@ class OffersNightIT extends SparkTestSupport {
                 """));
         assertTrue(scalar("select count(*) from offers where target_kind = 'product'") > 0, "product campaigns ran");
         assertEquals(0, scalar("select count(*) from offers where offer_group <> 'explore' and expected_incremental_margin <= 0"));
+        // every offer, explore included, pays for its contact: the issue's target on the sample night
+        assertEquals(0, scalar("select count(*) from offers where net_expected_margin <= 0 or expected_incremental_margin <= contact_cost + fatigue_cost"));
         assertEquals(0, scalar("""
                 select count(*) from offers where isnan(p_purchase_with_offer) or isnan(p_purchase_without_offer)
                   or isnan(expected_incremental_margin) or isnan(expected_cost) or isnan(assignment_probability)

@@ -58,7 +58,8 @@ class DueReplenishmentSimulationTest extends SparkTestSupport {
                         col("valid_to"), lit("control").as("offer_group"), lit(0.5).as("assignment_probability"),
                         lit(0.0).as("p_purchase_with_offer"), lit(0.0).as("p_purchase_without_offer"),
                         lit(0.0).as("expected_incremental_margin"), lit(0.0).as("expected_cost"), array(lit("test")).as("reason_codes"),
-                        lit(1).as("priority"), lit("test").as("run_id"));
+                        lit(1).as("priority"), lit("test").as("run_id"), lit(null).cast("double").as("contact_cost"),
+                        lit(null).cast("double").as("fatigue_cost"), lit(null).cast("double").as("net_expected_margin"));
         return new OfferResponseSimulator(spark(), 1).outcomes(Warehouse.conform(Tables.OFFERS, offers), sample).collectAsList().stream()
                 .collect(Collectors.toMap(row -> row.<String>getAs("offer_id"), row -> row.<Double>getAs("p_purchase_without_offer")));
     }

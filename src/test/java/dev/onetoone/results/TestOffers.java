@@ -74,7 +74,10 @@ final class TestOffers {
                 lit(0.0).as("expected_cost"),
                 array(lit("test_population")).as("reason_codes"),
                 lit(1).as("priority"),
-                lit("test").as("run_id")));
+                lit("test").as("run_id"),
+                lit(null).cast("double").as("contact_cost"),
+                lit(null).cast("double").as("fatigue_cost"),
+                lit(null).cast("double").as("net_expected_margin")));
     }
 
     /** The simulated lines of outcomes as transactions-table columns, without going through ingest. */
