@@ -161,7 +161,7 @@ public final class Tables {
     public static final TableSpec POPULATION_MODEL = new TableSpec.Builder("population_model",
             "Population (prior) parameters of each behavioural model per as-of date, with fit diagnostics.")
             .required("as_of", DateType, "Date the parameters are used for")
-            .required("model", StringType, "bg_nbd, pareto_nbd or gamma_gamma")
+            .required("model", StringType, "bg_nbd, mbg_nbd, pareto_nbd or gamma_gamma")
             .required("parameters", DataTypes.createMapType(StringType, DoubleType, true), "Parameters by conventional name: r, alpha, a, b / r, alpha, s, beta / p, q, gamma")
             .required("status", StringType, "fitted, reused (within the refit cadence), kept_previous (fit did not converge) or penalised (population too small)")
             .required("fitted_as_of", DateType, "As-of date of the fit that produced the parameters")
@@ -213,7 +213,7 @@ public final class Tables {
             .required("history_days", IntegerType, "Days from the first purchase to as_of")
             .required("confidence", DoubleType, "0-1: 1 minus the coefficient of variation of the posterior purchase rate, 1/sqrt(r + x)")
             .required("confidence_level", StringType, "low (confidence < 0.3), medium (< 0.65) or high")
-            .required("purchase_model", StringType, "Model behind p_alive and the expectations: bg_nbd or pareto_nbd")
+            .required("purchase_model", StringType, "Model behind p_alive and the expectations: bg_nbd, mbg_nbd or pareto_nbd")
             .column("loyalty_tier", StringType, "Loyalty tier on as_of (member_tier); null until the loyalty step has run for the date")
             .column("loyalty_vip", BooleanType, "True when loyalty_tier is the programme's VIP tier; feeds the vip campaigns")
             .column("points_available", LongType, "Redeemable loyalty points on as_of (points_balance.available)")
