@@ -225,8 +225,8 @@ public final class Tables {
             "Out-of-sample checks of the purchase model against a naive baseline: fit on a calibration period, predict a holdout period.")
             .required("calibration_end", DateType, "Last day of the calibration period (the model sees transactions up to this day)")
             .required("holdout_end", DateType, "Last day of the holdout period")
-            .required("predictor", StringType, "bg_nbd (the model) or baseline (the customer's own past rate of repeat purchase days)")
-            .required("measure", StringType, "What is predicted: repeat_purchase_days or spend")
+            .required("predictor", StringType, "bg_nbd, mbg_nbd or pareto_nbd (the purchase models) or baseline (the customer's own past rate of repeat purchase days)")
+            .required("measure", StringType, "What is predicted: repeat_purchase_days, spend, or buys_again (p_alive at calibration_end against 1 for a customer who bought in the holdout, 0 otherwise)")
             .required("segment", StringType, "all, or p_alive_decile_1..10 (1 = lowest p_alive)")
             .required("customers", LongType, "Customers in the segment (all customers who had bought by calibration_end)")
             .required("actual_total", DoubleType, "Sum of what happened in the holdout")
@@ -234,6 +234,7 @@ public final class Tables {
             .required("mae", DoubleType, "Mean absolute error per customer")
             .required("rmse", DoubleType, "Root mean squared error per customer")
             .required("correlation", DoubleType, "Pearson correlation of predicted and actual per customer (0 when undefined)")
+            .column("auc", DoubleType, "For measure buys_again: area under the ROC curve of p_alive for buying again in the holdout (0.5 = no better than chance); null otherwise")
             .required("evaluated_at", TimestampType, "When the evaluation ran")
             .keyedBy("calibration_end", "holdout_end", "predictor", "measure", "segment")
             .build();

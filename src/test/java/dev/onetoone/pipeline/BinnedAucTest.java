@@ -23,12 +23,23 @@ class BinnedAucTest extends SparkTestSupport {
     void fineBinsGiveTheMannWhitneyProbabilityWithTiesCountingOneHalf() {
         var rows = strings(columns("score", "label"), ROWS).selectExpr("cast(score as double) score", "cast(label as int) label");
         assertEquals(10.5 / 12, BinnedAuc.of(rows, "score", "label"), 1e-12);
-        assertEquals(10.5 / 12, BinnedAuc.of(rows, "score", "label", 10), 1e-12);
+        assertEquals(10.5 / 12, BinnedAuc.of(rows, "score", "label", 1000), 1e-12);
+    }
+
+    @Test
+    void scoresCrowdedNextToOneAreStillRankedApart() {
+        // Scores of 1 - 1e-9, 1 - 1e-8 and 1 - 1e-7 (log-odds 20.7, 18.4, 16.1). Positives 1 - 1e-9, 1 - 1e-7 and
+        // exactly 1 (top bin); negatives 1 - 1e-8 and exactly 0 (bottom bin). The positive 1 - 1e-9 beats both
+        // negatives, 1 - 1e-7 only the 0, and 1 both: (2 + 1 + 2) / 6.
+        var rows = strings(columns("score", "label"), List.of(List.of("0.999999999", "1"), List.of("0.9999999", "1"),
+                List.of("1.0", "1"), List.of("0.99999999", "0"), List.of("0.0", "0")))
+                .selectExpr("cast(score as double) score", "cast(label as int) label");
+        assertEquals(5.0 / 6, BinnedAuc.of(rows, "score", "label"), 1e-12);
     }
 
     @Test
     void coarseBinsTreatScoresInOneBinAsTied() {
-        // Two bins, [0, 0.5) and [0.5, 1]: the upper bin holds positives 0.9, 0.8 and negative 0.7; the lower one
+        // Two bins, log-odds below 0 and from 0 up (p below and from 0.5): the upper bin holds positives 0.9, 0.8 and negative 0.7; the lower one
         // positive 0.4 and negatives 0.3, 0.4, 0.1. Each upper positive beats the 3 lower negatives and ties 0.7
         // (3.5 each); the lower positive ties its 3 negatives (1.5): AUC = (3.5 + 3.5 + 1.5) / 12.
         long[] positives = {1, 2};
