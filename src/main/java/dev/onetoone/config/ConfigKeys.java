@@ -125,7 +125,7 @@ public final class ConfigKeys {
         define(INGEST_AS_OF_MAX_DAYS_AHEAD, "1", "ingest and nightly refuse an --as-of date more than this many days after today.");
         define(RFM_QUANTILE_RELATIVE_ERROR, "0.001", "Relative error of the approximate quantiles behind the RFM scores (0..0.1).");
         define(MODEL_TIME_UNIT_DAYS, "7", "Days per time unit of the BTYD summaries t_x and T (7 = weeks).");
-        define(MODEL_PURCHASE_MODEL, "bg_nbd", "Model behind p_alive and expected purchases: bg_nbd or pareto_nbd.");
+        define(MODEL_PURCHASE_MODEL, "pareto_nbd", "Model behind p_alive and expected purchases: bg_nbd, mbg_nbd or pareto_nbd.");
         define(MODEL_REFIT_DAYS, "7", "Refit the population parameters when the last fit is this many days old or older; 1 = every night.");
         define(MODEL_MIN_CUSTOMERS, "100", "Below this many customers (or with no repeat buyer) fits are penalised towards 1 instead of plain maximum likelihood.");
         define(MODEL_SMALL_POPULATION_PENALTY, "0.1", "L2 penalty per customer on the log-parameters of a penalised fit.");

@@ -122,8 +122,8 @@ public final class ConfigLoader {
                 intInRange(ConfigKeys.INGEST_AS_OF_MAX_DAYS_AHEAD, 0, 36500));
         var rfm = new OneToOneConfig.RfmConfig(doubleInRange(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR, 0.0, 0.1));
         String purchaseModel = nonEmpty(ConfigKeys.MODEL_PURCHASE_MODEL);
-        if (!purchaseModel.equals("bg_nbd") && !purchaseModel.equals("pareto_nbd")) {
-            throw bad(ConfigKeys.MODEL_PURCHASE_MODEL, "bg_nbd or pareto_nbd");
+        if (!purchaseModel.equals("bg_nbd") && !purchaseModel.equals("pareto_nbd") && !purchaseModel.equals("mbg_nbd")) {
+            throw bad(ConfigKeys.MODEL_PURCHASE_MODEL, "bg_nbd, mbg_nbd or pareto_nbd");
         }
         var model = new OneToOneConfig.ModelConfig(
                 doubleInRange(ConfigKeys.MODEL_TIME_UNIT_DAYS, 1.0, 365.0),

@@ -58,6 +58,26 @@ public final class Warehouse {
         return spark.read().format("delta").load(path(table));
     }
 
+    /**
+     * Adds to a stored table the columns its spec declares but the table lacks, with their comments (Delta ALTER TABLE
+     * ADD COLUMNS: metadata only, existing rows read null), so a table written before a column was declared can take
+     * rows that carry it. Does nothing when the table does not exist yet.
+     */
+    public void addMissingColumns(TableSpec table) {
+        if (!exists(table)) {
+            return;
+        }
+        var stored = Arrays.asList(read(table).columns());
+        for (StructField field : table.schema().fields()) {
+            if (!stored.contains(field.name())) {
+                String comment = field.getComment().isDefined() ? field.getComment().get() : "";
+                spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + field.name() + " " + field.dataType().sql()
+                        + " COMMENT '" + comment.replace("\\", "\\\\").replace("'", "\\'") + "')");
+                LOG.info("added column {} to {}", field.name(), table.name());
+            }
+        }
+    }
+
     /** Rows of a dated table for one as-of date. */
     public Dataset<Row> readAsOf(TableSpec table, LocalDate asOf) {
         requireDated(table);

@@ -17,8 +17,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Applies the fitted population priors to each customer's own summary: the individual posterior quantities of
- * BG/NBD or Pareto/NBD (P(alive), conditional expected purchases; Fader, Hardie &amp; Lee 2005 eq. 11-13 and
- * Schmittlein, Morrison &amp; Colombo 1987), Gamma-Gamma expected spend (Fader, Hardie &amp; Lee 2005b eq. 5),
+ * BG/NBD, MBG/NBD or Pareto/NBD (P(alive), conditional expected purchases; Fader, Hardie &amp; Lee 2005 eq. 11-13,
+ * Batislam, Denizel &amp; Filiztekin 2007 and Schmittlein, Morrison &amp; Colombo 1987), Gamma-Gamma expected spend (Fader, Hardie &amp; Lee 2005b eq. 5),
  * CLV, the customer's own purchase rhythm and a confidence measure. A per-row map: no shuffle, no driver data.
  *
  * <p>Rhythm: the mean and second moment of the customer's gaps between purchase days are shrunk towards the
@@ -32,8 +32,13 @@ public final class CustomerScorer implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final int CLV_STEPS = 12;
 
-    /** Everything the per-row function needs, captured by value. */
-    public record Inputs(double[] bgNbd, double[] paretoNbd, double[] gammaGamma, boolean paretoPrimary,
+    /**
+     * Everything the per-row function needs, captured by value.
+     *
+     * @param purchaseModel           the model behind p_alive and expected purchases
+     * @param purchaseModelParameters its parameters (equal to {@code bgNbd} when it is BG/NBD)
+     */
+    public record Inputs(double[] bgNbd, PurchaseModelKind purchaseModel, double[] purchaseModelParameters, double[] gammaGamma,
             double timeUnitDays, int clvHorizonDays, double margin, double annualDiscountRate,
             double rhythmPrior, double populationMeanGap, double populationSecondMomentGap) implements Serializable {
     }
@@ -103,9 +108,18 @@ public final class CustomerScorer implements Serializable {
         for (int step = 1; step <= CLV_STEPS; step++) {
             cumulative[step] = expectation.purchases(step * stepUnits);
         }
-        // Posterior means; at T = 0 they are the prior means r/alpha and a/(a+b).
-        double ratePerWeek = (newToday ? bg.r() / bg.alpha() : BgNbd.posteriorMeanPurchaseRate(bg, x, tx, age)) * 7.0 / unit;
-        double dropout = newToday ? bg.a() / (bg.a() + bg.b()) : BgNbd.posteriorMeanDropoutProbability(bg, x, tx, age);
+        // Posterior means; at T = 0 they are the prior means r/alpha and a/(a+b) (MBG/NBD: the limits at T -> 0).
+        double ratePerWeek;
+        double dropout;
+        if (inputs.purchaseModel() == PurchaseModelKind.MBG_NBD) {
+            var mbg = MbgNbdParameters.fromArray(inputs.purchaseModelParameters());
+            double limitAge = newToday ? Double.MIN_NORMAL : age;
+            ratePerWeek = MbgNbd.posteriorMeanPurchaseRate(mbg, x, tx, limitAge) * 7.0 / unit;
+            dropout = MbgNbd.posteriorMeanDropoutProbability(mbg, x, tx, limitAge);
+        } else {
+            ratePerWeek = (newToday ? bg.r() / bg.alpha() : BgNbd.posteriorMeanPurchaseRate(bg, x, tx, age)) * 7.0 / unit;
+            dropout = newToday ? bg.a() / (bg.a() + bg.b()) : BgNbd.posteriorMeanDropoutProbability(bg, x, tx, age);
+        }
         double spend = expectedSpend(GammaGammaParameters.fromArray(inputs.gammaGamma()), x, meanRepeatSpend, firstDaySpend);
         double clv = 0.0;
         for (int step = 1; step <= CLV_STEPS; step++) {
@@ -130,7 +144,7 @@ public final class CustomerScorer implements Serializable {
         int daysOverdue = (int) (asOf.toEpochDay() - nextPurchase.toEpochDay());
         double overdueRatio = daysSinceLast / gapMean;
 
-        double shape = (inputs.paretoPrimary() ? inputs.paretoNbd()[0] : inputs.bgNbd()[0]) + x;
+        double shape = inputs.purchaseModelParameters()[0] + x;
         double confidence = Math.min(Math.max(1.0 - 1.0 / Math.sqrt(shape), 0.0), 1.0);
         String level = confidence < 0.3 ? "low" : confidence < 0.65 ? "medium" : "high";
 
@@ -141,7 +155,7 @@ public final class CustomerScorer implements Serializable {
                 finite(ratePerWeek, "purchase_rate_per_week", customerId), finite(dropout, "dropout_probability", customerId),
                 finite(gapMean, "interpurchase_days_mean", customerId), finite(gapSd, "interpurchase_days_sd", customerId),
                 Date.valueOf(nextPurchase), daysOverdue, finite(overdueRatio, "overdue_ratio", customerId), historyDays,
-                confidence, level, inputs.paretoPrimary() ? "pareto_nbd" : "bg_nbd"));
+                confidence, level, inputs.purchaseModel().tableName()));
         return RowFactory.create(values.toArray());
     }
 
@@ -158,8 +172,17 @@ public final class CustomerScorer implements Serializable {
      * limits of the conditional quantities: alive, and the unconditional expectation of a just-acquired customer.
      */
     public static PurchaseExpectation expectation(Inputs inputs, int x, double tx, double age) {
-        return inputs.paretoPrimary() ? paretoNbdExpectation(inputs.paretoNbd(), x, tx, age)
-                : bgNbdExpectation(inputs.bgNbd(), x, tx, age);
+        return expectation(inputs.purchaseModel(), inputs.purchaseModelParameters(), x, tx, age);
+    }
+
+    /** The predictions of the given purchase model with its parameters for one customer. */
+    public static PurchaseExpectation expectation(PurchaseModelKind kind, double[] parameters, int x, double tx, double age) {
+        return switch (kind) {
+            case BG_NBD -> bgNbdExpectation(parameters, x, tx, age);
+            case PARETO_NBD -> paretoNbdExpectation(parameters, x, tx, age);
+            case MBG_NBD -> mbgNbdExpectation(parameters, x, tx, age);
+            case GAMMA_GAMMA -> throw new IllegalArgumentException("gamma_gamma is not a purchase model");
+        };
     }
 
     /** Pareto/NBD predictions for one customer, with the T = 0 limits. */
@@ -174,6 +197,24 @@ public final class CustomerScorer implements Serializable {
             public double purchases(double duration) {
                 return newToday ? ParetoNbd.expectedPurchases(pareto, duration)
                         : ParetoNbd.conditionalExpectedPurchases(pareto, x, tx, age, duration);
+            }
+        };
+    }
+
+    /**
+     * MBG/NBD predictions for one customer. At T = 0 the limits differ from BG/NBD's: the customer may have dropped
+     * out right after the first purchase, so P(alive) tends to b/(a+b), and the expectation to the unconditional one.
+     */
+    public static PurchaseExpectation mbgNbdExpectation(double[] parameters, int x, double tx, double age) {
+        boolean newToday = age <= 0.0;
+        var mbg = MbgNbdParameters.fromArray(parameters);
+        return new PurchaseExpectation() {
+            public double probabilityAlive() {
+                return newToday ? mbg.b() / (mbg.a() + mbg.b()) : MbgNbd.probabilityAlive(mbg, x, tx, age);
+            }
+
+            public double purchases(double duration) {
+                return newToday ? MbgNbd.expectedPurchases(mbg, duration) : MbgNbd.conditionalExpectedPurchases(mbg, x, tx, age, duration);
             }
         };
     }

@@ -51,6 +51,17 @@ public final class InMemoryObjective implements LogLikelihoodObjective {
                         recencies[row], ages[row], out));
     }
 
+    /** MBG/NBD over (x, t_x, T) rows; {@code weights} may be null for unit weights. */
+    public static InMemoryObjective mbgNbd(double[] x, double[] recency, double[] age, double[] weights) {
+        double[] xs = x.clone();
+        double[] recencies = recency.clone();
+        double[] ages = age.clone();
+        requireSameLength(xs.length, recencies.length, ages.length);
+        return new InMemoryObjective(MbgNbdParameters.DIMENSION, xs.length, weights, (logParameters, row, out) ->
+                MbgNbd.logLikelihoodAndGradient(MbgNbdParameters.fromLogParameters(logParameters), xs[row],
+                        recencies[row], ages[row], out));
+    }
+
     /** Gamma-Gamma over (x, m) rows with x &ge; 1; {@code weights} may be null for unit weights. */
     public static InMemoryObjective gammaGamma(double[] x, double[] meanSpend, double[] weights) {
         double[] xs = x.clone();

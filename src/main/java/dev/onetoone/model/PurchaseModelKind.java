@@ -6,6 +6,7 @@ import java.util.List;
 public enum PurchaseModelKind {
     BG_NBD("bg_nbd", List.of("r", "alpha", "a", "b"), new double[] {1.0, 1.0, 1.0, 1.0}),
     PARETO_NBD("pareto_nbd", List.of("r", "alpha", "s", "beta"), new double[] {1.0, 1.0, 1.0, 1.0}),
+    MBG_NBD("mbg_nbd", List.of("r", "alpha", "a", "b"), new double[] {1.0, 1.0, 1.0, 1.0}),
     GAMMA_GAMMA("gamma_gamma", List.of("p", "q", "gamma"), new double[] {1.0, 2.0, 1.0});
 
     private final String tableName;
@@ -49,6 +50,7 @@ public enum PurchaseModelKind {
         return switch (this) {
             case BG_NBD -> BgNbd.logLikelihoodAndGradient(BgNbdParameters.fromArray(parameters), first, second, third, gradient);
             case PARETO_NBD -> ParetoNbd.logLikelihoodAndGradient(ParetoNbdParameters.fromArray(parameters), first, second, third, gradient);
+            case MBG_NBD -> MbgNbd.logLikelihoodAndGradient(MbgNbdParameters.fromArray(parameters), first, second, third, gradient);
             case GAMMA_GAMMA -> GammaGamma.logLikelihoodAndGradient(GammaGammaParameters.fromArray(parameters), first, second, gradient);
         };
     }

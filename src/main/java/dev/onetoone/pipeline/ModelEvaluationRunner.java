@@ -19,6 +19,7 @@ import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +51,13 @@ import dev.onetoone.model.PurchaseModelKind;
  * spend in the holdout period, and compares with what happened, next to a naive baseline: the customer's own past
  * rate of repeat purchase days (x / T) times the holdout length, and their own mean day spend. Overall and by
  * p_alive decile (cut at approximate quantiles), so calibration is visible too.
+ *
+ * <p>All three purchase models (BG/NBD, MBG/NBD, Pareto/NBD) are fitted and scored, so the choice of
+ * {@code model.purchase-model} can rest on the warehouse's own data. Besides the errors of expected purchases, the
+ * measure {@code buys_again} checks how well p_alive at calibration end separates customers who buy again in the
+ * holdout from those who do not: its AUC ({@link BinnedAuc}, from a histogram of 10,000 bins), its mean absolute
+ * error and root mean squared (Brier) error against the 0/1 outcome, and the expected against the actual number of
+ * returning customers (the sum of p_alive is an upper bound for it: an alive customer may still not buy).
  */
 public final class ModelEvaluationRunner {
     private final RunContext context;
@@ -69,17 +77,27 @@ public final class ModelEvaluationRunner {
 
     private StageResult evaluate(LocalDate calibrationEnd, LocalDate holdoutEnd) {
         var warehouse = context.warehouse();
+        var spark = warehouse.spark();
         OneToOneConfig.ModelConfig settings = context.config().model();
         double unit = settings.timeUnitDays();
+        PurchaseModelKind primary = PurchaseModelKind.fromTableName(settings.purchaseModel());
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
-        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(warehouse.spark()), transactions, null, calibrationEnd);
+        spark.sparkContext().setJobDescription("evaluate-model: customer summaries at calibration end");
+        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, calibrationEnd);
         Dataset<Row> summaries = CustomerSummaries.of(state, calibrationEnd, unit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             var fitter = new PopulationFitter(new PopulationFitter.Settings(settings.minCustomers(), settings.smallPopulationPenalty()));
-            PopulationFit bg = fitter.fit(PurchaseModelKind.BG_NBD, summaries, Optional.empty(), calibrationEnd);
+            Map<PurchaseModelKind, PopulationFit> fits = new LinkedHashMap<>();
+            for (PurchaseModelKind kind : PURCHASE_MODELS) {
+                spark.sparkContext().setJobDescription("evaluate-model: fit " + kind.tableName());
+                fits.put(kind, fitter.fit(kind, summaries, Optional.empty(), calibrationEnd));
+            }
+            spark.sparkContext().setJobDescription("evaluate-model: fit gamma_gamma");
             PopulationFit gg = fitter.fit(PurchaseModelKind.GAMMA_GAMMA, summaries, Optional.empty(), calibrationEnd);
             long holdoutDays = holdoutEnd.toEpochDay() - calibrationEnd.toEpochDay();
-            Dataset<Row> scored = predictions(summaries, bg.parameters(), gg.parameters(), holdoutDays / unit);
+            Map<PurchaseModelKind, double[]> parameters = new LinkedHashMap<>();
+            fits.forEach((kind, fit) -> parameters.put(kind, fit.parameters()));
+            Dataset<Row> scored = predictions(summaries, parameters, gg.parameters(), holdoutDays / unit);
 
             Dataset<Row> holdout = transactions.where(col("purchase_date").gt(lit(Date.valueOf(calibrationEnd)))
                             .and(col("purchase_date").leq(lit(Date.valueOf(holdoutEnd)))).and(col("is_return").unary_$bang()))
@@ -91,66 +109,125 @@ public final class ModelEvaluationRunner {
             Dataset<Row> joined = summaries.select(col("customer_id"), baselineDays.as("baseline_days"), ownSpend.as("own_spend"))
                     .join(scored, "customer_id")
                     .join(holdout, "customer_id", "left")
-                    .select(col("customer_id"), col("p_alive"), col("predicted_days"), col("predicted_spend"),
-                            col("baseline_days"), col("baseline_days").multiply(col("own_spend")).as("baseline_spend"),
-                            coalesce(col("actual_days"), lit(0.0)).as("actual_days"),
-                            coalesce(col("actual_spend"), lit(0.0)).as("actual_spend"))
+                    .withColumn("baseline_spend", col("baseline_days").multiply(col("own_spend")))
+                    .withColumn("actual_days", coalesce(col("actual_days"), lit(0.0)))
+                    .withColumn("actual_spend", coalesce(col("actual_spend"), lit(0.0)))
+                    .withColumn("bought_again", when(col("actual_days").gt(0), lit(1.0)).otherwise(lit(0.0)))
+                    .drop("own_spend")
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            double[] cuts = joined.stat().approxQuantile("p_alive", new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, 0.001);
-            Column decile = lit(1);
-            for (double cut : cuts) {
-                decile = decile.plus(when(col("p_alive").gt(lit(cut)), lit(1)).otherwise(lit(0)));
+            spark.sparkContext().setJobDescription("evaluate-model: p_alive deciles");
+            String[] aliveColumns = PURCHASE_MODELS.stream().map(kind -> "p_alive_" + kind.tableName()).toArray(String[]::new);
+            double[][] cuts = joined.stat().approxQuantile(aliveColumns, new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, 0.001);
+            Map<PurchaseModelKind, Column> deciles = new LinkedHashMap<>();
+            for (int i = 0; i < aliveColumns.length; i++) {
+                Column decile = lit(1);
+                for (double cut : cuts[i]) {
+                    decile = decile.plus(when(col(aliveColumns[i]).gt(lit(cut)), lit(1)).otherwise(lit(0)));
+                }
+                deciles.put(PURCHASE_MODELS.get(i), concat(lit("p_alive_decile_"), decile.cast("string")));
             }
-            Dataset<Row> withDecile = joined.withColumn("segment", concat(lit("p_alive_decile_"), decile.cast("string")));
             Timestamp now = Timestamp.from(context.now());
             List<Dataset<Row>> parts = new ArrayList<>();
+            Dataset<Row> overall = joined.withColumn("segment", lit("all"));
+            Map<PurchaseModelKind, Double> aucs = new LinkedHashMap<>();
+            for (PurchaseModelKind kind : PURCHASE_MODELS) {
+                String model = kind.tableName();
+                Dataset<Row> byDecile = joined.withColumn("segment", deciles.get(kind));
+                for (String[] spec : new String[][] {
+                        {model, "repeat_purchase_days", "predicted_days_" + model, "actual_days"},
+                        {model, "spend", "predicted_spend_" + model, "actual_spend"}}) {
+                    parts.add(metrics(overall, spec).withColumn("auc", lit(null).cast("double")));
+                    parts.add(metrics(byDecile, spec).withColumn("auc", lit(null).cast("double")));
+                }
+                spark.sparkContext().setJobDescription("evaluate-model: p_alive AUC of " + model);
+                double auc = BinnedAuc.of(joined, "p_alive_" + model, "bought_again");
+                aucs.put(kind, auc);
+                parts.add(metrics(overall, new String[] {model, "buys_again", "p_alive_" + model, "bought_again"})
+                        .withColumn("auc", Double.isNaN(auc) ? lit(null).cast("double") : lit(auc)));
+            }
+            Dataset<Row> baselineByDecile = joined.withColumn("segment", deciles.get(primary));
             for (String[] spec : new String[][] {
-                    {"bg_nbd", "repeat_purchase_days", "predicted_days", "actual_days"},
                     {"baseline", "repeat_purchase_days", "baseline_days", "actual_days"},
-                    {"bg_nbd", "spend", "predicted_spend", "actual_spend"},
                     {"baseline", "spend", "baseline_spend", "actual_spend"}}) {
-                parts.add(metrics(withDecile.withColumn("segment", lit("all")), spec));
-                parts.add(metrics(withDecile, spec));
+                parts.add(metrics(overall, spec).withColumn("auc", lit(null).cast("double")));
+                parts.add(metrics(baselineByDecile, spec).withColumn("auc", lit(null).cast("double")));
             }
             Dataset<Row> evaluation = parts.stream().reduce(Dataset::unionByName).orElseThrow()
                     .withColumn("calibration_end", lit(Date.valueOf(calibrationEnd)))
                     .withColumn("holdout_end", lit(Date.valueOf(holdoutEnd)))
                     .withColumn("evaluated_at", lit(now));
+            spark.sparkContext().setJobDescription("evaluate-model: write model_evaluation");
+            warehouse.addMissingColumns(Tables.MODEL_EVALUATION);
             warehouse.upsert(Tables.MODEL_EVALUATION, evaluation);
-            List<Row> overall = warehouse.read(Tables.MODEL_EVALUATION)
+            List<Row> summary = warehouse.read(Tables.MODEL_EVALUATION)
                     .where(col("calibration_end").equalTo(lit(Date.valueOf(calibrationEnd))).and(col("holdout_end").equalTo(lit(Date.valueOf(holdoutEnd))))
                             .and(col("segment").equalTo("all")))
                     .orderBy("measure", "predictor").collectAsList();
             var lines = new ArrayList<String>();
-            for (Row row : overall) {
-                lines.add(String.format(Locale.ROOT, "%s %s: actual %.1f predicted %.1f MAE %.3f RMSE %.3f corr %.3f",
-                        row.getAs("measure"), row.getAs("predictor"), row.<Double>getAs("actual_total"), row.<Double>getAs("predicted_total"),
-                        row.<Double>getAs("mae"), row.<Double>getAs("rmse"), row.<Double>getAs("correlation")));
+            for (Row row : summary) {
+                double actual = row.<Double>getAs("actual_total");
+                double predicted = row.<Double>getAs("predicted_total");
+                String relative = actual > 0 ? String.format(Locale.ROOT, " (%+.1f%%)", 100.0 * (predicted - actual) / actual) : "";
+                String auc = row.isNullAt(row.fieldIndex("auc")) ? "" : String.format(Locale.ROOT, " AUC %.4f", row.<Double>getAs("auc"));
+                lines.add(String.format(Locale.ROOT, "%s %s: actual %.1f predicted %.1f%s MAE %.3f RMSE %.3f corr %.3f%s",
+                        row.getAs("measure"), row.getAs("predictor"), actual, predicted, relative,
+                        row.<Double>getAs("mae"), row.<Double>getAs("rmse"), row.<Double>getAs("correlation"), auc));
             }
             long customers = joined.count();
             joined.unpersist();
-            return new StageResult("evaluate_model", customers, overall.size(), 0,
-                    "evaluate-model " + calibrationEnd + " to " + holdoutEnd + " on " + customers + " customers (bg_nbd " + bg.status() + "):\n  "
-                            + String.join("\n  ", lines), Map.of());
+            var statuses = new ArrayList<String>();
+            fits.forEach((kind, fit) -> statuses.add(kind.tableName() + " " + fit.status()));
+            Map<String, Long> details = new LinkedHashMap<>();
+            // AUC in parts per million, so the run log's integer details carry it
+            aucs.forEach((kind, auc) -> {
+                if (!Double.isNaN(auc)) {
+                    details.put(kind.tableName() + "_auc_ppm", Math.round(auc * 1e6));
+                }
+            });
+            return new StageResult("evaluate_model", customers, summary.size(), 0,
+                    "evaluate-model " + calibrationEnd + " to " + holdoutEnd + " on " + customers + " customers ("
+                            + String.join(", ", statuses) + "; buys_again = p_alive at calibration end against buying again in the holdout):\n  "
+                            + String.join("\n  ", lines), details);
         } finally {
             summaries.unpersist();
+            spark.sparkContext().setJobDescription(null);
         }
     }
 
-    /** P(alive), expected repeat purchase days in the holdout and expected holdout spend, per customer. */
-    static Dataset<Row> predictions(Dataset<Row> summaries, double[] bgNbd, double[] gammaGamma, double holdoutUnits) {
-        StructType schema = new StructType()
-                .add("customer_id", DataTypes.StringType, false)
-                .add("p_alive", DataTypes.DoubleType, false)
-                .add("predicted_days", DataTypes.DoubleType, false)
-                .add("predicted_spend", DataTypes.DoubleType, false);
+    /** The purchase models compared, each with its own p_alive, holdout purchases and spend. */
+    static final List<PurchaseModelKind> PURCHASE_MODELS = List.of(PurchaseModelKind.BG_NBD, PurchaseModelKind.MBG_NBD,
+            PurchaseModelKind.PARETO_NBD);
+
+    /**
+     * Per customer and purchase model: P(alive) at calibration end, expected repeat purchase days in the holdout and
+     * expected holdout spend, in columns p_alive_&lt;model&gt;, predicted_days_&lt;model&gt;, predicted_spend_&lt;model&gt;.
+     */
+    static Dataset<Row> predictions(Dataset<Row> summaries, Map<PurchaseModelKind, double[]> purchaseModels, double[] gammaGamma,
+            double holdoutUnits) {
+        StructType schema = new StructType().add("customer_id", DataTypes.StringType, false);
+        List<PurchaseModelKind> kinds = List.copyOf(purchaseModels.keySet());
+        List<double[]> parameters = kinds.stream().map(purchaseModels::get).toList();
+        for (PurchaseModelKind kind : kinds) {
+            schema = schema.add("p_alive_" + kind.tableName(), DataTypes.DoubleType, false)
+                    .add("predicted_days_" + kind.tableName(), DataTypes.DoubleType, false)
+                    .add("predicted_spend_" + kind.tableName(), DataTypes.DoubleType, false);
+        }
         return summaries.map((MapFunction<Row, Row>) row -> {
             int x = row.<Integer>getAs("x");
-            var expectation = CustomerScorer.bgNbdExpectation(bgNbd, x, row.<Double>getAs("t_x"), row.<Double>getAs("t_age"));
-            double days = expectation.purchases(holdoutUnits);
+            double tx = row.<Double>getAs("t_x");
+            double age = row.<Double>getAs("t_age");
             double spend = CustomerScorer.expectedSpend(GammaGammaParameters.fromArray(gammaGamma), x,
                     row.<Double>getAs("mean_repeat_spend"), row.<Double>getAs("first_day_spend"));
-            return RowFactory.create(row.<String>getAs("customer_id"), expectation.probabilityAlive(), days, days * spend);
+            Object[] values = new Object[1 + 3 * kinds.size()];
+            values[0] = row.<String>getAs("customer_id");
+            for (int i = 0; i < kinds.size(); i++) {
+                var expectation = CustomerScorer.expectation(kinds.get(i), parameters.get(i), x, tx, age);
+                double days = expectation.purchases(holdoutUnits);
+                values[1 + 3 * i] = expectation.probabilityAlive();
+                values[2 + 3 * i] = days;
+                values[3 + 3 * i] = days * spend;
+            }
+            return RowFactory.create(values);
         }, Encoders.row(schema));
     }
 

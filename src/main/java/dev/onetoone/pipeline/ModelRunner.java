@@ -83,9 +83,9 @@ public final class ModelRunner {
             double totalGaps = gaps.isNullAt(2) ? 0 : ((Number) gaps.get(2)).doubleValue();
             double meanGap = totalGaps > 0 ? gaps.getDouble(0) / totalGaps : 30.0;
             double secondMoment = totalGaps > 0 ? gaps.getDouble(1) / totalGaps : meanGap * meanGap;
-            var inputs = new CustomerScorer.Inputs(parameters(fits, PurchaseModelKind.BG_NBD),
-                    parameters(fits, PurchaseModelKind.PARETO_NBD), parameters(fits, PurchaseModelKind.GAMMA_GAMMA),
-                    settings.purchaseModel().equals("pareto_nbd"), settings.timeUnitDays(), settings.clvHorizonDays(),
+            PurchaseModelKind primary = PurchaseModelKind.fromTableName(settings.purchaseModel());
+            var inputs = new CustomerScorer.Inputs(parameters(fits, PurchaseModelKind.BG_NBD), primary,
+                    parameters(fits, primary), parameters(fits, PurchaseModelKind.GAMMA_GAMMA), settings.timeUnitDays(), settings.clvHorizonDays(),
                     settings.margin(), settings.annualDiscountRate(), settings.rhythmPriorPurchases(), meanGap, secondMoment);
             Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
             // Preferences from the state's accumulators: no pass over the transaction lines.
@@ -120,6 +120,9 @@ public final class ModelRunner {
         var kinds = new ArrayList<>(List.of(PurchaseModelKind.BG_NBD, PurchaseModelKind.GAMMA_GAMMA));
         if (settings.fitParetoNbd() || settings.purchaseModel().equals("pareto_nbd")) {
             kinds.add(1, PurchaseModelKind.PARETO_NBD);
+        }
+        if (settings.purchaseModel().equals("mbg_nbd")) {
+            kinds.add(1, PurchaseModelKind.MBG_NBD);
         }
         List<PopulationFit> fits = new ArrayList<>();
         for (PurchaseModelKind kind : kinds) {

@@ -47,6 +47,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void purchaseModelAcceptsTheThreeBtydModelsAndNamesTheKeyOtherwise() {
+        for (String model : new String[] {"bg_nbd", "mbg_nbd", "pareto_nbd"}) {
+            assertEquals(model, new ConfigLoader().withOverrides(Map.of("model.purchase-model", model)).load().model().purchaseModel());
+        }
+        var error = assertThrows(ConfigException.class,
+                () -> new ConfigLoader().withOverrides(Map.of("model.purchase-model", "gamma_gamma")).load());
+        assertTrue(error.getMessage().contains("'model.purchase-model'"), error.getMessage());
+    }
+
+    @Test
     void mappingKeysMapCanonicalColumnsToSourceColumns() {
         OneToOneConfig config = new ConfigLoader().withOverrides(Map.of(
                 "mapping.transactions.customer_id", "CustomerID",

@@ -19,7 +19,7 @@ class BgNbdTest {
      * Integral of f(lambda, p) Gamma(lambda; r, alpha) Beta(p; a, b) by nested piecewise Gauss-Legendre; the
      * pieces are graded towards the end points where the densities behave like lambda^(r-1) and p^(a-1).
      */
-    private static double mixtureIntegral(BgNbdParameters parameters, DoubleBinaryOperator function) {
+    static double mixtureIntegral(BgNbdParameters parameters, DoubleBinaryOperator function) {
         double r = parameters.r();
         double alpha = parameters.alpha();
         double a = parameters.a();

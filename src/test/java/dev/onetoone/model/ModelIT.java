@@ -244,5 +244,14 @@ class ModelIT extends SparkTestSupport {
                 .where("predictor = 'bg_nbd' and measure = 'spend' and segment like 'p_alive_decile_%'")
                 .agg(sum("customers"), sum("actual_total")).first();
         assertEquals((long) model.<Long>getAs("customers"), deciles.getLong(0));
+        // every purchase model is scored on buying again: its p_alive separates those who do from those who don't
+        // better than chance, and the AUC sits only on the buys_again rows
+        List<Row> buysAgain = copy.read(Tables.MODEL_EVALUATION).where("measure = 'buys_again'").orderBy("predictor").collectAsList();
+        assertEquals(List.of("bg_nbd", "mbg_nbd", "pareto_nbd"), buysAgain.stream().map(row -> row.<String>getAs("predictor")).toList());
+        for (Row row : buysAgain) {
+            assertTrue(row.<Double>getAs("auc") > 0.6 && row.<Double>getAs("auc") <= 1.0, row.toString());
+            assertEquals(model.<Long>getAs("customers"), row.<Long>getAs("customers"));
+        }
+        assertEquals(0L, copy.read(Tables.MODEL_EVALUATION).where("measure <> 'buys_again' and auc is not null").count());
     }
 }

@@ -204,4 +204,14 @@ class ParetoNbdTest {
         // Population mean over 39 weeks lies below the mean purchase rate times 39 because of dropout.
         assertTrue(ParetoNbd.expectedPurchases(CDNOW, 39.0) < 39.0 * CDNOW.r() / CDNOW.alpha());
     }
+
+    @Test
+    void oneTimeBuyerIsNotCertainlyAliveAndFadesAsTimeSinceTheOnlyPurchaseGrows() {
+        double previous = 1.0;
+        for (double age = 0.5; age <= 104.0; age += 3.5) {
+            double alive = ParetoNbd.probabilityAlive(CDNOW, 0, 0.0, age);
+            assertTrue(alive > 0.0 && alive < previous, "T=" + age);
+            previous = alive;
+        }
+    }
 }
