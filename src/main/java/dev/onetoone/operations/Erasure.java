@@ -84,6 +84,11 @@ public final class Erasure {
         this.context = context;
     }
 
+    /** Key of the count of points_ledger entries whose source_id named an erased customer (replaced, not deleted). */
+    public static final String SOURCE_REFERENCES = "points_ledger_source_id";
+    /** What replaces an erased customer's id in another customer's points_ledger.source_id. */
+    public static final String ERASED_REFERENCE = "erased";
+
     /** The tables that hold rows per customer. */
     public static List<TableSpec> customerTables() {
         return Tables.ALL.stream().filter(table -> !customerColumns(table).isEmpty()).toList();
@@ -135,6 +140,22 @@ public final class Erasure {
                         .merge(ids.select("erased_id").as("erased"), matchesAnErasedId(table, "target", "erased"))
                         .whenMatched().delete().execute();
                 touched.add(table);
+            }
+        }
+        if (warehouse.exists(Tables.POINTS_LEDGER)) {
+            // A referral bonus is the referrer's entry, kept with their points, but its source_id names the referred
+            // customer: that reference is replaced, the entry stays.
+            spark.sparkContext().setJobDescription("forget: points_ledger references to erased customers");
+            Dataset<Row> matched = warehouse.read(Tables.POINTS_LEDGER).join(broadcast(ids), col("source_id").equalTo(col("erased_id")));
+            long rows = count(matched, SOURCE_REFERENCES, perCustomer);
+            totals.put(SOURCE_REFERENCES, rows);
+            if (rows > 0) {
+                DeltaTable.forPath(spark, warehouse.path(Tables.POINTS_LEDGER)).as("target")
+                        .merge(ids.select("erased_id").as("erased"), "target.source_id = erased.erased_id")
+                        .whenMatched().updateExpr(Map.of("source_id", "'" + ERASED_REFERENCE + "'")).execute();
+                if (!touched.contains(Tables.POINTS_LEDGER)) {
+                    touched.add(Tables.POINTS_LEDGER);
+                }
             }
         }
         if (warehouse.exists(Tables.QUARANTINE)) {

@@ -82,6 +82,9 @@ class ErasureIT extends SparkTestSupport {
     void withRetentionZeroNothingOfTheCustomerRemainsInAnyTableFileOrExport() throws IOException {
         RunContext context = fill("0");
         Warehouse warehouse = context.warehouse();
+        // C2's bonus for referring C1: C2's entry, whose source_id names C1.
+        warehouse.append(Tables.POINTS_LEDGER, rows(Tables.POINTS_LEDGER, List.of("C2")).withColumn("source_id",
+                org.apache.spark.sql.functions.lit(ERASED)));
         assertTrue(filesHolding(warehouse) >= Erasure.customerTables().size() + 1, "the scan finds the customer before the erasure");
 
         Erasure.Result result = new Erasure(context).forget(Set.of(ERASED));
@@ -89,9 +92,13 @@ class ErasureIT extends SparkTestSupport {
         for (TableSpec table : Erasure.customerTables()) {
             Dataset<Row> rows = warehouse.read(table);
             assertEquals(0, holding(rows, table), table.name());
-            assertEquals(2, rows.count(), table.name() + " keeps C10 and C2");
+            long kept = table == Tables.POINTS_LEDGER ? 3 : 2;
+            assertEquals(kept, rows.count(), table.name() + " keeps C10 and C2 (and C2's referral bonus)");
             assertEquals(2L, result.rowsDeleted().get(table.name()), table.name());
         }
+        assertEquals(1L, result.rowsDeleted().get(Erasure.SOURCE_REFERENCES), "the bonus entry's reference is replaced");
+        assertEquals(List.of(Erasure.ERASED_REFERENCE), warehouse.read(Tables.POINTS_LEDGER).where("customer_id = 'C2' and source_id <> 'source_id-value'")
+                .select("source_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
         assertEquals(2L, result.rowsDeleted().get("quarantine"));
         assertEquals(List.of("q3", "q4"), warehouse.read(Tables.QUARANTINE).orderBy("record_id").select("record_id").as(
                 org.apache.spark.sql.Encoders.STRING()).collectAsList());
