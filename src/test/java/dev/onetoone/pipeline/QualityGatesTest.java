@@ -84,25 +84,25 @@ class QualityGatesTest extends SparkTestSupport {
 
     @Test
     void aModelBehindTheScoresThatDidNotConvergeStopsTheNight() {
-        RunContext context = context(Map.of());
+        RunContext context = context(Map.of("model.purchase-model", "bg_nbd"));
         fit(context.warehouse(), "bg_nbd", "not_converged", AS_OF);
         fit(context.warehouse(), "gamma_gamma", "fitted", AS_OF);
         var gates = new QualityGates(context, new RunLog(context));
         var stopped = assertThrows(DataQualityException.class, () -> gates.checkModelFit(AS_OF));
         assertTrue(stopped.getMessage().contains("bg_nbd did not converge"), stopped.getMessage());
-        RunContext warnOnly = context(Map.of("gates.model-not-converged", "warn"));
+        RunContext warnOnly = context(Map.of("gates.model-not-converged", "warn", "model.purchase-model", "bg_nbd"));
         assertDoesNotThrow(() -> new QualityGates(warnOnly, new RunLog(warnOnly)).checkModelFit(AS_OF));
     }
 
     @Test
     void parametersKeptFromAFitTooOldStopTheNightAndAModelNotUsedIsIgnored(@TempDir Path other) {
-        RunContext context = WarehouseFixture.context(other, Map.of("gates.max-kept-fit-age-days", "28"));
+        RunContext context = WarehouseFixture.context(other, Map.of("gates.max-kept-fit-age-days", "28", "model.purchase-model", "bg_nbd"));
         fit(context.warehouse(), "bg_nbd", "kept_previous", AS_OF.minusDays(27));
         fit(context.warehouse(), "pareto_nbd", "not_converged", AS_OF);
         fit(context.warehouse(), "gamma_gamma", "reused", AS_OF.minusDays(60));
         var gates = new QualityGates(context, new RunLog(context));
         assertDoesNotThrow(() -> gates.checkModelFit(AS_OF), "27 days < 28; pareto_nbd is not the purchase model; reused is a fresh fit");
-        RunContext stricter = WarehouseFixture.context(other, Map.of("gates.max-kept-fit-age-days", "27"));
+        RunContext stricter = WarehouseFixture.context(other, Map.of("gates.max-kept-fit-age-days", "27", "model.purchase-model", "bg_nbd"));
         var stopped = assertThrows(DataQualityException.class, () -> new QualityGates(stricter, new RunLog(stricter)).checkModelFit(AS_OF));
         assertTrue(stopped.getMessage().contains("bg_nbd rests on a fit 27 days old"), stopped.getMessage());
     }
