@@ -47,26 +47,8 @@ class MbgNbdTest {
     @Test
     void analyticGradientMatchesCentralFiniteDifferencesInLogParameters() {
         double[][] customers = {{0, 0, 30}, {1, 5, 30}, {4, 20.5, 52}, {60, 51, 52}, {500, 100, 104}, {500, 3, 104}};
-        MbgNbdParameters[] parameterSets = {SMOOTH, CDNOW, new MbgNbdParameters(0.02, 300.0, 0.05, 40.0)};
-        for (MbgNbdParameters parameters : parameterSets) {
-            for (double[] customer : customers) {
-                double[] gradient = new double[4];
-                MbgNbd.logLikelihoodAndGradient(parameters, customer[0], customer[1], customer[2], gradient);
-                double[] logParameters = parameters.toLogArray();
-                for (int k = 0; k < 4; k++) {
-                    double h = 1e-5;
-                    double[] up = logParameters.clone();
-                    double[] down = logParameters.clone();
-                    up[k] += h;
-                    down[k] -= h;
-                    double difference = (MbgNbd.logLikelihood(MbgNbdParameters.fromLogParameters(up), customer[0],
-                            customer[1], customer[2]) - MbgNbd.logLikelihood(MbgNbdParameters.fromLogParameters(down),
-                            customer[0], customer[1], customer[2])) / (2 * h);
-                    double scale = Math.max(1.0, Math.abs(difference));
-                    assertEquals(difference, gradient[k], 2e-6 * scale,
-                            parameters + " customer " + Arrays.toString(customer) + " component " + k);
-                }
-            }
+        for (MbgNbdParameters parameters : new MbgNbdParameters[] {SMOOTH, CDNOW, new MbgNbdParameters(0.02, 300.0, 0.05, 40.0)}) {
+            GradientCheck.assertMatchesFiniteDifferences(PurchaseModelKind.MBG_NBD, parameters.toArray(), customers, 2e-6);
         }
     }
 

@@ -166,24 +166,7 @@ class ParetoNbdTest {
         // comes from differentiating under the integral sign.
         for (ParetoNbdParameters parameters : new ParetoNbdParameters[] {CDNOW, ALPHA_ABOVE_BETA, ALPHA_BELOW_BETA,
             new ParetoNbdParameters(0.02, 350.0, 80.0, 0.1)}) {
-            for (double[] customer : customers) {
-                double[] gradient = new double[4];
-                ParetoNbd.logLikelihoodAndGradient(parameters, customer[0], customer[1], customer[2], gradient);
-                double[] logParameters = parameters.toLogArray();
-                for (int k = 0; k < 4; k++) {
-                    double h = 1e-5;
-                    double[] up = logParameters.clone();
-                    double[] down = logParameters.clone();
-                    up[k] += h;
-                    down[k] -= h;
-                    double difference = (ParetoNbd.logLikelihood(ParetoNbdParameters.fromLogParameters(up),
-                            customer[0], customer[1], customer[2])
-                            - ParetoNbd.logLikelihood(ParetoNbdParameters.fromLogParameters(down), customer[0],
-                            customer[1], customer[2])) / (2 * h);
-                    assertEquals(difference, gradient[k], 1e-5 * Math.max(1.0, Math.abs(difference)),
-                            parameters + " " + java.util.Arrays.toString(customer) + " component " + k);
-                }
-            }
+            GradientCheck.assertMatchesFiniteDifferences(PurchaseModelKind.PARETO_NBD, parameters.toArray(), customers, 1e-5);
         }
     }
 
