@@ -103,8 +103,8 @@ class S3WarehouseIT extends SparkTestSupport {
         Warehouse onS3 = context.warehouse();
         assertTrue(onS3.path(Tables.TRANSACTIONS).startsWith("s3a://"), onS3.path(Tables.TRANSACTIONS));
         assertEquals(counts(SampleNight.warehouse()), counts(onS3));
-        assertEquals(7L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
-                "ingest products, customers, transactions; rfm; model; affinity; offers");
+        assertEquals(8L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
+                "ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
         List<String> operations = spark().sql("describe history delta.`" + onS3.path(Tables.TRANSACTIONS) + "`")
                 .select("operation").collectAsList().stream().map(row -> row.getString(0)).toList();
         assertTrue(operations.contains("MERGE"), "transactions were merged on s3a: " + operations);
