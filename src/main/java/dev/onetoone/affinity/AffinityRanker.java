@@ -1,10 +1,13 @@
 package dev.onetoone.affinity;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.stddev_samp;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +30,8 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The learned ranker: a Spark MLlib classifier of "bought in the next horizon" over the candidates' {@link RankerFeatures},
@@ -38,10 +43,12 @@ import org.apache.spark.sql.types.StructType;
  * {@code t - H}, label 1 where the customer bought the product in {@code (t - H, t]}, over customers who bought
  * something in that window (the population the ranking is judged on). A fifth of the customers, by a hash of their
  * id, are held out; gradient-boosted trees and logistic regression are fitted on the rest, next to two single-score
- * challengers (TIFU-KNN's score, the own buy-again score), and the one with the highest NDCG@10 on the held-out
- * customers' candidates is kept ({@code affinity.ranker.model=auto}).
+ * challengers (TIFU-KNN's score, the own buy-again score). The better learned model replaces the better challenger
+ * only when its NDCG@10 on the held-out customers' candidates is higher by more than one standard error of the paired
+ * difference ({@code affinity.ranker.model=auto}; see {@link #choose}).
  */
 public final class AffinityRanker {
+    private static final Logger LOG = LoggerFactory.getLogger(AffinityRanker.class);
     public static final String GBT = "gbt";
     public static final String LOGISTIC = "logistic";
     /**
@@ -94,23 +101,61 @@ public final class AffinityRanker {
             Dataset<Row> validation = split.where(col("_bucket").equalTo(0));
             List<String> types = modelSetting.equals("auto") ? AUTO : List.of(modelSetting);
             Map<String, Double> ndcg = new LinkedHashMap<>();
-            PipelineModel best = null;
-            String bestType = null;
+            Map<String, PipelineModel> models = new LinkedHashMap<>();
+            Map<String, Dataset<Row>> perCustomer = new LinkedHashMap<>();
             for (String type : types) {
                 PipelineModel model = pipeline(type, features).fit(training);
-                double score = validationNdcg(model, validation);
-                ndcg.put(type, score);
-                if (best == null || score > ndcg.get(bestType)) {
-                    best = model;
-                    bestType = type;
-                }
+                Dataset<Row> customers = validationNdcgPerCustomer(model, validation).localCheckpoint(true);
+                Row mean = customers.agg(avg("ndcg")).first();
+                models.put(type, model);
+                perCustomer.put(type, customers);
+                ndcg.put(type, mean.isNullAt(0) ? 0.0 : mean.getDouble(0));
             }
+            String bestType = choose(types, ndcg, perCustomer);
+            PipelineModel best = models.get(bestType);
             Row counts = labelled.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("label")).first();
             return new Trained(bestType, best, ndcg, importances(best, featuresOf(bestType, features)), counts.getLong(0),
                     counts.isNullAt(1) ? 0L : (long) counts.getDouble(1));
         } finally {
             split.unpersist();
         }
+    }
+
+    /**
+     * The model kept: the best single-score challenger, unless the best learned model's validation NDCG@10 is higher
+     * by more than one standard error of the paired per-customer difference. On a few hundred held-out customers a
+     * learned model's lead inside that noise is as likely to be a fluke of the split as a real gain, and the
+     * challenger is the simpler, more stable ranking. Without challengers (or without learned models) the best of
+     * those fitted; ties go to the first fitted.
+     */
+    static String choose(List<String> types, Map<String, Double> ndcg, Map<String, Dataset<Row>> perCustomer) {
+        String learned = bestOf(types.stream().filter(AffinityRanker::learnsFromAllFeatures).toList(), ndcg);
+        String single = bestOf(types.stream().filter(type -> !learnsFromAllFeatures(type)).toList(), ndcg);
+        if (learned == null || single == null) {
+            return learned == null ? single : learned;
+        }
+        Row paired = perCustomer.get(learned).withColumnRenamed("ndcg", "learned")
+                .join(perCustomer.get(single).withColumnRenamed("ndcg", "single"), "customer_id")
+                .select(col("learned").minus(col("single")).as("difference"))
+                .agg(avg("difference"), stddev_samp("difference"), count(lit(1))).first();
+        long customers = paired.getLong(2);
+        double lead = paired.isNullAt(0) ? 0.0 : paired.getDouble(0);
+        double standardError = customers < 2 || paired.isNullAt(1) ? Double.POSITIVE_INFINITY : paired.getDouble(1) / Math.sqrt(customers);
+        boolean kept = lead > standardError;
+        LOG.info("ranker: {} leads {} by {} NDCG@10 on {} held-out customers (standard error {}): keeping {}",
+                learned, single, String.format(Locale.ROOT, "%.4f", lead), customers,
+                String.format(Locale.ROOT, "%.4f", standardError), kept ? learned : single);
+        return kept ? learned : single;
+    }
+
+    private static String bestOf(List<String> types, Map<String, Double> ndcg) {
+        String best = null;
+        for (String type : types) {
+            if (best == null || ndcg.get(type) > ndcg.get(best)) {
+                best = type;
+            }
+        }
+        return best;
     }
 
     /** Whether the type is a model of all features (gbt, logistic) rather than a single-score challenger. */
@@ -147,16 +192,15 @@ public final class AffinityRanker {
                 .drop("features", "rawPrediction", "probability", "prediction");
     }
 
-    /** NDCG@10 of the model's ordering of the validation customers' candidates, with the labels as relevance. */
-    static double validationNdcg(PipelineModel model, Dataset<Row> validation) {
+    /** Each held-out customer's NDCG@10 of the model's ordering of its candidates, with the labels as relevance. */
+    static Dataset<Row> validationNdcgPerCustomer(PipelineModel model, Dataset<Row> validation) {
         Dataset<Row> ranked = score(model, validation)
                 .withColumn("rank", row_number().over(Window.partitionBy("customer_id").orderBy(col("score").desc(), col("product_id"))))
                 .withColumn("predictor", lit("ranker"));
-        Dataset<Row> relevant = validation.where(col("label").gt(0)).select(col("customer_id"), col("product_id"), col("repeat").gt(0).as("is_repeat"));
+        Dataset<Row> relevant = validation.where(col("label").gt(0)).select(col("customer_id"), col("product_id"));
         Dataset<Row> predictor = validation.sparkSession().createDataFrame(List.of(RowFactory.create("ranker")),
                 new StructType().add("predictor", DataTypes.StringType));
-        Row all = RankingMetrics.evaluate(ranked, relevant, predictor, 10, 1).where(col("segment").equalTo("all")).first();
-        return all == null ? 0.0 : all.getAs("ndcg_at_k");
+        return RankingMetrics.ndcgPerCustomer(ranked, relevant, predictor, 10).select("customer_id", "ndcg");
     }
 
     private static Map<String, Double> importances(PipelineModel model, List<String> features) {

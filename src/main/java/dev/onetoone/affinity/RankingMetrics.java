@@ -49,16 +49,7 @@ public final class RankingMetrics {
                 case "explore" -> col("is_repeat").unary_$bang();
                 default -> lit(true);
             };
-            Dataset<Row> wanted = relevant.where(inSegment).select("customer_id", "product_id");
-            Dataset<Row> counts = wanted.groupBy("customer_id").agg(count(lit(1)).as("relevant"));
-            Dataset<Row> hits = topK.join(wanted, new String[] {"customer_id", "product_id"})
-                    .groupBy("predictor", "customer_id")
-                    .agg(count(lit(1)).as("hits"), sum(lit(1.0).divide(log2(col("rank").plus(1)))).as("dcg"));
-            Column idcg = expr("aggregate(sequence(1, least(relevant, " + k + ")), 0D, (acc, i) -> acc + 1D / log2(i + 1))");
-            Dataset<Row> perCustomer = counts.crossJoin(broadcast(predictors))
-                    .join(hits, new String[] {"predictor", "customer_id"}, "left")
-                    .select(col("predictor"), col("customer_id"), col("relevant"),
-                            coalesce(col("hits"), lit(0L)).as("hits"), coalesce(col("dcg"), lit(0.0)).as("dcg"), idcg.as("idcg"));
+            Dataset<Row> perCustomer = perCustomer(topK, relevant.where(inSegment), predictors, k);
             Dataset<Row> metrics = perCustomer.groupBy("predictor").agg(
                     count(lit(1)).as("customers"),
                     avg(col("hits").divide((double) k)).as("precision_at_k"),
@@ -71,5 +62,29 @@ public final class RankingMetrics {
         return result.join(coverage, new String[] {"predictor"}, "left")
                 .select(col("predictor"), col("segment"), lit(k).as("k"), col("customers"), col("precision_at_k"), col("recall_at_k"),
                         col("ndcg_at_k"), col("hit_rate_at_k"), coalesce(col("coverage"), lit(0.0)).as("coverage"));
+    }
+
+    /**
+     * Each evaluated customer's NDCG@k per predictor: predictor, customer_id, ndcg (0 for a customer with relevant
+     * products and no hit). For paired comparisons of two predictors on the same customers.
+     */
+    public static Dataset<Row> ndcgPerCustomer(Dataset<Row> ranked, Dataset<Row> relevant, Dataset<Row> predictors, int k) {
+        Dataset<Row> topK = ranked.where(col("rank").leq(k)).select("predictor", "customer_id", "product_id", "rank");
+        return perCustomer(topK, relevant, predictors, k)
+                .select(col("predictor"), col("customer_id"), col("dcg").divide(col("idcg")).as("ndcg"));
+    }
+
+    /** predictor, customer_id, relevant, hits, dcg, idcg for every customer with a relevant product and every predictor. */
+    private static Dataset<Row> perCustomer(Dataset<Row> topK, Dataset<Row> relevant, Dataset<Row> predictors, int k) {
+        Dataset<Row> wanted = relevant.select("customer_id", "product_id");
+        Dataset<Row> counts = wanted.groupBy("customer_id").agg(count(lit(1)).as("relevant"));
+        Dataset<Row> hits = topK.join(wanted, new String[] {"customer_id", "product_id"})
+                .groupBy("predictor", "customer_id")
+                .agg(count(lit(1)).as("hits"), sum(lit(1.0).divide(log2(col("rank").plus(1)))).as("dcg"));
+        Column idcg = expr("aggregate(sequence(1, least(relevant, " + k + ")), 0D, (acc, i) -> acc + 1D / log2(i + 1))");
+        return counts.crossJoin(broadcast(predictors))
+                .join(hits, new String[] {"predictor", "customer_id"}, "left")
+                .select(col("predictor"), col("customer_id"), col("relevant"),
+                        coalesce(col("hits"), lit(0L)).as("hits"), coalesce(col("dcg"), lit(0.0)).as("dcg"), idcg.as("idcg"));
     }
 }

@@ -1,19 +1,30 @@
 package dev.onetoone.affinity;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import dev.onetoone.config.OneToOneConfig.RankerConfig;
 
@@ -29,9 +40,10 @@ import dev.onetoone.config.OneToOneConfig.RankerConfig;
  * mean of the group vectors, the {@code g}-th newest group weighted {@code r_g^g}. So the score of product {@code i}
  * is {@code u(i) = 1/G * sum over groups g of r_g^g / |g| * sum over baskets j of g holding i of r_b^j}.</li>
  * <li><b>Neighbours</b> (eq. 4): the {@code k} customers whose own vectors are most similar, by cosine similarity
- * (the published code uses Euclidean distance on dense vectors; cosine on the sparse vectors needs only the pairs of
- * customers who share a product, which keeps the work proportional to co-purchases rather than to customers
- * squared).</li>
+ * (the published code uses Euclidean distance on dense vectors; cosine on the sparse vectors needs only the customers
+ * who share a product). They are searched among at most {@code affinity.tifu.pool-size} customers (see
+ * {@link NeighbourPool}): a search over all customers costs the sum over products of the square of their buyers,
+ * which a catalogue of popular products makes quadratic in the customers.</li>
  * <li><b>Prediction</b> (eq. 5): {@code p(i) = alpha * u(i) + (1 - alpha) * mean over neighbours n of u_n(i)}.</li>
  * </ul>
  * The defaults of {@code affinity.tifu.*} are the paper's settings for its smaller data set (TaFeng: m = 7,
@@ -68,37 +80,56 @@ public final class TifuKnn {
 
     /**
      * Scores for the wanted customers: customer_id, product_id, own_vector, neighbour_vector (the mean of the
-     * neighbours' vectors) and tifu_score ({@code p(i)}), for every product in the customer's own vector or any
-     * neighbour's.
+     * neighbours' vectors) and tifu_score ({@code p(i)}), for every product in the customer's own vector and the
+     * {@code affinity.tifu.max-products} best products that only its neighbours bought.
+     *
+     * <p>Neighbours are searched in a {@link NeighbourPool} of at most {@code affinity.tifu.pool-size} customers:
+     * every customer when there are no more (the exact search), otherwise the customers first in order of the hash
+     * of their id. The pool is collected and broadcast, bounded by its size; the wanted customers are scored where
+     * their vectors are, in one pass.
      *
      * @param vectors {@link #ownVectors} of all customers
      */
     static Dataset<Row> score(Dataset<Row> vectors, Dataset<Row> customers, RankerConfig settings) {
-        Dataset<Row> norms = vectors.groupBy("customer_id").agg(sqrt(sum(col("own_vector").multiply(col("own_vector")))).as("norm"));
-        Dataset<Row> mine = vectors.join(customers, "customer_id", "left_semi")
-                .select(col("customer_id"), col("product_id"), col("own_vector").as("mine"));
-        Dataset<Row> theirs = vectors.select(col("customer_id").as("neighbour_id"), col("product_id"), col("own_vector").as("theirs"));
-        Dataset<Row> dots = mine.join(theirs, "product_id")
-                .where(col("customer_id").notEqual(col("neighbour_id")))
-                .groupBy("customer_id", "neighbour_id")
-                .agg(sum(col("mine").multiply(col("theirs"))).as("dot"));
-        Dataset<Row> similar = dots
-                .join(norms, "customer_id")
-                .join(norms.select(col("customer_id").as("neighbour_id"), col("norm").as("neighbour_norm")), "neighbour_id")
-                .withColumn("similarity", col("dot").divide(col("norm").multiply(col("neighbour_norm"))));
-        Dataset<Row> nearest = Scores.topPerGroup(similar, "customer_id", settings.tifuNeighbours(),
-                col("similarity").desc(), col("neighbour_id")).select("customer_id", "neighbour_id");
-        // Divide by k, as in eq. 4, even when fewer than k customers share a product: a customer with few similar
-        // customers gets a smaller neighbour term, not an inflated one.
-        Dataset<Row> neighbourMean = nearest.join(theirs, "neighbour_id")
-                .groupBy("customer_id", "product_id")
-                .agg(sum("theirs").divide((double) settings.tifuNeighbours()).as("neighbour_vector"));
+        Dataset<Row> poolIds = vectors.select("customer_id").distinct()
+                .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifuPoolSize());
+        List<Row> poolRows = vectors.join(poolIds, "customer_id", "left_semi")
+                .select(col("customer_id"), col("product_id"), col("own_vector")).collectAsList();
+        NeighbourPool pool = NeighbourPool.of(poolRows);
+        Broadcast<NeighbourPool> shared = JavaSparkContext.fromSparkContext(vectors.sparkSession().sparkContext()).broadcast(pool);
+        int neighbours = settings.tifuNeighbours();
         double alpha = settings.tifuAlpha();
-        return mine.withColumnRenamed("mine", "own_vector")
-                .join(neighbourMean, new String[] {"customer_id", "product_id"}, "full_outer")
-                .na().fill(0.0, new String[] {"own_vector", "neighbour_vector"})
-                .withColumn("tifu_score", col("own_vector").multiply(alpha).plus(col("neighbour_vector").multiply(1.0 - alpha)));
+        int maxProducts = settings.tifuMaxProducts();
+        Dataset<Row> grouped = vectors.join(customers, "customer_id", "left_semi")
+                .groupBy("customer_id")
+                .agg(collect_list(struct(col("product_id"), col("own_vector"))).as("vector"));
+        return grouped.mapPartitions((MapPartitionsFunction<Row, Row>) rows -> {
+            NeighbourPool.Scorer scorer = shared.value().new Scorer();
+            List<Row> out = new ArrayList<>();
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                String customer = row.getString(0);
+                List<Row> vector = row.getList(1);
+                String[] products = new String[vector.size()];
+                double[] own = new double[vector.size()];
+                for (int i = 0; i < own.length; i++) {
+                    products[i] = vector.get(i).getString(0);
+                    own[i] = vector.get(i).getDouble(1);
+                }
+                for (NeighbourPool.Scored scored : scorer.score(customer, products, own, neighbours, alpha, maxProducts)) {
+                    out.add(RowFactory.create(customer, scored.productId(), scored.ownVector(), scored.neighbourVector(), scored.tifuScore()));
+                }
+            }
+            return out.iterator();
+        }, Encoders.row(SCORES));
     }
+
+    private static final StructType SCORES = new StructType()
+            .add("customer_id", DataTypes.StringType, false)
+            .add("product_id", DataTypes.StringType, false)
+            .add("own_vector", DataTypes.DoubleType, false)
+            .add("neighbour_vector", DataTypes.DoubleType, false)
+            .add("tifu_score", DataTypes.DoubleType, false);
 
     /** The TIFU-KNN baseline ranking: customer_id, product_id, rank (1..k) by tifu_score, ties by product id. */
     public static Dataset<Row> rank(Dataset<Row> scores, int k) {

@@ -69,6 +69,8 @@ public final class ConfigKeys {
     public static final String AFFINITY_TIFU_ACROSS_GROUP_DECAY = "affinity.tifu.across-group-decay";
     public static final String AFFINITY_TIFU_NEIGHBOURS = "affinity.tifu.neighbours";
     public static final String AFFINITY_TIFU_ALPHA = "affinity.tifu.alpha";
+    public static final String AFFINITY_TIFU_POOL_SIZE = "affinity.tifu.pool-size";
+    public static final String AFFINITY_TIFU_MAX_PRODUCTS = "affinity.tifu.max-products";
     public static final String OFFERS_CAMPAIGNS_FILE = "offers.campaigns-file";
     public static final String OFFERS_GLOBAL_BUDGET = "offers.global-budget";
     public static final String OFFERS_MAX_CONTACTS = "offers.max-contacts";
@@ -167,6 +169,8 @@ public final class ConfigKeys {
         define(AFFINITY_TIFU_ACROSS_GROUP_DECAY, "0.7", "TIFU-KNN r_g: decay of older groups.");
         define(AFFINITY_TIFU_NEIGHBOURS, "300", "TIFU-KNN k: nearest customers whose vectors are blended in.");
         define(AFFINITY_TIFU_ALPHA, "0.7", "TIFU-KNN alpha: weight of the customer's own vector against the neighbours' mean.");
+        define(AFFINITY_TIFU_POOL_SIZE, "20000", "TIFU-KNN neighbours are searched among this many customers (all of them when there are no more; otherwise a fixed sample by id hash), which bounds the search per customer at any size.");
+        define(AFFINITY_TIFU_MAX_PRODUCTS, "100", "TIFU-KNN scores kept per customer beyond the customer's own products: the best this many products that only the neighbours bought.");
         define(OFFERS_CAMPAIGNS_FILE, "conf/campaigns.properties", "Campaign definitions; a relative path is resolved against onetoone.home / ONETOONE_HOME, else the working directory.");
         define(OFFERS_GLOBAL_BUDGET, "5000", "Budget over all campaigns per run, in expected discount cost plus contact cost (currency).");
         define(OFFERS_MAX_CONTACTS, "2", "At most this many offers sent to a customer per rolling contact window (today's included).");
@@ -191,7 +195,7 @@ public final class ConfigKeys {
         define(MAINTENANCE_VACUUM_RETENTION_HOURS, "168", "maintain and forget: VACUUM removes files no longer in the table that are older than this many hours (Delta's default is 168).");
         define(MAINTENANCE_QUARANTINE_RAW_RETENTION_DAYS, "90", "maintain: raw records of quarantined rows older than this many days are blanked (reasons and counts are kept).");
         define(CATALOG_DATABASE, "onetoone", "register-tables: database (schema) the tables are registered in.");
-        define(GATES_MAX_VOLUME_DROP, "0.9", "nightly: stop (exit code 3) when a load has this share fewer lines than the previous load (0..1; 1 = never).");
+        define(GATES_MAX_VOLUME_DROP, "0.9", "nightly: stop (exit code 3) when a load has this share fewer lines per purchase day than the previous load (0..1; 1 = never).");
         define(GATES_MODEL_NOT_CONVERGED, "fail", "nightly: fail (exit code 3) or warn when a model fit behind the scores did not converge and no earlier fit could be kept.");
         define(GATES_MAX_KEPT_FIT_AGE_DAYS, "28", "nightly: stop (exit code 3) when the scores rest on parameters kept from a fit this many days old or older.");
     }

@@ -171,7 +171,9 @@ public final class ConfigLoader {
                         doubleInRange(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY, 0.0, 1.0),
                         doubleInRange(ConfigKeys.AFFINITY_TIFU_ACROSS_GROUP_DECAY, 0.0, 1.0),
                         intInRange(ConfigKeys.AFFINITY_TIFU_NEIGHBOURS, 1, 100_000),
-                        doubleInRange(ConfigKeys.AFFINITY_TIFU_ALPHA, 0.0, 1.0)));
+                        doubleInRange(ConfigKeys.AFFINITY_TIFU_ALPHA, 0.0, 1.0),
+                        intInRange(ConfigKeys.AFFINITY_TIFU_POOL_SIZE, 1, 1_000_000),
+                        intInRange(ConfigKeys.AFFINITY_TIFU_MAX_PRODUCTS, 1, 100_000)));
         if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
             throw new ConfigException("the affinity.weight.* keys must not all be 0");
         }

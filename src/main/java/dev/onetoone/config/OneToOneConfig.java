@@ -66,7 +66,8 @@ public record OneToOneConfig(
      * affinity.excluded-products keys in {@link ConfigKeys}.
      */
     public record RankerConfig(java.util.List<String> excludedProducts, int retrainDays, String model, int trainingCustomers,
-            int tifuGroupSize, double tifuWithinGroupDecay, double tifuAcrossGroupDecay, int tifuNeighbours, double tifuAlpha) {
+            int tifuGroupSize, double tifuWithinGroupDecay, double tifuAcrossGroupDecay, int tifuNeighbours, double tifuAlpha,
+            int tifuPoolSize, int tifuMaxProducts) {
         public RankerConfig {
             excludedProducts = java.util.List.copyOf(excludedProducts);
         }

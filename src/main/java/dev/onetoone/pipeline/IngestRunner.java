@@ -172,6 +172,7 @@ public final class IngestRunner {
                 newRows = warehouse.insertNewOnDates(target, accepted, "purchase_date", counts.acceptedDates());
                 details.put("new_rows", newRows);
                 details.put("already_loaded", rowsAccepted - newRows);
+                details.put(QualityGates.PURCHASE_DAYS, (long) counts.acceptedDates().size());
                 details.put("returns", counts.measures().getOrDefault("returns", 0L));
                 details.put("zero_value_lines", counts.measures().getOrDefault("zero_value_lines", 0L));
                 sparkContext.setJobDescription("ingest: placeholders for unknown customers");

@@ -63,7 +63,9 @@ public final class QualityGates {
     /**
      * Stops the night when this load's transaction lines (rows_in of ingest_transactions, quarantined lines
      * included) are fewer than (1 - gates.max-volume-drop) times those of the latest earlier successful load.
-     * Without an earlier load there is nothing to compare and the gate passes.
+     * When both loads record the purchase days they covered (detail {@value #PURCHASE_DAYS}), lines per purchase day
+     * are compared instead: a night's one-day load after a backfill of two years is then judged against the
+     * backfill's daily volume, not its total. Without an earlier load there is nothing to compare and the gate passes.
      */
     public void checkVolume(LocalDate asOf, List<StageResult> ingestResults) {
         Optional<StageResult> load = ingestResults.stream().filter(result -> result.stage().equals("ingest_transactions")).findFirst();
@@ -78,21 +80,32 @@ public final class QualityGates {
                         .and(col("status").isin("succeeded", "succeeded_with_warnings"))
                         .and(col("as_of").lt(lit(Date.valueOf(asOf)))))
                 .orderBy(col("as_of").desc(), col("started_at").desc())
-                .select("rows_in", "as_of").limit(1).collectAsList();
+                .select(col("rows_in"), col("as_of"), col("details").getItem(PURCHASE_DAYS)).limit(1).collectAsList();
         if (previous.isEmpty()) {
             return;
         }
         long current = load.get().rowsIn();
         long before = previous.get(0).getLong(0);
+        Long currentDays = load.get().details().get(PURCHASE_DAYS);
+        Long beforeDays = previous.get(0).isNullAt(2) ? null : previous.get(0).getLong(2);
+        boolean perDay = currentDays != null && currentDays > 0 && beforeDays != null && beforeDays > 0;
+        double currentVolume = perDay ? (double) current / currentDays : current;
+        double beforeVolume = perDay ? (double) before / beforeDays : before;
         double maxDrop = context.config().operations().maxVolumeDrop();
-        if (current < (1 - maxDrop) * before) {
-            String message = String.format(Locale.ROOT, "volume gate: this load has %d lines, the previous one (as of %s) %d: a drop of %.1f%%, "
-                    + "above %s=%s", current, previous.get(0).getDate(1), before, 100.0 * (before - current) / before,
-                    ConfigKeys.GATES_MAX_VOLUME_DROP, maxDrop);
+        String compared = perDay
+                ? String.format(Locale.ROOT, "this load has %d lines over %d purchase day(s), %.1f a day; the previous one (as of %s) %d over %d, %.1f a day",
+                        current, currentDays, currentVolume, previous.get(0).getDate(1), before, beforeDays, beforeVolume)
+                : String.format(Locale.ROOT, "this load has %d lines, the previous one (as of %s) %d", current, previous.get(0).getDate(1), before);
+        if (currentVolume < (1 - maxDrop) * beforeVolume) {
+            String message = String.format(Locale.ROOT, "volume gate: %s: a drop of %.1f%%, above %s=%s",
+                    compared, 100.0 * (beforeVolume - currentVolume) / beforeVolume, ConfigKeys.GATES_MAX_VOLUME_DROP, maxDrop);
             fail(VOLUME_GATE, asOf, message, current, Map.of("previous_rows_in", before));
         }
-        LOG.info("volume gate passed: {} lines against {} in the previous load", current, before);
+        LOG.info("volume gate passed: {}", compared);
     }
+
+    /** ingest_transactions detail: the distinct purchase dates of the lines accepted. */
+    public static final String PURCHASE_DAYS = "purchase_days";
 
     /**
      * Stops the night when a model behind the scores (the purchase model and gamma_gamma) has status

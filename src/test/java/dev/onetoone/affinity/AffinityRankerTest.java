@@ -65,4 +65,30 @@ class AffinityRankerTest extends SparkTestSupport {
                 .select("product_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
         assertEquals(List.of("p5", "p4", "p3", "p2", "p1", "p0"), order);
     }
+
+    private static org.apache.spark.sql.Dataset<Row> perCustomer(double... ndcg) {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int c = 0; c < ndcg.length; c++) {
+            rows.add(org.apache.spark.sql.RowFactory.create("c" + c, ndcg[c]));
+        }
+        return spark().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+                .add("customer_id", org.apache.spark.sql.types.DataTypes.StringType).add("ndcg", org.apache.spark.sql.types.DataTypes.DoubleType));
+    }
+
+    private static String choose(double[] learned, double[] single) {
+        var types = List.of(AffinityRanker.GBT, AffinityRanker.TIFU_KNN_SCORE);
+        var ndcg = java.util.Map.of(AffinityRanker.GBT, java.util.Arrays.stream(learned).average().orElseThrow(),
+                AffinityRanker.TIFU_KNN_SCORE, java.util.Arrays.stream(single).average().orElseThrow());
+        return AffinityRanker.choose(types, ndcg, java.util.Map.of(AffinityRanker.GBT, perCustomer(learned), AffinityRanker.TIFU_KNN_SCORE, perCustomer(single)));
+    }
+
+    @Test
+    void aLearnedModelReplacesTheChallengerOnlyWhenItLeadsByMoreThanOneStandardError() {
+        // Differences 0.1, 0.2, 0.1, 0.2: mean 0.15, sample sd 0.0577, standard error 0.0289 < 0.15.
+        assertEquals(AffinityRanker.GBT, choose(new double[] {0.6, 0.6, 0.6, 0.6}, new double[] {0.5, 0.4, 0.5, 0.4}));
+        // Differences 0.8, -0.5, 0.6, -0.3: the same mean lead 0.15, but sd 0.6455 and standard error 0.3227 > 0.15.
+        assertEquals(AffinityRanker.TIFU_KNN_SCORE, choose(new double[] {1.0, 0.0, 0.9, 0.1}, new double[] {0.2, 0.5, 0.3, 0.4}));
+        // No lead at all.
+        assertEquals(AffinityRanker.TIFU_KNN_SCORE, choose(new double[] {1, 0, 1, 0}, new double[] {0, 1, 0, 1}));
+    }
 }

@@ -92,7 +92,7 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertEquals(0, submit.exitValue(), () -> "jobs/submit failed:\n" + tail(driverOutput));
                 assertTrue(Files.exists(marker), "the failure injection never fired:\n" + tail(driverOutput));
                 assertTrue(driverOutput.contains("Lost task"), "the driver saw no task lost with the executor:\n" + tail(driverOutput));
-                assertTrue(driverOutput.contains("run ") && driverOutput.contains(" ok: 7 stage(s)"), tail(driverOutput));
+                assertTrue(driverOutput.contains("run ") && driverOutput.contains(" ok: 8 stage(s)"), tail(driverOutput));
                 assertTrue(executorsLaunched(cluster) >= 2, "the Worker launched a replacement executor");
 
                 Warehouse onCluster = new Warehouse(spark(), warehouse.toString());

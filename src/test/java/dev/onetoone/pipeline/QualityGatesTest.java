@@ -67,6 +67,28 @@ class QualityGatesTest extends SparkTestSupport {
     }
 
     @Test
+    void loadsThatRecordTheirPurchaseDaysAreComparedByLinesPerDay() {
+        RunContext context = context(Map.of("gates.max-volume-drop", "0.9"));
+        Timestamp at = Timestamp.from(WarehouseFixture.NOW);
+        // A backfill of 73,000 lines over 730 purchase days: 100 lines a day.
+        Row backfill = RowFactory.create("backfill", "ingest_transactions", Date.valueOf(AS_OF.minusDays(1)), at, at, 0.0, 73_000L, 73_000L, 0L,
+                "succeeded", null, Map.of(QualityGates.PURCHASE_DAYS, 730L));
+        context.warehouse().append(Tables.RUN_LOG, spark().createDataFrame(List.of(backfill), Tables.RUN_LOG.schema()));
+        var gates = new QualityGates(context, new RunLog(context));
+        // One day of 10 lines is a drop of exactly 90% a day: allowed; 9 lines is 91%: stopped.
+        assertDoesNotThrow(() -> gates.checkVolume(AS_OF, List.of(load(10, 1))));
+        var stopped = assertThrows(DataQualityException.class, () -> gates.checkVolume(AS_OF, List.of(load(9, 1))));
+        assertTrue(stopped.getMessage().contains("9 lines over 1 purchase day(s), 9.0 a day; the previous one (as of 2025-12-30) 73000 over 730, 100.0 a day: a drop of 91.0%"),
+                stopped.getMessage());
+        // Compared by totals (as before purchase days were recorded), 10 lines against 73,000 would have stopped it.
+        assertThrows(DataQualityException.class, () -> gates.checkVolume(AS_OF, List.of(load(10))));
+    }
+
+    private static StageResult load(long rowsIn, long purchaseDays) {
+        return new StageResult("ingest_transactions", rowsIn, rowsIn, 0, "loaded", Map.of(QualityGates.PURCHASE_DAYS, purchaseDays));
+    }
+
+    @Test
     void withoutAnEarlierLoadOrWithTheGateOffTheVolumeGatePasses() {
         RunContext context = context(Map.of("gates.max-volume-drop", "1"));
         var gates = new QualityGates(context, new RunLog(context));
