@@ -85,7 +85,7 @@ public final class OffPolicyEvaluation {
         Dataset<Row> planned = slots.where(col("offer_group").isin("treatment", "control"))
                 .withColumn("treatment_probability", max(when(treatment, col("assignment_probability"))).over(night))
                 .withColumn("control_probability", max(when(treatment.unary_$bang(), col("assignment_probability"))).over(night))
-                .withColumn("randomised", col("treatment_probability").gt(0).and(col("control_probability").gt(0)))
+                .withColumn("randomised", coalesce(col("treatment_probability").gt(0).and(col("control_probability").gt(0)), lit(false)))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long unrandomised = planned.where(col("randomised").unary_$bang()).count();
