@@ -80,27 +80,11 @@ public final class OffPolicyEvaluation {
             rowsByGroup.put(row.getString(0), row.getLong(1));
         }
 
-        var night = Window.partitionBy("as_of");
-        Column treatment = col("offer_group").equalTo("treatment");
-        Dataset<Row> planned = slots.where(col("offer_group").isin("treatment", "control"))
-                .withColumn("treatment_probability", max(when(treatment, col("assignment_probability"))).over(night))
-                .withColumn("control_probability", max(when(treatment.unary_$bang(), col("assignment_probability"))).over(night))
-                .withColumn("randomised", coalesce(col("treatment_probability").gt(0).and(col("control_probability").gt(0)), lit(false)))
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> randomised = randomisedSlots(slots).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            long unrandomised = planned.where(col("randomised").unary_$bang()).count();
-            Dataset<Row> evaluated = planned.where(col("randomised"))
-                    .withColumn("q_send", col("treatment_probability").divide(col("treatment_probability").plus(col("control_probability"))))
-                    .withColumn("sent", treatment)
-                    .withColumn("contact", coalesce(col("contact_cost"), lit(0.0)))
-                    .withColumn("reward", col("margin").minus(when(col("sent"), col("contact")).otherwise(0.0)))
-                    .withColumn("score", coalesce(col("net_expected_margin"), col("expected_incremental_margin")))
-                    .withColumn("score_rank", row_number().over(Window.partitionBy("as_of", "campaign_id")
-                            .orderBy(col("score").desc(), col("offer_id"))));
-
             spark.sparkContext().setJobDescription("evaluate_policy: reward model");
-            RewardModel model = RewardModel.fit(evaluated);
-            evaluated = evaluated
+            RewardModel model = RewardModel.fit(randomised);
+            Dataset<Row> evaluated = randomised
                     .withColumn("model_send", model.predict(true).minus(col("contact")))
                     .withColumn("model_withhold", model.predict(false))
                     .withColumn("model_logged", when(col("sent"), col("model_send")).otherwise(col("model_withhold")));
@@ -129,6 +113,7 @@ public final class OffPolicyEvaluation {
             // one row of sums: small by construction
             Row totals = evaluated.agg(count(lit(1)).as("slots"), aggregates.toArray(Column[]::new)).first();
             long n = totals.getLong(0);
+            long unrandomised = rowsByGroup.getOrDefault("treatment", 0L) + rowsByGroup.getOrDefault("control", 0L) - n;
             List<PolicyResult> results = new ArrayList<>();
             for (int index = 0; index < policies.size(); index++) {
                 String prefix = "p" + index + "_";
@@ -143,8 +128,30 @@ public final class OffPolicyEvaluation {
             return new Result(rowsByGroup, n, unrandomised, observed, results);
         } finally {
             spark.sparkContext().setJobDescription(null);
-            planned.unpersist();
+            randomised.unpersist();
         }
+    }
+
+    /**
+     * The planned offers of nights with both groups, with what the policies and estimators need: q_send (the logging
+     * probability of sending), sent, contact (contact cost, 0 when unknown), reward, score (net_expected_margin, or
+     * expected_incremental_margin on rows logged before contact costs) and score_rank (1 for the highest score of its
+     * night and campaign).
+     */
+    public static Dataset<Row> randomisedSlots(Dataset<Row> slots) {
+        var night = Window.partitionBy("as_of");
+        Column treatment = col("offer_group").equalTo("treatment");
+        return slots.where(col("offer_group").isin("treatment", "control"))
+                .withColumn("treatment_probability", max(when(treatment, col("assignment_probability"))).over(night))
+                .withColumn("control_probability", max(when(treatment.unary_$bang(), col("assignment_probability"))).over(night))
+                .where(col("treatment_probability").gt(0).and(col("control_probability").gt(0)))
+                .withColumn("q_send", col("treatment_probability").divide(col("treatment_probability").plus(col("control_probability"))))
+                .withColumn("sent", treatment)
+                .withColumn("contact", coalesce(col("contact_cost"), lit(0.0)))
+                .withColumn("reward", col("margin").minus(when(col("sent"), col("contact")).otherwise(0.0)))
+                .withColumn("score", coalesce(col("net_expected_margin"), col("expected_incremental_margin")))
+                .withColumn("score_rank", row_number().over(Window.partitionBy("as_of", "campaign_id")
+                        .orderBy(col("score").desc(), col("offer_id"))));
     }
 
     private static long longOrZero(Row row, String column) {

@@ -93,11 +93,11 @@ public record TargetPolicy(String name, String definition, Kind kind, double thr
     }
 
     /**
-     * The probability that the policy sends the planned offer of a slot, on the slot columns of
-     * {@link OffPolicyEvaluation}: q_send (the logging probability of sending), expected_incremental_margin, score
+     * The probability that the policy sends the planned offer of a slot, on the columns of
+     * {@link OffPolicyEvaluation#randomisedSlots}: q_send (the logging probability of sending), expected_incremental_margin, score
      * and score_rank (rank by score within night and campaign, 1 the highest), campaign_id and step.
      */
-    Column sendProbability() {
+    public Column sendProbability() {
         return switch (kind) {
             case LOGGED -> col("q_send");
             case SEND_ALL_PLANNED, STEPS -> lit(1.0);
