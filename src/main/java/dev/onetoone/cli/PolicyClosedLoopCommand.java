@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.pipeline.PolicyClosedLoop;
 import dev.onetoone.results.PolicyEstimator;
+import dev.onetoone.results.TargetPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,6 +84,20 @@ final class PolicyClosedLoopCommand implements Callable<Integer> {
                 text.append(String.format(Locale.ROOT, "  %-32s %10s %8s %10.4f %23s %7s%n", policy.estimated().policy().name(), truth,
                         estimate.estimator(), estimate.valuePerSlot(), String.format(Locale.ROOT, "[%.4f, %.4f]", estimate.ciLow(), estimate.ciHigh()),
                         Double.isNaN(policy.trueValuePerSlot()) ? "-" : estimate.covers(policy.trueValuePerSlot()) ? "yes" : "NO"));
+            }
+        }
+        double nothing = result.policies().stream().filter(policy -> policy.estimated().policy().kind() == TargetPolicy.Kind.SEND_NOTHING)
+                .mapToDouble(PolicyClosedLoop.PolicyTruth::trueValuePerSlot).findFirst().orElse(Double.NaN);
+        text.append(String.format(Locale.ROOT, "  increments over send_nothing (the same slots, paired):%n"));
+        for (var policy : result.policies()) {
+            double truth = policy.trueValuePerSlot() - nothing;
+            for (var increment : policy.estimated().increments()) {
+                if (!increment.estimable() || Double.isNaN(truth)) {
+                    continue;
+                }
+                text.append(String.format(Locale.ROOT, "  %-32s %10.4f %8s %10.4f %23s %7s%n", policy.estimated().policy().name(), truth,
+                        increment.estimator(), increment.valuePerSlot(),
+                        String.format(Locale.ROOT, "[%.4f, %.4f]", increment.ciLow(), increment.ciHigh()), increment.covers(truth) ? "yes" : "NO"));
             }
         }
         for (var policy : result.policies()) {

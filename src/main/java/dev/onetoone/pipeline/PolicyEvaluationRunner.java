@@ -109,11 +109,14 @@ public final class PolicyEvaluationRunner {
         for (var policy : result.policies()) {
             for (var estimate : policy.estimates()) {
                 long slots = result.slots();
+                var increment = policy.increment(estimate.estimator());
                 rows.add(RowFactory.create(Date.valueOf(from), Date.valueOf(to), policy.policy().name(), policy.policy().definition(),
                         estimate.estimator(), slots, policy.sums().matched(), policy.sums().unsupported(), estimate.estimable(),
                         valueOrNull(estimate, estimate.valuePerSlot()), valueOrNull(estimate, estimate.ciLow()), valueOrNull(estimate, estimate.ciHigh()),
                         valueOrNull(estimate, estimate.valuePerSlot() * slots), valueOrNull(estimate, estimate.ciLow() * slots),
-                        valueOrNull(estimate, estimate.ciHigh() * slots), finite(policy.effectiveSampleSize()), finite(result.observedReward()),
+                        valueOrNull(estimate, estimate.ciHigh() * slots), valueOrNull(increment, increment.valuePerSlot()),
+                        valueOrNull(increment, increment.ciLow()), valueOrNull(increment, increment.ciHigh()),
+                        finite(policy.effectiveSampleSize()), finite(result.observedReward()),
                         estimate.note(), now));
             }
         }
@@ -150,22 +153,25 @@ public final class PolicyEvaluationRunner {
                 from, to, result.slots(), result.rowsByGroup()));
         text.append(String.format(Locale.ROOT, "  reward: margin in the validity window minus contact cost when sent; observed %.4f per slot%n",
                 result.observedReward()));
-        text.append(String.format(Locale.ROOT, "  %-32s %8s %9s %11s %23s %11s %23s %12s%n", "policy", "matched", "ess", "ips/slot",
-                "95% CI ips", "dr/slot", "95% CI dr", "dr total"));
+        text.append(String.format(Locale.ROOT, "  %-32s %8s %9s %11s %23s %11s %23s %12s %25s%n", "policy", "matched", "ess", "ips/slot",
+                "95% CI ips", "dr/slot", "95% CI dr", "dr total", "dr over nothing [95% CI]"));
         List<String> notes = new ArrayList<>();
         for (var policy : result.policies()) {
             var ips = policy.estimate(PolicyEstimator.IPS);
             var dr = policy.estimate(PolicyEstimator.DOUBLY_ROBUST);
             if (!ips.estimable()) {
-                text.append(String.format(Locale.ROOT, "  %-32s %8d %9s %11s %23s %11s %23s %12s%n", policy.policy().name(), policy.sums().matched(),
-                        "-", "-", "not estimable", "-", "-", "-"));
+                text.append(String.format(Locale.ROOT, "  %-32s %8d %9s %11s %23s %11s %23s %12s %25s%n", policy.policy().name(),
+                        policy.sums().matched(), "-", "-", "not estimable", "-", "-", "-", "-"));
                 notes.add(policy.policy().name() + ": " + ips.note());
                 continue;
             }
-            text.append(String.format(Locale.ROOT, "  %-32s %8d %9.1f %11.4f %23s %11.4f %23s %12.2f%n", policy.policy().name(),
+            var increment = policy.increment(PolicyEstimator.DOUBLY_ROBUST);
+            text.append(String.format(Locale.ROOT, "  %-32s %8d %9.1f %11.4f %23s %11.4f %23s %12.2f %25s%n", policy.policy().name(),
                     policy.sums().matched(), policy.effectiveSampleSize(), ips.valuePerSlot(),
                     String.format(Locale.ROOT, "[%.4f, %.4f]", ips.ciLow(), ips.ciHigh()), dr.valuePerSlot(),
-                    String.format(Locale.ROOT, "[%.4f, %.4f]", dr.ciLow(), dr.ciHigh()), dr.valuePerSlot() * result.slots()));
+                    String.format(Locale.ROOT, "[%.4f, %.4f]", dr.ciLow(), dr.ciHigh()), dr.valuePerSlot() * result.slots(),
+                    increment.estimable() ? String.format(Locale.ROOT, "%.4f [%.4f, %.4f]", increment.valuePerSlot(), increment.ciLow(),
+                            increment.ciHigh()) : "-"));
         }
         for (var policy : result.policies()) {
             text.append("  ").append(policy.policy().name()).append(": ").append(policy.policy().definition()).append('\n');

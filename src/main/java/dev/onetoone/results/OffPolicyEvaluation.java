@@ -54,10 +54,18 @@ public final class OffPolicyEvaluation {
     private OffPolicyEvaluation() {
     }
 
-    /** One policy's estimates. */
-    public record PolicyResult(TargetPolicy policy, PolicyEstimator.Sums sums, double effectiveSampleSize, List<PolicyEstimator.Estimate> estimates) {
+    /**
+     * One policy's estimates of its value per slot, and of its increment over sending nothing (its value minus that
+     * of sending nothing, from the same slots, with the interval of the paired difference).
+     */
+    public record PolicyResult(TargetPolicy policy, PolicyEstimator.Sums sums, double effectiveSampleSize, List<PolicyEstimator.Estimate> estimates,
+            List<PolicyEstimator.Estimate> increments) {
         public PolicyEstimator.Estimate estimate(String estimator) {
             return estimates.stream().filter(estimate -> estimate.estimator().equals(estimator)).findFirst().orElseThrow();
+        }
+
+        public PolicyEstimator.Estimate increment(String estimator) {
+            return increments.stream().filter(estimate -> estimate.estimator().equals(estimator)).findFirst().orElseThrow();
         }
     }
 
@@ -92,37 +100,38 @@ public final class OffPolicyEvaluation {
             spark.sparkContext().setJobDescription("evaluate_policy: sums per policy");
             List<Column> aggregates = new ArrayList<>();
             aggregates.add(sum(col("reward")).as("reward_sum"));
+            // the reference of the increments: sending nothing
+            Column referenceWeight = weight(lit(0.0));
+            Column referenceTerm = ipsTerm(referenceWeight);
+            Column referenceDoublyRobust = doublyRobust(lit(0.0), referenceWeight);
+            aggregates.addAll(sums("reference_", referenceWeight, lit(false), referenceDoublyRobust));
             for (int index = 0; index < policies.size(); index++) {
                 TargetPolicy policy = policies.get(index);
                 Column send = policy.sendProbability();
-                Column weight = when(col("sent"), send.divide(col("q_send"))).otherwise(lit(1.0).minus(send).divide(lit(1.0).minus(col("q_send"))));
-                Column weightedReward = weight.multiply(col("reward"));
-                Column doublyRobust = send.multiply(col("model_send")).plus(lit(1.0).minus(send).multiply(col("model_withhold")))
-                        .plus(weight.multiply(col("reward").minus(col("model_logged"))));
+                Column weight = weight(send);
+                Column doublyRobust = doublyRobust(send, weight);
                 String prefix = "p" + index + "_";
-                aggregates.add(sum(when(weight.gt(0), 1L).otherwise(0L)).as(prefix + "matched"));
-                aggregates.add(sum(when(policy.unsupported(), 1L).otherwise(0L)).as(prefix + "unsupported"));
-                aggregates.add(sum(weight).as(prefix + "weights"));
-                aggregates.add(sum(weight.multiply(weight)).as(prefix + "weight_squares"));
-                aggregates.add(sum(weightedReward).as(prefix + "weighted_rewards"));
-                aggregates.add(sum(weight.multiply(weightedReward)).as(prefix + "squared_weight_rewards"));
-                aggregates.add(sum(weightedReward.multiply(weightedReward)).as(prefix + "squared_weighted_rewards"));
-                aggregates.add(sum(doublyRobust).as(prefix + "doubly_robust"));
-                aggregates.add(sum(doublyRobust.multiply(doublyRobust)).as(prefix + "doubly_robust_squares"));
+                aggregates.addAll(sums(prefix, weight, policy.unsupported(), doublyRobust));
+                Column both = weight.multiply(referenceWeight);
+                aggregates.add(sum(both).as(prefix + "cross_weights"));
+                aggregates.add(sum(both.multiply(col("reward"))).as(prefix + "cross_weight_rewards"));
+                aggregates.add(sum(ipsTerm(weight).multiply(referenceTerm)).as(prefix + "cross_weight_squared_rewards"));
+                aggregates.add(sum(doublyRobust.multiply(referenceDoublyRobust)).as(prefix + "cross_doubly_robust"));
             }
             // one row of sums: small by construction
             Row totals = evaluated.agg(count(lit(1)).as("slots"), aggregates.toArray(Column[]::new)).first();
             long n = totals.getLong(0);
             long unrandomised = rowsByGroup.getOrDefault("treatment", 0L) + rowsByGroup.getOrDefault("control", 0L) - n;
+            PolicyEstimator.Sums reference = policySums(totals, "reference_", n);
             List<PolicyResult> results = new ArrayList<>();
             for (int index = 0; index < policies.size(); index++) {
                 String prefix = "p" + index + "_";
-                var sums = new PolicyEstimator.Sums(n, longOrZero(totals, prefix + "matched"), longOrZero(totals, prefix + "unsupported"),
-                        doubleOrZero(totals, prefix + "weights"), doubleOrZero(totals, prefix + "weight_squares"),
-                        doubleOrZero(totals, prefix + "weighted_rewards"), doubleOrZero(totals, prefix + "squared_weight_rewards"),
-                        doubleOrZero(totals, prefix + "squared_weighted_rewards"), doubleOrZero(totals, prefix + "doubly_robust"),
-                        doubleOrZero(totals, prefix + "doubly_robust_squares"));
-                results.add(new PolicyResult(policies.get(index), sums, PolicyEstimator.effectiveSampleSize(sums), PolicyEstimator.estimate(sums)));
+                var sums = policySums(totals, prefix, n);
+                var cross = new PolicyEstimator.CrossSums(doubleOrZero(totals, prefix + "cross_weights"),
+                        doubleOrZero(totals, prefix + "cross_weight_rewards"), doubleOrZero(totals, prefix + "cross_weight_squared_rewards"),
+                        doubleOrZero(totals, prefix + "cross_doubly_robust"));
+                results.add(new PolicyResult(policies.get(index), sums, PolicyEstimator.effectiveSampleSize(sums), PolicyEstimator.estimate(sums),
+                        PolicyEstimator.difference(sums, reference, cross)));
             }
             double observed = n == 0 ? 0 : doubleOrZero(totals, "reward_sum") / n;
             return new Result(rowsByGroup, n, unrandomised, observed, results);
@@ -152,6 +161,43 @@ public final class OffPolicyEvaluation {
                 .withColumn("score", coalesce(col("net_expected_margin"), col("expected_incremental_margin")))
                 .withColumn("score_rank", row_number().over(Window.partitionBy("as_of", "campaign_id")
                         .orderBy(col("score").desc(), col("offer_id"))));
+    }
+
+    /** w: the target's probability of the logged action over the logging policy's, on the slot columns. */
+    private static Column weight(Column send) {
+        return when(col("sent"), send.divide(col("q_send"))).otherwise(lit(1.0).minus(send).divide(lit(1.0).minus(col("q_send"))));
+    }
+
+    private static Column ipsTerm(Column weight) {
+        return weight.multiply(col("reward"));
+    }
+
+    /** sum_a pi(a | x) r(x, a) + w (y - r(x, a_logged)) (Dudik, Langford and Li 2011). */
+    private static Column doublyRobust(Column send, Column weight) {
+        return send.multiply(col("model_send")).plus(lit(1.0).minus(send).multiply(col("model_withhold")))
+                .plus(weight.multiply(col("reward").minus(col("model_logged"))));
+    }
+
+    /** The sums of {@link PolicyEstimator.Sums} as aggregate columns named with the prefix. */
+    private static List<Column> sums(String prefix, Column weight, Column unsupported, Column doublyRobust) {
+        Column weightedReward = ipsTerm(weight);
+        return List.of(sum(when(weight.gt(0), 1L).otherwise(0L)).as(prefix + "matched"),
+                sum(when(unsupported, 1L).otherwise(0L)).as(prefix + "unsupported"),
+                sum(weight).as(prefix + "weights"),
+                sum(weight.multiply(weight)).as(prefix + "weight_squares"),
+                sum(weightedReward).as(prefix + "weighted_rewards"),
+                sum(weight.multiply(weightedReward)).as(prefix + "squared_weight_rewards"),
+                sum(weightedReward.multiply(weightedReward)).as(prefix + "squared_weighted_rewards"),
+                sum(doublyRobust).as(prefix + "doubly_robust"),
+                sum(doublyRobust.multiply(doublyRobust)).as(prefix + "doubly_robust_squares"));
+    }
+
+    private static PolicyEstimator.Sums policySums(Row totals, String prefix, long n) {
+        return new PolicyEstimator.Sums(n, longOrZero(totals, prefix + "matched"), longOrZero(totals, prefix + "unsupported"),
+                doubleOrZero(totals, prefix + "weights"), doubleOrZero(totals, prefix + "weight_squares"),
+                doubleOrZero(totals, prefix + "weighted_rewards"), doubleOrZero(totals, prefix + "squared_weight_rewards"),
+                doubleOrZero(totals, prefix + "squared_weighted_rewards"), doubleOrZero(totals, prefix + "doubly_robust"),
+                doubleOrZero(totals, prefix + "doubly_robust_squares"));
     }
 
     private static long longOrZero(Row row, String column) {

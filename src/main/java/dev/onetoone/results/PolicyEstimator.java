@@ -52,6 +52,19 @@ public final class PolicyEstimator {
             double squaredWeightRewards, double squaredWeightedRewards, double doublyRobust, double doublyRobustSquares) {
     }
 
+    /**
+     * Sums over the slots of products of one policy's terms (X) and a reference policy's (R), for the interval of
+     * the difference V_X - V_R estimated from the same log: the slots' terms are paired, so the difference's
+     * influence value is the difference of theirs.
+     *
+     * @param weights                 sum w_X w_R
+     * @param weightRewards           sum w_X w_R y
+     * @param weightSquaredRewards    sum w_X w_R y^2 (the sum of the products of the IPS terms)
+     * @param doublyRobust            sum of the products of the doubly robust terms
+     */
+    public record CrossSums(double weights, double weightRewards, double weightSquaredRewards, double doublyRobust) {
+    }
+
     /** One estimator's value per slot, standard error and 95% interval; when not estimable, {@code note} says why. */
     public record Estimate(String estimator, boolean estimable, double valuePerSlot, double standardError, double ciLow, double ciHigh,
             String note) {
@@ -86,6 +99,44 @@ public final class PolicyEstimator {
         estimates.add(interval(SNIPS, snips, Math.max(0, influenceSquares) / (n - 1), n));
         double doublyRobust = sums.doublyRobust() / n;
         estimates.add(fromMoments(DOUBLY_ROBUST, doublyRobust, sums.doublyRobustSquares(), n));
+        return estimates;
+    }
+
+    /**
+     * IPS, SNIPS and DR estimates of V_X - V_R, policy X's value per slot minus the reference policy R's, with
+     * intervals from the paired per-slot influence values (each estimator's value of X minus its value of R).
+     */
+    public static List<Estimate> difference(Sums policy, Sums reference, CrossSums cross) {
+        String reason = whyNotEstimable(policy);
+        if (reason == null) {
+            reason = whyNotEstimable(reference);
+            reason = reason == null ? null : "the reference: " + reason;
+        }
+        List<Estimate> estimates = new ArrayList<>();
+        if (reason != null) {
+            for (String estimator : List.of(IPS, SNIPS, DOUBLY_ROBUST)) {
+                estimates.add(Estimate.notEstimable(estimator, reason));
+            }
+            return estimates;
+        }
+        double n = policy.slots();
+        double ips = (policy.weightedRewards() - reference.weightedRewards()) / n;
+        estimates.add(fromMoments(IPS, ips,
+                policy.squaredWeightedRewards() - 2 * cross.weightSquaredRewards() + reference.squaredWeightedRewards(), n));
+        double valueX = policy.weightedRewards() / policy.weights();
+        double valueR = reference.weightedRewards() / reference.weights();
+        double scaleX = n / policy.weights();
+        double scaleR = n / reference.weights();
+        double squaresX = scaleX * scaleX
+                * (policy.squaredWeightedRewards() - 2 * valueX * policy.squaredWeightRewards() + valueX * valueX * policy.weightSquares());
+        double squaresR = scaleR * scaleR
+                * (reference.squaredWeightedRewards() - 2 * valueR * reference.squaredWeightRewards() + valueR * valueR * reference.weightSquares());
+        double products = scaleX * scaleR
+                * (cross.weightSquaredRewards() - (valueX + valueR) * cross.weightRewards() + valueX * valueR * cross.weights());
+        estimates.add(interval(SNIPS, valueX - valueR, Math.max(0, squaresX - 2 * products + squaresR) / (n - 1), n));
+        double doublyRobust = (policy.doublyRobust() - reference.doublyRobust()) / n;
+        estimates.add(fromMoments(DOUBLY_ROBUST, doublyRobust,
+                policy.doublyRobustSquares() - 2 * cross.doublyRobust() + reference.doublyRobustSquares(), n));
         return estimates;
     }
 

@@ -69,6 +69,19 @@ class PolicyClosedLoopIT extends SparkTestSupport {
         }
     }
 
+    /** What each policy adds over sending nothing, by the doubly robust estimator, covers the true increment. */
+    @Test
+    void theDoublyRobustIncrementsOverSendingNothingAreCovered() {
+        double nothing = policy("send_nothing").trueValuePerSlot();
+        for (String name : List.of("send_all_planned", "min_net_expected_margin", "max_offers_per_night")) {
+            var increment = policy(name).estimated().increment(PolicyEstimator.DOUBLY_ROBUST);
+            double truth = policy(name).trueValuePerSlot() - nothing;
+            System.out.printf("policy closed loop increment %-32s true %9.4f dr %9.4f [%9.4f, %9.4f]%n", name, truth, increment.valuePerSlot(),
+                    increment.ciLow(), increment.ciHigh());
+            assertTrue(increment.covers(truth), name + ": true increment " + truth + " outside [" + increment.ciLow() + ", " + increment.ciHigh() + "]");
+        }
+    }
+
     @Test
     void everyWaveOfPlannedOffersIsASlot() {
         long slots = result.evaluation().slots();

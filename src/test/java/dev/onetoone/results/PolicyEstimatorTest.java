@@ -59,6 +59,41 @@ class PolicyEstimatorTest {
     }
 
     @Test
+    void theIncrementOverAReferenceHasTheIntervalOfThePairedDifference() {
+        double[] rewards = {3, 5, 1, -1};
+        double[] policyWeights = {2, 0, 2, 0};
+        double[] referenceWeights = {0, 2, 1, 2};
+        double[] policyTerms = {1, 2, 3, 4};
+        double[] referenceTerms = {0, 1, 0, 1};
+        double crossWeights = 0;
+        double crossWeightRewards = 0;
+        double crossSquares = 0;
+        double crossTerms = 0;
+        for (int slot = 0; slot < rewards.length; slot++) {
+            double both = policyWeights[slot] * referenceWeights[slot];
+            crossWeights += both;
+            crossWeightRewards += both * rewards[slot];
+            crossSquares += both * rewards[slot] * rewards[slot];
+            crossTerms += policyTerms[slot] * referenceTerms[slot];
+        }
+        var increments = PolicyEstimator.difference(sums(policyWeights, rewards, policyTerms, 0), sums(referenceWeights, rewards, referenceTerms, 0),
+                new PolicyEstimator.CrossSums(crossWeights, crossWeightRewards, crossSquares, crossTerms));
+
+        // IPS terms: policy 6, 0, 2, 0 (mean 2); reference 0, 10, 1, -2 (mean 2.25); paired differences 6, -10, 1, 2:
+        // mean -0.25, squared deviations 39.0625 + 95.0625 + 1.5625 + 5.0625 = 140.75, variance 140.75 / 3
+        assertEquals(-0.25, increments.get(0).valuePerSlot(), 1e-12);
+        assertEquals(Math.sqrt(140.75 / 3 / 4), increments.get(0).standardError(), 1e-12);
+        // SNIPS: policy 8 / 4 = 2, reference 9 / 5 = 1.8; influence values 4 w (y - V) / sum w: policy 2, 0, -2, 0,
+        // reference 0.8 x (0, 6.4, -0.8, -5.6) = 0, 5.12, -0.64, -4.48; differences 2, -5.12, -1.36, 4.48,
+        // squares 4 + 26.2144 + 1.8496 + 20.0704 = 52.1344
+        assertEquals(0.2, increments.get(1).valuePerSlot(), 1e-12);
+        assertEquals(Math.sqrt(52.1344 / 3 / 4), increments.get(1).standardError(), 1e-12);
+        // DR terms: differences 1, 1, 3, 3: mean 2, variance 4 / 3
+        assertEquals(2.0, increments.get(2).valuePerSlot(), 1e-12);
+        assertEquals(Math.sqrt(4.0 / 3 / 4), increments.get(2).standardError(), 1e-12);
+    }
+
+    @Test
     void theEffectiveSampleSizeIsKishs() {
         // (2 + 0 + 2 + 0)^2 / (4 + 0 + 4 + 0) = 2: half the slots at weight 2 are worth two on-policy slots
         assertEquals(2.0, PolicyEstimator.effectiveSampleSize(sums(new double[] {2, 0, 2, 0}, new double[4], new double[4], 0)), 1e-12);
@@ -89,7 +124,7 @@ class PolicyEstimatorTest {
      * intervals come from the estimator.
      */
     @Test
-    void theIntervalsHoldTheTrueValueOfAPolicyInNinetyFivePercentOfLogs() {
+    void theIntervalsHoldTheTrueValueAndIncrementOfAPolicyInNinetyFivePercentOfLogs() {
         int slots = 400;
         int logs = 600;
         var random = new SplittableRandom(20261126L);
@@ -108,11 +143,19 @@ class PolicyEstimatorTest {
         }
         truth /= slots;
         double propensity = 0.3;
+        double nothing = 0;
+        for (int slot = 0; slot < slots; slot++) {
+            nothing += chanceWithout[slot] * margin[slot];
+        }
+        double trueIncrement = truth - nothing / slots;
         int[] covered = new int[3];
+        int[] incrementsCovered = new int[3];
         for (int log = 0; log < logs; log++) {
             double[] weights = new double[slots];
             double[] rewards = new double[slots];
             double[] doublyRobust = new double[slots];
+            double[] referenceWeights = new double[slots];
+            double[] referenceTerms = new double[slots];
             for (int slot = 0; slot < slots; slot++) {
                 boolean sent = random.nextDouble() < propensity;
                 double chance = sent ? chanceWith[slot] : chanceWithout[slot];
@@ -125,16 +168,36 @@ class PolicyEstimatorTest {
                 double modelSend = 0.8 * chanceWith[slot] * 0.9 * margin[slot];
                 double modelWithhold = 0.8 * chanceWithout[slot] * margin[slot];
                 doublyRobust[slot] = target * modelSend + (1 - target) * modelWithhold + weights[slot] * (basket - (sent ? modelSend : modelWithhold));
+                // the reference, sending nothing
+                referenceWeights[slot] = sent ? 0 : 1 / (1 - propensity);
+                referenceTerms[slot] = modelWithhold + referenceWeights[slot] * (basket - (sent ? modelSend : modelWithhold));
             }
             var estimates = PolicyEstimator.estimate(sums(weights, rewards, doublyRobust, 0));
+            double crossWeights = 0;
+            double crossWeightRewards = 0;
+            double crossSquares = 0;
+            double crossTerms = 0;
+            for (int slot = 0; slot < slots; slot++) {
+                double both = weights[slot] * referenceWeights[slot];
+                crossWeights += both;
+                crossWeightRewards += both * rewards[slot];
+                crossSquares += both * rewards[slot] * rewards[slot];
+                crossTerms += doublyRobust[slot] * referenceTerms[slot];
+            }
+            var increments = PolicyEstimator.difference(sums(weights, rewards, doublyRobust, 0), sums(referenceWeights, rewards, referenceTerms, 0),
+                    new PolicyEstimator.CrossSums(crossWeights, crossWeightRewards, crossSquares, crossTerms));
             for (int estimator = 0; estimator < 3; estimator++) {
                 covered[estimator] += estimates.get(estimator).covers(truth) ? 1 : 0;
+                incrementsCovered[estimator] += increments.get(estimator).covers(trueIncrement) ? 1 : 0;
             }
         }
         for (int estimator = 0; estimator < 3; estimator++) {
             double coverage = covered[estimator] / (double) logs;
             // 600 logs: the binomial standard error of a 95% coverage is 0.009, so [0.92, 0.98] is +- 3.3 of them
             assertTrue(coverage >= 0.92 && coverage <= 0.98, "coverage of estimator " + estimator + ": " + coverage);
+            double incrementCoverage = incrementsCovered[estimator] / (double) logs;
+            assertTrue(incrementCoverage >= 0.92 && incrementCoverage <= 0.98, "coverage of the increment by estimator " + estimator + ": "
+                    + incrementCoverage);
         }
     }
 }

@@ -128,6 +128,8 @@ class PolicyEvaluationIT extends SparkTestSupport {
         assertEquals(2L, ips.<Long>getAs("matched_slots"));
         assertTrue(ips.<Boolean>getAs("estimable"));
         assertEquals(2.0, ips.<Double>getAs("effective_sample_size"), 1e-9);
+        // over sending nothing (1.5): 2.95 - 1.5
+        assertEquals(1.45, ips.<Double>getAs("increment_per_slot"), 1e-9);
     }
 
     @Test
