@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
 @Command(name = "onetoone", mixinStandardHelpOptions = true, versionProvider = OneToOneCli.Version.class,
         description = "OneToOne: a behavioural model for every customer, on Spark and Delta Lake.",
         subcommands = {NightlyCommand.class, GenerateCommand.class, IngestCommand.class, RfmCommand.class, ModelCommand.class, AffinityCommand.class, OffersCommand.class, EvaluateModelCommand.class, EvaluateAffinityCommand.class, BenchmarkModelCommand.class, BenchmarkCommand.class,
-                OfferResultsCommand.class, LoyaltyCommand.class, SimulateResponsesCommand.class, ClosedLoopCommand.class, SqlCommand.class, TablesCommand.class,
+                OfferResultsCommand.class, EvaluatePolicyCommand.class, PolicyClosedLoopCommand.class, LoyaltyCommand.class, SimulateResponsesCommand.class, ClosedLoopCommand.class, SqlCommand.class, TablesCommand.class,
                 RegisterTablesCommand.class, MaintainCommand.class, ForgetCommand.class,
                 CommandLine.HelpCommand.class})
 public final class OneToOneCli implements Runnable {

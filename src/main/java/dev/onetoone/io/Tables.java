@@ -363,6 +363,33 @@ public final class Tables {
             .keyedBy("from_date", "to_date", "campaign_id")
             .build();
 
+    public static final TableSpec POLICY_EVALUATION = new TableSpec.Builder("policy_evaluation",
+            "Off-policy estimates, from the logged offers of a period and their outcomes, of what other offer policies would have earned: one row per policy and estimator.")
+            .required("from_date", DateType, "First as-of date of the offers evaluated")
+            .required("to_date", DateType, "Last as-of date of the offers evaluated")
+            .required("policy", StringType, "logged (as run), send_all_planned, send_nothing, min_expected_incremental_margin, min_net_expected_margin, max_offers_per_night or steps")
+            .required("policy_definition", StringType, "What the policy does with each planned offer, with its parameters")
+            .required("estimator", StringType, "ips (inverse propensity), snips (self-normalised inverse propensity) or dr (doubly robust)")
+            .required("slots", LongType, "Planned offers evaluated: treatment and control rows of nights with both groups")
+            .required("matched_slots", LongType, "Slots whose logged action (sent or withheld) the policy takes too: the ones its estimate rests on")
+            .required("unsupported_slots", LongType, "Slots where the policy takes an action the log never takes there (zero propensity); above 0 the policy cannot be estimated")
+            .required("estimable", BooleanType, "False when the log cannot tell this policy's value; the value columns are then null")
+            .column("value_per_slot", DoubleType, "Estimated mean reward per planned offer: margin in its validity window (as offer_results measures it) minus the contact cost when sent")
+            .column("ci_low", DoubleType, "Lower end of the 95% confidence interval of value_per_slot (normal, from the per-slot influence values)")
+            .column("ci_high", DoubleType, "Upper end of the 95% confidence interval of value_per_slot")
+            .column("total_value", DoubleType, "value_per_slot times slots: what the policy would have earned on the planned offers of the period")
+            .column("total_ci_low", DoubleType, "ci_low times slots")
+            .column("total_ci_high", DoubleType, "ci_high times slots")
+            .column("increment_per_slot", DoubleType, "value_per_slot minus that of send_nothing, from the same slots: what the policy's offers add per planned offer")
+            .column("increment_ci_low", DoubleType, "Lower end of the 95% confidence interval of increment_per_slot (paired per-slot influence values, so narrower than the two values' intervals together)")
+            .column("increment_ci_high", DoubleType, "Upper end of the 95% confidence interval of increment_per_slot")
+            .required("effective_sample_size", DoubleType, "Kish's (sum of weights)^2 / sum of squared weights: the on-policy slots the estimate is worth")
+            .required("observed_value_per_slot", DoubleType, "Mean reward per slot as logged; the logged policy's estimate should match it")
+            .column("note", StringType, "Why the policy cannot be estimated, when it cannot")
+            .required("computed_at", TimestampType, "When the estimates were computed")
+            .keyedBy("from_date", "to_date", "policy", "estimator")
+            .build();
+
     public static final TableSpec POINTS_LEDGER = new TableSpec.Builder("points_ledger",
             "Loyalty points, append-only: one row per earn, hold release, redemption, expiry, adjustment or reversal; balances are sums of it.")
             .required("entry_id", StringType, "Hash of the entry type, rule and source ids; the same event processed twice is stored once")
@@ -461,7 +488,7 @@ public final class Tables {
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
             CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_RANKER, AFFINITY_EVALUATION,
-            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS,
+            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POLICY_EVALUATION, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS,
             ERASURE_LOG);
 
 

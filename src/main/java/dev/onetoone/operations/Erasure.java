@@ -58,17 +58,18 @@ public final class Erasure {
     /** Key of the offer exports in {@code rows_deleted}. */
     public static final String EXPORTS = "exports/offers";
     /** Tables that hold no per-customer rows, and why. Every other table must have a customer_id column. */
-    public static final Map<String, String> WITHOUT_CUSTOMER_ROWS = Map.of(
-            "products", "product master data",
-            "run_log", "counts per stage and run",
-            "population_model", "population parameters per date",
-            "model_evaluation", "measures per segment",
-            "affinity_evaluation", "measures per segment",
-            "budget_shadow_prices", "one price per budget and date",
-            "offer_results", "sums per campaign and period",
-            "erasure_log", "a SHA-256 of each erased id, never the id",
-            "affinity_ranker", "the ranker's models and validation figures per training",
-            "loyalty_metrics", "sums per day");
+    public static final Map<String, String> WITHOUT_CUSTOMER_ROWS = Map.ofEntries(
+            Map.entry("products", "product master data"),
+            Map.entry("run_log", "counts per stage and run"),
+            Map.entry("population_model", "population parameters per date"),
+            Map.entry("model_evaluation", "measures per segment"),
+            Map.entry("affinity_evaluation", "measures per segment"),
+            Map.entry("budget_shadow_prices", "one price per budget and date"),
+            Map.entry("offer_results", "sums per campaign and period"),
+            Map.entry("policy_evaluation", "estimates per policy and period"),
+            Map.entry("erasure_log", "a SHA-256 of each erased id, never the id"),
+            Map.entry("affinity_ranker", "the ranker's models and validation figures per training"),
+            Map.entry("loyalty_metrics", "sums per day"));
     private static final Logger LOG = LoggerFactory.getLogger(Erasure.class);
     /** An id counts as found in a raw record when no letter, digit or underscore touches it on either side. */
     private static final String TOKEN_EDGE_BEFORE = "(?<![\\p{L}\\p{N}_])";
