@@ -32,7 +32,7 @@ public final class NightlyBenchmark {
     public static final String ONE_DAY = "one-day";
     public static final String FLOOR = "floor";
     public static final String PEER = "peer";
-    public static final Set<String> SKIPPABLE = Set.of("ingest", "rfm", "model", "affinity", "offers", ONE_DAY, FLOOR, PEER);
+    public static final Set<String> SKIPPABLE = Set.of("ingest", "rfm", "model", "affinity", "loyalty", "offers", ONE_DAY, FLOOR, PEER);
 
     /**
      * @param customers      customers to generate

@@ -48,7 +48,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--skip-stages", split = ",", paramLabel = "PART",
-            description = "Parts not to run, comma-separated: ingest, rfm, model, affinity, offers, one-day, floor, peer.")
+            description = "Parts not to run, comma-separated: ingest, rfm, model, affinity, loyalty, offers, one-day, floor, peer.")
     List<String> skipStages = List.of();
 
     @Override
