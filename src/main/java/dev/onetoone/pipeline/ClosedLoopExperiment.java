@@ -186,8 +186,11 @@ public final class ClosedLoopExperiment {
         return new Arm(name, truth, measured);
     }
 
-    /** An arm's directory is the experiment's own: a rerun starts from nothing, so no earlier response is measured. */
-    private static void deleteRecursively(Path directory) throws IOException {
+    /**
+     * A work directory (an arm's, a log's) is the experiment's own: a rerun starts from nothing, so no earlier
+     * response is measured.
+     */
+    static void deleteRecursively(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

@@ -13,14 +13,11 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -103,7 +100,7 @@ public final class PolicyClosedLoop {
         LocalDate to = asOf.plusDays((long) gap * (settings.waves() - 1));
 
         Path directory = settings.workDirectory().resolve("logged");
-        deleteRecursively(directory);
+        ClosedLoopExperiment.deleteRecursively(directory);
         RunContext context = new RunContext(source.runId(), source.config(),
                 new Warehouse(warehouse.spark(), directory.resolve("warehouse").toString()), source.clock());
         Warehouse logWarehouse = context.warehouse();
@@ -219,15 +216,4 @@ public final class PolicyClosedLoop {
         }
     }
 
-    /** The log's directory is the experiment's own: a rerun starts from nothing. */
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }
