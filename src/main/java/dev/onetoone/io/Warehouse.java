@@ -46,6 +46,20 @@ public final class Warehouse {
         return root + "/" + table.name();
     }
 
+    /**
+     * The table as Spark SQL names it by path, {@code delta.`<qualified path>`}. Delta accepts only an absolute path
+     * there, so a relative warehouse (the default {@code ./warehouse}) is qualified first, by its file system.
+     */
+    public String sqlName(TableSpec table) {
+        var location = new org.apache.hadoop.fs.Path(path(table));
+        try {
+            var qualified = location.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(location);
+            return "delta.`" + qualified + "`";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot resolve the file system of " + location, e);
+        }
+    }
+
     public boolean exists(TableSpec table) {
         return DeltaTable.isDeltaTable(spark, path(table));
     }
@@ -71,7 +85,7 @@ public final class Warehouse {
         for (StructField field : table.schema().fields()) {
             if (!stored.contains(field.name())) {
                 String comment = field.getComment().isDefined() ? field.getComment().get() : "";
-                spark.sql("ALTER TABLE delta.`" + path(table) + "` ADD COLUMNS (" + field.name() + " " + field.dataType().sql()
+                spark.sql("ALTER TABLE " + sqlName(table) + " ADD COLUMNS (" + field.name() + " " + field.dataType().sql()
                         + " COMMENT '" + comment.replace("\\", "\\\\").replace("'", "\\'") + "')");
                 LOG.info("added column {} to {}", field.name(), table.name());
             }
@@ -192,7 +206,7 @@ public final class Warehouse {
     private void enableAutoCompaction(TableSpec table) {
         var properties = DeltaTable.forPath(spark, path(table)).detail().select("properties").first().getJavaMap(0);
         if (!"true".equals(properties.get(AUTO_COMPACT))) {
-            spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('" + AUTO_COMPACT + "' = 'true')");
+            spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES ('" + AUTO_COMPACT + "' = 'true')");
             LOG.info("enabled auto compaction of {}", table.name());
         }
     }

@@ -253,7 +253,7 @@ public final class Erasure {
         Map<String, String> properties = scala.jdk.javaapi.CollectionConverters.asJava(
                 DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).detail().first().<scala.collection.Map<String, String>>getAs("properties"));
         if ("true".equalsIgnoreCase(properties.get("delta.enableDeletionVectors"))) {
-            warehouse.spark().sql("REORG TABLE delta.`" + warehouse.path(table) + "` APPLY (PURGE)");
+            warehouse.spark().sql("REORG TABLE " + warehouse.sqlName(table) + " APPLY (PURGE)");
         }
     }
 
