@@ -48,13 +48,17 @@ public final class Warehouse {
 
     /**
      * The table as Spark SQL names it by path, {@code delta.`<qualified path>`}. Delta accepts only an absolute path
-     * there, so a relative warehouse (the default {@code ./warehouse}) is qualified first, by its file system.
+     * there, so a relative warehouse (the default {@code ./warehouse}) is qualified first.
      */
     public String sqlName(TableSpec table) {
-        var location = new org.apache.hadoop.fs.Path(path(table));
+        return "delta.`" + qualified(path(table)) + "`";
+    }
+
+    /** The location with its file system's scheme and, for a relative local path, the working directory. */
+    public String qualified(String location) {
+        var path = new org.apache.hadoop.fs.Path(location);
         try {
-            var qualified = location.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(location);
-            return "delta.`" + qualified + "`";
+            return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(path).toString();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot resolve the file system of " + location, e);
         }

@@ -3,7 +3,6 @@ package dev.onetoone.operations;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
@@ -48,15 +47,15 @@ public final class TableRegistrar {
             var identifier = new TableIdentifier(table.name(), scala.Option.apply(database));
             var catalog = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
             if (catalog.tableExists(identifier)) {
-                String location = qualified(location(catalog, identifier));
-                if (!location.equals(qualified(warehouse.path(table)))) {
+                String location = warehouse.qualified(location(catalog, identifier));
+                if (!location.equals(warehouse.qualified(warehouse.path(table)))) {
                     throw new ConfigException("table " + database + "." + table.name() + " is registered at " + location + ", not at "
                             + warehouse.path(table) + "; drop it or choose another database with " + ConfigKeys.CATALOG_DATABASE);
                 }
                 existing.add(table.name());
             } else {
                 spark.sql("CREATE TABLE " + name + " USING delta COMMENT " + literal(table.description()) + " LOCATION "
-                        + literal(warehouse.path(table)));
+                        + literal(warehouse.qualified(warehouse.path(table))));
                 registered.add(table.name());
             }
             addMissingComments(name, table);
@@ -89,15 +88,6 @@ public final class TableRegistrar {
             if (described.containsKey(field.name()) && !wanted.isEmpty() && !wanted.equals(described.get(field.name()))) {
                 spark.sql("ALTER TABLE " + name + " ALTER COLUMN `" + field.name() + "` COMMENT " + literal(wanted));
             }
-        }
-    }
-
-    private String qualified(String location) {
-        var path = new Path(location);
-        try {
-            return path.getFileSystem(warehouse.spark().sparkContext().hadoopConfiguration()).makeQualified(path).toString();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot resolve " + location, e);
         }
     }
 
