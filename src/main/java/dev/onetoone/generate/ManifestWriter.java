@@ -1,5 +1,8 @@
 package dev.onetoone.generate;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * Builds {@code manifest.json}: the config that produced a data set, the population parameters
  * under the names the papers use, and the realised statistics, so that a consumer can check a fit
@@ -14,64 +17,61 @@ final class ManifestWriter {
 
     static String manifest(GeneratorConfig config, GeneratorSummary summary) {
         PopulationParameters parameters = config.parameters();
-        JsonWriter json = new JsonWriter().beginObject();
-        json.field("format_version", FORMAT_VERSION)
-                .field("generator", SyntheticDataGenerator.class.getName())
-                .field("seed", config.seed())
-                .field("customers", config.customers())
-                .field("start", config.start().toString())
-                .field("end", config.end().toString())
-                .field("end_inclusive", true)
-                .field("window_end_exclusive", config.end().plusDays(1) + " 00:00:00")
-                .field("process", config.process().name())
-                .field("time_unit", "weeks")
-                .field("timestamp_format", "yyyy-MM-dd HH:mm:ss")
-                .field("return_rate", config.returnRate());
+        ObjectNode json = Json.object()
+                .put("format_version", FORMAT_VERSION)
+                .put("generator", SyntheticDataGenerator.class.getName())
+                .put("seed", config.seed())
+                .put("customers", config.customers())
+                .put("start", config.start().toString())
+                .put("end", config.end().toString())
+                .put("end_inclusive", true)
+                .put("window_end_exclusive", config.end().plusDays(1) + " 00:00:00")
+                .put("process", config.process().name())
+                .put("time_unit", "weeks")
+                .put("timestamp_format", "yyyy-MM-dd HH:mm:ss");
+        Json.put(json, "return_rate", config.returnRate());
 
-        json.name("population_parameters").beginObject();
-        json.name("purchase").beginObject().field("model", config.process().name());
-        json.field("r", parameters.r()).field("alpha", parameters.alpha());
+        ObjectNode population = json.putObject("population_parameters");
+        ObjectNode purchase = population.putObject("purchase").put("model", config.process().name());
+        Json.put(purchase, "r", parameters.r());
+        Json.put(purchase, "alpha", parameters.alpha());
         if (config.process() == PurchaseProcess.PARETO_NBD) {
-            json.field("s", parameters.s()).field("beta", parameters.beta());
+            Json.put(purchase, "s", parameters.s());
+            Json.put(purchase, "beta", parameters.beta());
         } else {
-            json.field("a", parameters.a()).field("b", parameters.b());
+            Json.put(purchase, "a", parameters.a());
+            Json.put(purchase, "b", parameters.b());
         }
-        json.field("dropout_after_first_purchase", config.process() == PurchaseProcess.MBG_NBD);
-        json.endObject();
-        json.name("spend").beginObject().field("model", "GAMMA_GAMMA")
-                .field("p", parameters.p()).field("q", parameters.q()).field("gamma", parameters.gamma())
-                .field("mean_spend_per_purchase", parameters.meanSpendPerPurchase())
-                .endObject();
-        json.endObject();
+        purchase.put("dropout_after_first_purchase", config.process() == PurchaseProcess.MBG_NBD);
+        ObjectNode spend = population.putObject("spend").put("model", "GAMMA_GAMMA");
+        Json.put(spend, "p", parameters.p());
+        Json.put(spend, "q", parameters.q());
+        Json.put(spend, "gamma", parameters.gamma());
+        Json.put(spend, "mean_spend_per_purchase", parameters.meanSpendPerPurchase());
 
-        json.name("catalogue").beginObject()
-                .field("products", summary.products())
-                .field("categories", ProductCategory.values().length)
-                .field("stores", summary.stores())
-                .endObject();
+        json.putObject("catalogue")
+                .put("products", summary.products())
+                .put("categories", ProductCategory.values().length)
+                .put("stores", summary.stores());
 
-        json.name("realised").beginObject()
-                .field("transaction_lines", summary.transactionLines())
-                .field("purchase_lines", summary.purchaseLines())
-                .field("return_lines", summary.returnLines())
-                .field("return_line_share", summary.returnLineShare())
-                .field("baskets", summary.baskets())
-                .field("one_time_buyers", summary.oneTimeBuyers())
-                .field("one_time_buyers_share", summary.oneTimeBuyerShare())
-                .field("mean_purchase_events_per_customer", summary.meanPurchaseEventsPerCustomer())
-                .field("max_purchase_events_per_customer", summary.maxPurchaseEventsPerCustomer())
-                .field("p99_purchase_events_per_customer", summary.p99PurchaseEventsPerCustomer())
-                .field("customers_alive_at_end", summary.customersAliveAtEnd())
-                .field("mean_basket_amount", summary.meanBasketAmount())
-                .field("mean_target_spend", summary.meanTargetSpend())
-                .field("mean_absolute_relative_basket_deviation", summary.meanAbsoluteRelativeBasketDeviation())
-                .endObject();
+        ObjectNode realised = json.putObject("realised")
+                .put("transaction_lines", summary.transactionLines())
+                .put("purchase_lines", summary.purchaseLines())
+                .put("return_lines", summary.returnLines());
+        Json.put(realised, "return_line_share", summary.returnLineShare());
+        realised.put("baskets", summary.baskets())
+                .put("one_time_buyers", summary.oneTimeBuyers());
+        Json.put(realised, "one_time_buyers_share", summary.oneTimeBuyerShare());
+        Json.put(realised, "mean_purchase_events_per_customer", summary.meanPurchaseEventsPerCustomer());
+        realised.put("max_purchase_events_per_customer", summary.maxPurchaseEventsPerCustomer())
+                .put("p99_purchase_events_per_customer", summary.p99PurchaseEventsPerCustomer())
+                .put("customers_alive_at_end", summary.customersAliveAtEnd());
+        Json.put(realised, "mean_basket_amount", summary.meanBasketAmount());
+        Json.put(realised, "mean_target_spend", summary.meanTargetSpend());
+        Json.put(realised, "mean_absolute_relative_basket_deviation", summary.meanAbsoluteRelativeBasketDeviation());
 
-        json.name("files").beginArray();
-        for (String file : summary.filesWritten()) {
-            json.value(file);
-        }
-        json.endArray();
-        return json.endObject().toJson();
+        ArrayNode files = json.putArray("files");
+        summary.filesWritten().forEach(files::add);
+        return Json.pretty(json);
     }
 }

@@ -3,6 +3,9 @@ package dev.onetoone.generate;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /**
  * What the response simulator did and the truth behind it, per campaign and offer group; written to
  * {@code response_summary.json}.
@@ -37,22 +40,20 @@ public record ResponseSummary(List<GroupTruth> groups) {
 
     /** The summary as JSON, with the elasticity of the simulated response. */
     String toJson(double elasticity) {
-        JsonWriter json = new JsonWriter().beginObject()
-                .field("simulator", OfferResponseSimulator.class.getName())
-                .field("elasticity", elasticity)
-                .field("share_prior_baskets", OfferResponseSimulator.SHARE_PRIOR_BASKETS)
-                .name("groups").beginArray();
+        ObjectNode json = Json.object().put("simulator", OfferResponseSimulator.class.getName());
+        Json.put(json, "elasticity", elasticity);
+        Json.put(json, "share_prior_baskets", OfferResponseSimulator.SHARE_PRIOR_BASKETS);
+        ArrayNode array = json.putArray("groups");
         for (GroupTruth group : groups) {
-            json.beginObject()
-                    .field("campaign_id", group.campaignId())
-                    .field("offer_group", group.offerGroup())
-                    .field("offers", group.offers())
-                    .field("purchases", group.purchases())
-                    .field("expected_purchases", group.expectedPurchases())
-                    .field("true_expected_incremental_margin", group.trueExpectedIncrementalMargin())
-                    .field("discount_given", group.discountGiven())
-                    .endObject();
+            ObjectNode row = array.addObject()
+                    .put("campaign_id", group.campaignId())
+                    .put("offer_group", group.offerGroup())
+                    .put("offers", group.offers())
+                    .put("purchases", group.purchases());
+            Json.put(row, "expected_purchases", group.expectedPurchases());
+            Json.put(row, "true_expected_incremental_margin", group.trueExpectedIncrementalMargin());
+            Json.put(row, "discount_given", group.discountGiven());
         }
-        return json.endArray().endObject().toJson();
+        return Json.pretty(json);
     }
 }
