@@ -42,13 +42,19 @@ public final class ProductAffinity {
     private Dataset<Row> lastLines;
     private Dataset<Row> lastTifu;
 
-    /**
-     * @param allScorers run every scorer (for evaluation and its ablations); otherwise a scorer whose blend weight is
-     *                   0 is skipped and its score column is 0
-     */
-    public ProductAffinity(AffinityConfig settings, boolean allScorers) {
+    private ProductAffinity(AffinityConfig settings, boolean allScorers) {
         this.settings = settings;
         this.allScorers = allScorers;
+    }
+
+    /** The nightly candidates: a scorer whose blend weight is 0 is skipped and its score column is 0. */
+    public static ProductAffinity nightly(AffinityConfig settings) {
+        return new ProductAffinity(settings, false);
+    }
+
+    /** Every scorer runs, whatever its blend weight: for the evaluation and its ablations. */
+    public static ProductAffinity withAllScorers(AffinityConfig settings) {
+        return new ProductAffinity(settings, true);
     }
 
     private boolean runs(double weight) {

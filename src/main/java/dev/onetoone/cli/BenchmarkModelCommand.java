@@ -64,13 +64,13 @@ final class BenchmarkModelCommand implements Callable<Integer> {
         lines.add(step("ingest", started, context.warehouse().read(Tables.TRANSACTIONS).count() + " lines loaded"));
 
         started = System.nanoTime();
-        var first = new ModelRunner(context, new RunLog(context)).run(end.minusDays(1), false);
+        var first = new ModelRunner(context, new RunLog(context)).run(end.minusDays(1));
         lines.add(step("model, first night (state build, fits, scoring)", started, first.message()));
         lines.addAll(fits(context, end.minusDays(1)));
 
         RunContext nightly = CommandContext.start(common, "benchmark-model");
         started = System.nanoTime();
-        var second = new ModelRunner(nightly, new RunLog(nightly)).run(end, false);
+        var second = new ModelRunner(nightly, new RunLog(nightly)).run(end);
         lines.add(step("model, incremental night (fold one day, scoring)", started, second.message()));
         lines.addAll(fits(context, end));
 

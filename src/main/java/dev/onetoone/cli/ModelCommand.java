@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import dev.onetoone.pipeline.ModelRunner;
 import dev.onetoone.pipeline.RunLog;
+import dev.onetoone.pipeline.StateUpdate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,7 +32,7 @@ final class ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var context = CommandContext.start(common, "model");
-        var result = new ModelRunner(context, new RunLog(context)).run(asOf, rebuildState);
+        var result = new ModelRunner(context, new RunLog(context)).run(asOf, StateUpdate.rebuildWhen(rebuildState));
         Summaries.print(spec, context, List.of(result));
         return ExitCodes.OK;
     }

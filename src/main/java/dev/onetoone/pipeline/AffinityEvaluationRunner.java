@@ -98,8 +98,8 @@ public final class AffinityEvaluationRunner {
         }
         Map<String, Long> details = new LinkedHashMap<>();
         details.put("customers", evaluated);
-        var affinity = new ProductAffinity(settings, true);
-        var training = new ProductAffinity(settings, true);
+        var affinity = ProductAffinity.withAllScorers(settings);
+        var training = ProductAffinity.withAllScorers(settings);
         int k = settings.topK();
         Dataset<Row> ranked = AffinityRunner.withCheckpointDirectory(context, () -> {
             // The ranker learns from the window before the cutoff only: features as of trainEnd - horizon, labels up

@@ -71,7 +71,7 @@ public final class AffinityRunner {
             long activeCustomers = active.count();
             Map<String, Long> details = new LinkedHashMap<>();
             details.put("active_customers", activeCustomers);
-            var affinity = new ProductAffinity(settings, false);
+            var affinity = ProductAffinity.nightly(settings);
             withCheckpointDirectory(context, () -> {
                 Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
                 Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
@@ -126,7 +126,7 @@ public final class AffinityRunner {
                 return PipelineModel.load(last.get(0).<String>getAs("model_path"));
             }
         }
-        var training = new ProductAffinity(settings, false);
+        var training = ProductAffinity.nightly(settings);
         Dataset<Row> labelled;
         try {
             labelled = training.trainingSet(transactions, products, asOf, settings.horizonDays(), settings.ranker().trainingCustomers());

@@ -49,11 +49,11 @@ final class CustomerStateUpdater {
     }
 
     /** The state folded through {@code asOf}; records what it did in {@code details}. */
-    Dataset<Row> stateAsOf(LocalDate asOf, boolean forceRebuild, Map<String, Long> details) {
+    Dataset<Row> stateAsOf(LocalDate asOf, StateUpdate update, Map<String, Long> details) {
         Warehouse warehouse = context.warehouse();
         double halfLife = context.config().model().preferenceHalfLifeDays();
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
-        if (forceRebuild || !warehouse.exists(Tables.CUSTOMER_STATE)) {
+        if (update == StateUpdate.REBUILD || !warehouse.exists(Tables.CUSTOMER_STATE)) {
             return rebuild(transactions, asOf, halfLife, details);
         }
         Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);

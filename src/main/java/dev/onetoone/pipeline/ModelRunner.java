@@ -48,17 +48,22 @@ public final class ModelRunner {
         this.runLog = runLog;
     }
 
-    public StageResult run(LocalDate asOf, boolean rebuildState) {
-        return runLog.run("model", asOf, () -> model(asOf, rebuildState));
+    public StageResult run(LocalDate asOf) {
+        return run(asOf, StateUpdate.FOLD);
     }
 
-    private StageResult model(LocalDate asOf, boolean forceRebuild) {
+    /** The models for {@code asOf}, from customer_state brought to that date as {@code update} says. */
+    public StageResult run(LocalDate asOf, StateUpdate update) {
+        return runLog.run("model", asOf, () -> model(asOf, update));
+    }
+
+    private StageResult model(LocalDate asOf, StateUpdate update) {
         Warehouse warehouse = context.warehouse();
         OneToOneConfig.ModelConfig settings = context.config().model();
         Map<String, Long> details = new LinkedHashMap<>();
         var spark = warehouse.spark();
 
-        Dataset<Row> state = new CustomerStateUpdater(context, "model").stateAsOf(asOf, forceRebuild, details)
+        Dataset<Row> state = new CustomerStateUpdater(context, "model").stateAsOf(asOf, update, details)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> summaries = CustomerSummaries.of(state, asOf, settings.timeUnitDays()).persist(StorageLevel.MEMORY_AND_DISK());
         try {

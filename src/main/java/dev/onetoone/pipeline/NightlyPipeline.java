@@ -34,7 +34,7 @@ public final class NightlyPipeline {
                 .ingest(IngestRequest.fromInput(path), asOf, context.referenceDate(asOf))));
         gates.checkVolume(asOf, results);
         results.add(new RfmRunner(context, runLog).run(asOf));
-        results.add(new ModelRunner(context, runLog).run(asOf, false));
+        results.add(new ModelRunner(context, runLog).run(asOf));
         gates.checkModelFit(asOf);
         results.add(new AffinityRunner(context, runLog).run(asOf));
         results.add(new LoyaltyRunner(context, runLog).run(asOf, input));

@@ -26,16 +26,16 @@ public final class RfmRunner {
     }
 
     public StageResult run(LocalDate asOf) {
-        return run(asOf, false);
+        return run(asOf, StateUpdate.FOLD);
     }
 
-    /** RFM for {@code asOf}; {@code rebuildState} rebuilds customer_state from all transactions first. */
-    public StageResult run(LocalDate asOf, boolean rebuildState) {
+    /** RFM for {@code asOf}, from customer_state brought to that date as {@code update} says. */
+    public StageResult run(LocalDate asOf, StateUpdate update) {
         return runLog.run("rfm", asOf, () -> {
             var warehouse = context.warehouse();
             var spark = warehouse.spark();
             Map<String, Long> details = new LinkedHashMap<>();
-            Dataset<Row> state = new CustomerStateUpdater(context, "rfm").stateAsOf(asOf, rebuildState, details)
+            Dataset<Row> state = new CustomerStateUpdater(context, "rfm").stateAsOf(asOf, update, details)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 spark.sparkContext().setJobDescription("rfm: quantiles and scores from customer_state");

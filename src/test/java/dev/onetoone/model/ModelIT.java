@@ -71,7 +71,7 @@ class ModelIT extends SparkTestSupport {
         // the state as the night a week before the end left it, then the last night folded in incrementally
         copy.overwrite(Tables.CUSTOMER_STATE, CustomerStateStage.fold(CustomerStateStage.empty(spark()), copy.read(Tables.TRANSACTIONS),
                 null, END.minusDays(7)).withColumn("state_updated_at", lit(Timestamp.from(context.now()))));
-        incremental = new ModelRunner(context, new RunLog(context)).run(END, false);
+        incremental = new ModelRunner(context, new RunLog(context)).run(END);
         // an earlier night run after the later one (ALS is left out: it is checked on the shared night)
         new NightlyPipeline(context).run(EARLIER, Optional.empty());
     }
