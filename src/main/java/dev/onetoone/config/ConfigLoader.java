@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import dev.onetoone.model.PopulationModel;
+
 /**
  * Builds a {@link OneToOneConfig} from layered sources, later layers winning: built-in defaults, the project's
  * {@code conf/onetoone.properties} (if present), an explicit {@code --conf} file, then {@code -D key=value}
@@ -121,10 +123,10 @@ public final class ConfigLoader {
                 positiveFinite(ConfigKeys.INGEST_MAX_AMOUNT),
                 intInRange(ConfigKeys.INGEST_AS_OF_MAX_DAYS_AHEAD, 0, 36500));
         var rfm = new OneToOneConfig.RfmConfig(doubleInRange(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR, 0.0, 0.1));
-        String purchaseModel = nonEmpty(ConfigKeys.MODEL_PURCHASE_MODEL);
-        if (!purchaseModel.equals("bg_nbd") && !purchaseModel.equals("pareto_nbd") && !purchaseModel.equals("mbg_nbd")) {
-            throw bad(ConfigKeys.MODEL_PURCHASE_MODEL, "bg_nbd, mbg_nbd or pareto_nbd");
-        }
+        String purchaseModelCode = nonEmpty(ConfigKeys.MODEL_PURCHASE_MODEL);
+        PopulationModel purchaseModel = Arrays.stream(PopulationModel.values())
+                .filter(kind -> kind.isPurchaseModel() && kind.code().equals(purchaseModelCode)).findFirst()
+                .orElseThrow(() -> bad(ConfigKeys.MODEL_PURCHASE_MODEL, "bg_nbd, mbg_nbd or pareto_nbd"));
         var model = new OneToOneConfig.ModelConfig(
                 doubleInRange(ConfigKeys.MODEL_TIME_UNIT_DAYS, 1.0, 365.0),
                 purchaseModel,

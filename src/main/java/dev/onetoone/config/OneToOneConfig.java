@@ -3,6 +3,8 @@ package dev.onetoone.config;
 import java.time.ZoneId;
 import java.util.Map;
 
+import dev.onetoone.model.PopulationModel;
+
 /**
  * The whole validated configuration of one run.
  *
@@ -46,7 +48,7 @@ public record OneToOneConfig(
     }
 
     /** Settings of the per-customer models. */
-    public record ModelConfig(double timeUnitDays, String purchaseModel, int refitDays, int minCustomers,
+    public record ModelConfig(double timeUnitDays, PopulationModel purchaseModel, int refitDays, int minCustomers,
             double smallPopulationPenalty, boolean fitParetoNbd, int clvHorizonDays, double margin,
             double annualDiscountRate, double rhythmPriorPurchases, double preferenceHalfLifeDays,
             double sensitivityPriorLines) {

@@ -38,7 +38,7 @@ public final class CustomerScorer implements Serializable {
      * @param purchaseModel           the model behind p_alive and expected purchases
      * @param purchaseModelParameters its parameters (equal to {@code bgNbd} when it is BG/NBD)
      */
-    public record Inputs(double[] bgNbd, PurchaseModelKind purchaseModel, double[] purchaseModelParameters, double[] gammaGamma,
+    public record Inputs(double[] bgNbd, PopulationModel purchaseModel, double[] purchaseModelParameters, double[] gammaGamma,
             double timeUnitDays, int clvHorizonDays, double margin, double annualDiscountRate,
             double rhythmPrior, double populationMeanGap, double populationSecondMomentGap) implements Serializable {
     }
@@ -111,7 +111,7 @@ public final class CustomerScorer implements Serializable {
         // Posterior means; at T = 0 they are the prior means r/alpha and a/(a+b) (MBG/NBD: the limits at T -> 0).
         double ratePerWeek;
         double dropout;
-        if (inputs.purchaseModel() == PurchaseModelKind.MBG_NBD) {
+        if (inputs.purchaseModel() == PopulationModel.MBG_NBD) {
             var mbg = MbgNbdParameters.fromArray(inputs.purchaseModelParameters());
             double limitAge = newToday ? Double.MIN_NORMAL : age;
             ratePerWeek = MbgNbd.posteriorMeanPurchaseRate(mbg, x, tx, limitAge) * 7.0 / unit;
@@ -155,7 +155,7 @@ public final class CustomerScorer implements Serializable {
                 finite(ratePerWeek, "purchase_rate_per_week", customerId), finite(dropout, "dropout_probability", customerId),
                 finite(gapMean, "interpurchase_days_mean", customerId), finite(gapSd, "interpurchase_days_sd", customerId),
                 Date.valueOf(nextPurchase), daysOverdue, finite(overdueRatio, "overdue_ratio", customerId), historyDays,
-                confidence, level, inputs.purchaseModel().tableName()));
+                confidence, level, inputs.purchaseModel().code()));
         return RowFactory.create(values.toArray());
     }
 
@@ -176,7 +176,7 @@ public final class CustomerScorer implements Serializable {
     }
 
     /** The predictions of the given purchase model with its parameters for one customer. */
-    public static PurchaseExpectation expectation(PurchaseModelKind kind, double[] parameters, int x, double tx, double age) {
+    public static PurchaseExpectation expectation(PopulationModel kind, double[] parameters, int x, double tx, double age) {
         return switch (kind) {
             case BG_NBD -> bgNbdExpectation(parameters, x, tx, age);
             case PARETO_NBD -> paretoNbdExpectation(parameters, x, tx, age);

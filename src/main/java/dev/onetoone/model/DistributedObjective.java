@@ -11,9 +11,9 @@ import org.apache.spark.api.java.JavaRDD;
  */
 public final class DistributedObjective implements LogLikelihoodObjective {
     private final JavaRDD<double[]> summaries;
-    private final PurchaseModelKind kind;
+    private final PopulationModel kind;
 
-    public DistributedObjective(JavaRDD<double[]> summaries, PurchaseModelKind kind) {
+    public DistributedObjective(JavaRDD<double[]> summaries, PopulationModel kind) {
         this.summaries = summaries;
         this.kind = kind;
     }
@@ -24,7 +24,7 @@ public final class DistributedObjective implements LogLikelihoodObjective {
         for (int i = 0; i < parameters.length; i++) {
             parameters[i] = Math.exp(logParameters[i]);
         }
-        final PurchaseModelKind model = kind;
+        final PopulationModel model = kind;
         final int dimension = kind.dimension();
         ValueAndGradient total = summaries.treeAggregate(new ValueAndGradient(dimension), (sum, row) -> {
             double[] gradient = new double[dimension];

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param status fitted, reused, kept_previous, not_converged or penalised
  */
-public record PopulationFit(PurchaseModelKind kind, double[] parameters, String status, LocalDate fittedAsOf,
+public record PopulationFit(PopulationModel kind, double[] parameters, String status, LocalDate fittedAsOf,
         double logLikelihood, int iterations, boolean converged, double gradientNorm, long customers,
         double wallSeconds, boolean warmStarted, String message) {
 

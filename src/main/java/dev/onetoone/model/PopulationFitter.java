@@ -43,8 +43,8 @@ public final class PopulationFitter {
      * @param summaries {@link CustomerSummaries} rows
      * @param previous  the latest earlier fit of this model, for a warm start and as fallback
      */
-    public PopulationFit fit(PurchaseModelKind kind, Dataset<Row> summaries, Optional<PopulationFit> previous, LocalDate asOf) {
-        Dataset<Row> compressed = kind == PurchaseModelKind.GAMMA_GAMMA
+    public PopulationFit fit(PopulationModel kind, Dataset<Row> summaries, Optional<PopulationFit> previous, LocalDate asOf) {
+        Dataset<Row> compressed = kind == PopulationModel.GAMMA_GAMMA
                 ? summaries.where(col("x").geq(1).and(col("mean_repeat_spend").gt(0)))
                         .groupBy(col("x"), round(col("mean_repeat_spend"), 2).as("m"), lit(0.0).as("unused")).agg(count(lit(1)).as("weight"))
                 : summaries.groupBy("x", "t_x", "t_age").agg(count(lit(1)).as("weight"));
@@ -63,7 +63,7 @@ public final class PopulationFitter {
             double[] start = previous.map(PopulationFit::parameters).orElse(kind.coldStart());
             FitResult result = new MaximumLikelihoodFitter(fitterSettings).fit(new DistributedObjective(rows, kind), start);
             LOG.info("{} fit as of {}: {} after {} iterations, converged {}, log-likelihood {}",
-                    kind.tableName(), asOf, result.message(), result.iterations(), result.converged(), result.logLikelihood());
+                    kind.code(), asOf, result.message(), result.iterations(), result.converged(), result.logLikelihood());
             String status;
             double[] parameters = result.parameters();
             String message = result.message();

@@ -44,7 +44,7 @@ import dev.onetoone.model.CustomerSummaries;
 import dev.onetoone.model.GammaGammaParameters;
 import dev.onetoone.model.PopulationFit;
 import dev.onetoone.model.PopulationFitter;
-import dev.onetoone.model.PurchaseModelKind;
+import dev.onetoone.model.PopulationModel;
 
 /**
  * Fits the population models on the calibration period only, predicts each customer's repeat purchase days and
@@ -80,22 +80,22 @@ public final class ModelEvaluationRunner {
         var spark = warehouse.spark();
         OneToOneConfig.ModelConfig settings = context.config().model();
         double unit = settings.timeUnitDays();
-        PurchaseModelKind primary = PurchaseModelKind.fromTableName(settings.purchaseModel());
+        PopulationModel primary = settings.purchaseModel();
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
         spark.sparkContext().setJobDescription("evaluate-model: customer summaries at calibration end");
         Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, calibrationEnd);
         Dataset<Row> summaries = CustomerSummaries.of(state, calibrationEnd, unit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             var fitter = new PopulationFitter(new PopulationFitter.Settings(settings.minCustomers(), settings.smallPopulationPenalty()));
-            Map<PurchaseModelKind, PopulationFit> fits = new LinkedHashMap<>();
-            for (PurchaseModelKind kind : PURCHASE_MODELS) {
-                spark.sparkContext().setJobDescription("evaluate-model: fit " + kind.tableName());
+            Map<PopulationModel, PopulationFit> fits = new LinkedHashMap<>();
+            for (PopulationModel kind : PURCHASE_MODELS) {
+                spark.sparkContext().setJobDescription("evaluate-model: fit " + kind.code());
                 fits.put(kind, fitter.fit(kind, summaries, Optional.empty(), calibrationEnd));
             }
             spark.sparkContext().setJobDescription("evaluate-model: fit gamma_gamma");
-            PopulationFit gg = fitter.fit(PurchaseModelKind.GAMMA_GAMMA, summaries, Optional.empty(), calibrationEnd);
+            PopulationFit gg = fitter.fit(PopulationModel.GAMMA_GAMMA, summaries, Optional.empty(), calibrationEnd);
             long holdoutDays = holdoutEnd.toEpochDay() - calibrationEnd.toEpochDay();
-            Map<PurchaseModelKind, double[]> parameters = new LinkedHashMap<>();
+            Map<PopulationModel, double[]> parameters = new LinkedHashMap<>();
             fits.forEach((kind, fit) -> parameters.put(kind, fit.parameters()));
             Dataset<Row> scored = predictions(summaries, parameters, gg.parameters(), holdoutDays / unit);
 
@@ -116,9 +116,9 @@ public final class ModelEvaluationRunner {
                     .drop("own_spend")
                     .persist(StorageLevel.MEMORY_AND_DISK());
             spark.sparkContext().setJobDescription("evaluate-model: p_alive deciles");
-            String[] aliveColumns = PURCHASE_MODELS.stream().map(kind -> "p_alive_" + kind.tableName()).toArray(String[]::new);
+            String[] aliveColumns = PURCHASE_MODELS.stream().map(kind -> "p_alive_" + kind.code()).toArray(String[]::new);
             double[][] cuts = joined.stat().approxQuantile(aliveColumns, new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, 0.001);
-            Map<PurchaseModelKind, Column> deciles = new LinkedHashMap<>();
+            Map<PopulationModel, Column> deciles = new LinkedHashMap<>();
             for (int i = 0; i < aliveColumns.length; i++) {
                 Column decile = lit(1);
                 for (double cut : cuts[i]) {
@@ -129,9 +129,9 @@ public final class ModelEvaluationRunner {
             Timestamp now = Timestamp.from(context.now());
             List<Dataset<Row>> parts = new ArrayList<>();
             Dataset<Row> overall = joined.withColumn("segment", lit("all"));
-            Map<PurchaseModelKind, Double> aucs = new LinkedHashMap<>();
-            for (PurchaseModelKind kind : PURCHASE_MODELS) {
-                String model = kind.tableName();
+            Map<PopulationModel, Double> aucs = new LinkedHashMap<>();
+            for (PopulationModel kind : PURCHASE_MODELS) {
+                String model = kind.code();
                 Dataset<Row> byDecile = joined.withColumn("segment", deciles.get(kind));
                 for (String[] spec : new String[][] {
                         {model, "repeat_purchase_days", "predicted_days_" + model, "actual_days"},
@@ -176,12 +176,12 @@ public final class ModelEvaluationRunner {
             long customers = joined.count();
             joined.unpersist();
             var statuses = new ArrayList<String>();
-            fits.forEach((kind, fit) -> statuses.add(kind.tableName() + " " + fit.status()));
+            fits.forEach((kind, fit) -> statuses.add(kind.code() + " " + fit.status()));
             Map<String, Long> details = new LinkedHashMap<>();
             // AUC in parts per million, so the run log's integer details carry it
             aucs.forEach((kind, auc) -> {
                 if (!Double.isNaN(auc)) {
-                    details.put(kind.tableName() + "_auc_ppm", Math.round(auc * 1e6));
+                    details.put(kind.code() + "_auc_ppm", Math.round(auc * 1e6));
                 }
             });
             return new StageResult("evaluate_model", customers, summary.size(), 0,
@@ -195,22 +195,22 @@ public final class ModelEvaluationRunner {
     }
 
     /** The purchase models compared, each with its own p_alive, holdout purchases and spend. */
-    static final List<PurchaseModelKind> PURCHASE_MODELS = List.of(PurchaseModelKind.BG_NBD, PurchaseModelKind.MBG_NBD,
-            PurchaseModelKind.PARETO_NBD);
+    static final List<PopulationModel> PURCHASE_MODELS = List.of(PopulationModel.BG_NBD, PopulationModel.MBG_NBD,
+            PopulationModel.PARETO_NBD);
 
     /**
      * Per customer and purchase model: P(alive) at calibration end, expected repeat purchase days in the holdout and
      * expected holdout spend, in columns p_alive_&lt;model&gt;, predicted_days_&lt;model&gt;, predicted_spend_&lt;model&gt;.
      */
-    static Dataset<Row> predictions(Dataset<Row> summaries, Map<PurchaseModelKind, double[]> purchaseModels, double[] gammaGamma,
+    static Dataset<Row> predictions(Dataset<Row> summaries, Map<PopulationModel, double[]> purchaseModels, double[] gammaGamma,
             double holdoutUnits) {
         StructType schema = new StructType().add("customer_id", DataTypes.StringType, false);
-        List<PurchaseModelKind> kinds = List.copyOf(purchaseModels.keySet());
+        List<PopulationModel> kinds = List.copyOf(purchaseModels.keySet());
         List<double[]> parameters = kinds.stream().map(purchaseModels::get).toList();
-        for (PurchaseModelKind kind : kinds) {
-            schema = schema.add("p_alive_" + kind.tableName(), DataTypes.DoubleType, false)
-                    .add("predicted_days_" + kind.tableName(), DataTypes.DoubleType, false)
-                    .add("predicted_spend_" + kind.tableName(), DataTypes.DoubleType, false);
+        for (PopulationModel kind : kinds) {
+            schema = schema.add("p_alive_" + kind.code(), DataTypes.DoubleType, false)
+                    .add("predicted_days_" + kind.code(), DataTypes.DoubleType, false)
+                    .add("predicted_spend_" + kind.code(), DataTypes.DoubleType, false);
         }
         return summaries.map((MapFunction<Row, Row>) row -> {
             int x = row.<Integer>getAs("x");

@@ -26,7 +26,7 @@ import dev.onetoone.model.PopulationFit;
 import dev.onetoone.model.PopulationFitter;
 import dev.onetoone.model.PreferenceSettings;
 import dev.onetoone.model.PreferenceStage;
-import dev.onetoone.model.PurchaseModelKind;
+import dev.onetoone.model.PopulationModel;
 
 /**
  * The per-customer model stage for one as-of date:
@@ -76,9 +76,9 @@ public final class ModelRunner {
             List<PopulationFit> fits = fitPopulation(summaries, asOf, settings);
             List<String> warnings = new ArrayList<>();
             for (PopulationFit fit : fits) {
-                details.put(fit.kind().tableName() + "_iterations", (long) fit.iterations());
+                details.put(fit.kind().code() + "_iterations", (long) fit.iterations());
                 if (fit.status().equals("kept_previous") || fit.status().equals("not_converged")) {
-                    warnings.add(fit.kind().tableName() + " " + fit.status());
+                    warnings.add(fit.kind().code() + " " + fit.status());
                 }
             }
             warehouse.overwriteAsOf(Tables.POPULATION_MODEL, populationRows(fits, asOf), asOf);
@@ -88,9 +88,9 @@ public final class ModelRunner {
             double totalGaps = gaps.isNullAt(2) ? 0 : ((Number) gaps.get(2)).doubleValue();
             double meanGap = totalGaps > 0 ? gaps.getDouble(0) / totalGaps : 30.0;
             double secondMoment = totalGaps > 0 ? gaps.getDouble(1) / totalGaps : meanGap * meanGap;
-            PurchaseModelKind primary = PurchaseModelKind.fromTableName(settings.purchaseModel());
-            var inputs = new CustomerScorer.Inputs(parameters(fits, PurchaseModelKind.BG_NBD), primary,
-                    parameters(fits, primary), parameters(fits, PurchaseModelKind.GAMMA_GAMMA), settings.timeUnitDays(), settings.clvHorizonDays(),
+            PopulationModel primary = settings.purchaseModel();
+            var inputs = new CustomerScorer.Inputs(parameters(fits, PopulationModel.BG_NBD), primary,
+                    parameters(fits, primary), parameters(fits, PopulationModel.GAMMA_GAMMA), settings.timeUnitDays(), settings.clvHorizonDays(),
                     settings.margin(), settings.annualDiscountRate(), settings.rhythmPriorPurchases(), meanGap, secondMoment);
             Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
             // Preferences from the state's accumulators: no pass over the transaction lines.
@@ -122,15 +122,15 @@ public final class ModelRunner {
 
     private List<PopulationFit> fitPopulation(Dataset<Row> summaries, LocalDate asOf, OneToOneConfig.ModelConfig settings) {
         var fitter = new PopulationFitter(new PopulationFitter.Settings(settings.minCustomers(), settings.smallPopulationPenalty()));
-        var kinds = new ArrayList<>(List.of(PurchaseModelKind.BG_NBD, PurchaseModelKind.GAMMA_GAMMA));
-        if (settings.fitParetoNbd() || settings.purchaseModel().equals("pareto_nbd")) {
-            kinds.add(1, PurchaseModelKind.PARETO_NBD);
+        var kinds = new ArrayList<>(List.of(PopulationModel.BG_NBD, PopulationModel.GAMMA_GAMMA));
+        if (settings.fitParetoNbd() || settings.purchaseModel() == PopulationModel.PARETO_NBD) {
+            kinds.add(1, PopulationModel.PARETO_NBD);
         }
-        if (settings.purchaseModel().equals("mbg_nbd")) {
-            kinds.add(1, PurchaseModelKind.MBG_NBD);
+        if (settings.purchaseModel() == PopulationModel.MBG_NBD) {
+            kinds.add(1, PopulationModel.MBG_NBD);
         }
         List<PopulationFit> fits = new ArrayList<>();
-        for (PurchaseModelKind kind : kinds) {
+        for (PopulationModel kind : kinds) {
             Optional<PopulationFit> previous = previousFit(kind, asOf);
             boolean fresh = previous.isPresent()
                     && asOf.toEpochDay() - previous.get().fittedAsOf().toEpochDay() < settings.refitDays()
@@ -141,13 +141,13 @@ public final class ModelRunner {
     }
 
     /** The latest fit of the model for a date before the as-of date (small: one row). */
-    private Optional<PopulationFit> previousFit(PurchaseModelKind kind, LocalDate asOf) {
+    private Optional<PopulationFit> previousFit(PopulationModel kind, LocalDate asOf) {
         Warehouse warehouse = context.warehouse();
         if (!warehouse.exists(Tables.POPULATION_MODEL)) {
             return Optional.empty();
         }
         List<Row> rows = warehouse.read(Tables.POPULATION_MODEL)
-                .where(col("model").equalTo(kind.tableName()).and(col("as_of").lt(lit(Date.valueOf(asOf)))))
+                .where(col("model").equalTo(kind.code()).and(col("as_of").lt(lit(Date.valueOf(asOf)))))
                 .orderBy(col("as_of").desc()).limit(1).collectAsList();
         if (rows.isEmpty()) {
             return Optional.empty();
@@ -163,14 +163,14 @@ public final class ModelRunner {
     private Dataset<Row> populationRows(List<PopulationFit> fits, LocalDate asOf) {
         List<Row> rows = new ArrayList<>();
         for (PopulationFit fit : fits) {
-            rows.add(RowFactory.create(Date.valueOf(asOf), fit.kind().tableName(), fit.namedParameters(), fit.status(),
+            rows.add(RowFactory.create(Date.valueOf(asOf), fit.kind().code(), fit.namedParameters(), fit.status(),
                     Date.valueOf(fit.fittedAsOf()), fit.logLikelihood(), fit.iterations(), fit.converged(), fit.gradientNorm(),
                     fit.customers(), fit.wallSeconds(), fit.warmStarted(), fit.message()));
         }
         return context.warehouse().spark().createDataFrame(rows, Tables.POPULATION_MODEL.schema());
     }
 
-    private static double[] parameters(List<PopulationFit> fits, PurchaseModelKind kind) {
+    private static double[] parameters(List<PopulationFit> fits, PopulationModel kind) {
         return fits.stream().filter(fit -> fit.kind() == kind).findFirst().map(PopulationFit::parameters)
                 .orElse(kind.coldStart());
     }
@@ -180,7 +180,7 @@ public final class ModelRunner {
         for (PopulationFit fit : fits) {
             var named = new ArrayList<String>();
             fit.namedParameters().forEach((name, value) -> named.add(name + "=" + String.format(java.util.Locale.ROOT, "%.4g", value)));
-            parts.add(fit.kind().tableName() + " " + fit.status() + " " + String.join(" ", named));
+            parts.add(fit.kind().code() + " " + fit.status() + " " + String.join(" ", named));
         }
         return String.join("; ", parts);
     }

@@ -24,6 +24,7 @@ import dev.onetoone.config.ConfigLoader;
 import dev.onetoone.config.OneToOneConfig;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
+import dev.onetoone.model.PopulationModel;
 import dev.onetoone.offers.Campaigns;
 import dev.onetoone.offers.OfferSettings;
 
@@ -118,7 +119,7 @@ public final class QualityGates {
             return;
         }
         var settings = context.config().operations();
-        List<String> used = List.of(context.config().model().purchaseModel(), "gamma_gamma");
+        List<String> used = List.of(context.config().model().purchaseModel().code(), PopulationModel.GAMMA_GAMMA.code());
         warehouse.spark().sparkContext().setJobDescription("nightly: model fit gate");
         List<String> problems = new ArrayList<>();
         for (Row row : warehouse.readAsOf(Tables.POPULATION_MODEL, asOf).where(col("model").isin(used.toArray()))

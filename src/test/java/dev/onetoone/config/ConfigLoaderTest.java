@@ -49,7 +49,7 @@ class ConfigLoaderTest {
     @Test
     void purchaseModelAcceptsTheThreeBtydModelsAndNamesTheKeyOtherwise() {
         for (String model : new String[] {"bg_nbd", "mbg_nbd", "pareto_nbd"}) {
-            assertEquals(model, new ConfigLoader().withOverrides(Map.of("model.purchase-model", model)).load().model().purchaseModel());
+            assertEquals(model, new ConfigLoader().withOverrides(Map.of("model.purchase-model", model)).load().model().purchaseModel().code());
         }
         var error = assertThrows(ConfigException.class,
                 () -> new ConfigLoader().withOverrides(Map.of("model.purchase-model", "gamma_gamma")).load());

@@ -73,7 +73,7 @@ class BgNbdTest {
     void analyticGradientMatchesCentralFiniteDifferencesInLogParameters() {
         double[][] customers = {{0, 0, 30}, {1, 5, 30}, {4, 20.5, 52}, {60, 51, 52}, {500, 100, 104}, {500, 3, 104}};
         for (BgNbdParameters parameters : new BgNbdParameters[] {SMOOTH, CDNOW, new BgNbdParameters(0.02, 300.0, 0.05, 40.0)}) {
-            GradientCheck.assertMatchesFiniteDifferences(PurchaseModelKind.BG_NBD, parameters.toArray(), customers, 2e-6);
+            GradientCheck.assertMatchesFiniteDifferences(PopulationModel.BG_NBD, parameters.toArray(), customers, 2e-6);
         }
     }
 

@@ -37,14 +37,14 @@ class DistributedObjectiveTest extends SparkTestSupport {
             repeat[i] = Math.max(repeat[i], 1.0);
         }
         var cases = List.of(
-                new Object[] {PurchaseModelKind.BG_NBD, InMemoryObjective.bgNbd(data.x(), data.recency(), data.age(), null),
+                new Object[] {PopulationModel.BG_NBD, InMemoryObjective.bgNbd(data.x(), data.recency(), data.age(), null),
                         rows(data.x(), data.recency(), data.age()), new double[] {Math.log(0.5), Math.log(3), 0.0, Math.log(2)}},
-                new Object[] {PurchaseModelKind.PARETO_NBD, InMemoryObjective.paretoNbd(data.x(), data.recency(), data.age(), null),
+                new Object[] {PopulationModel.PARETO_NBD, InMemoryObjective.paretoNbd(data.x(), data.recency(), data.age(), null),
                         rows(data.x(), data.recency(), data.age()), new double[] {Math.log(0.7), Math.log(5), Math.log(0.5), Math.log(10)}},
-                new Object[] {PurchaseModelKind.GAMMA_GAMMA, InMemoryObjective.gammaGamma(repeat, spend, null),
+                new Object[] {PopulationModel.GAMMA_GAMMA, InMemoryObjective.gammaGamma(repeat, spend, null),
                         rows(repeat, spend, new double[repeat.length]), new double[] {Math.log(5), Math.log(3), Math.log(12)}});
         for (Object[] testCase : cases) {
-            var kind = (PurchaseModelKind) testCase[0];
+            var kind = (PopulationModel) testCase[0];
             var local = ((LogLikelihoodObjective) testCase[1]).evaluate((double[]) testCase[3]);
             @SuppressWarnings("unchecked")
             var distributed = new DistributedObjective((JavaRDD<double[]>) testCase[2], kind).evaluate((double[]) testCase[3]);
@@ -58,8 +58,8 @@ class DistributedObjectiveTest extends SparkTestSupport {
     @Test
     void distributedParetoNbdFitRecoversSimulatedParametersWithinFourStandardErrors() {
         Simulation.Summaries data = new Simulation(7L).paretoNbd(PARETO_TRUTH, 10_000, 104.0);
-        var objective = new DistributedObjective(rows(data.x(), data.recency(), data.age()), PurchaseModelKind.PARETO_NBD);
-        FitResult fit = new MaximumLikelihoodFitter().fit(objective, PurchaseModelKind.PARETO_NBD.coldStart());
+        var objective = new DistributedObjective(rows(data.x(), data.recency(), data.age()), PopulationModel.PARETO_NBD);
+        FitResult fit = new MaximumLikelihoodFitter().fit(objective, PopulationModel.PARETO_NBD.coldStart());
         assertTrue(fit.converged(), fit.toString());
         double[] standardErrors = MaximumLikelihoodFitter.standardErrors(
                 InMemoryObjective.paretoNbd(data.x(), data.recency(), data.age(), null), fit.parameters());

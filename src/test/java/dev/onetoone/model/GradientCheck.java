@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The check every purchase model's analytic gradient passes: central finite differences of the log-likelihood in
- * the log-parameters, step 1e-5, against {@link PurchaseModelKind#logLikelihoodAndGradient}, relative to the larger of
+ * the log-parameters, step 1e-5, against {@link PopulationModel#logLikelihoodAndGradient}, relative to the larger of
  * 1 and the difference.
  */
 final class GradientCheck {
@@ -19,7 +19,7 @@ final class GradientCheck {
      * @param parameters model parameters on their natural scale, in the kind's order
      * @param customers  summaries (x, t_x, T), each with T > 0
      */
-    static void assertMatchesFiniteDifferences(PurchaseModelKind kind, double[] parameters, double[][] customers, double tolerance) {
+    static void assertMatchesFiniteDifferences(PopulationModel kind, double[] parameters, double[][] customers, double tolerance) {
         double[] logParameters = Arrays.stream(parameters).map(Math::log).toArray();
         for (double[] customer : customers) {
             double[] gradient = new double[parameters.length];
@@ -36,7 +36,7 @@ final class GradientCheck {
         }
     }
 
-    private static double value(PurchaseModelKind kind, double[] logParameters, double[] customer) {
+    private static double value(PopulationModel kind, double[] logParameters, double[] customer) {
         double[] parameters = Arrays.stream(logParameters).map(Math::exp).toArray();
         return kind.logLikelihoodAndGradient(parameters, customer[0], customer[1], customer[2], new double[parameters.length]);
     }

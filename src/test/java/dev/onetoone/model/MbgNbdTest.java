@@ -48,7 +48,7 @@ class MbgNbdTest {
     void analyticGradientMatchesCentralFiniteDifferencesInLogParameters() {
         double[][] customers = {{0, 0, 30}, {1, 5, 30}, {4, 20.5, 52}, {60, 51, 52}, {500, 100, 104}, {500, 3, 104}};
         for (MbgNbdParameters parameters : new MbgNbdParameters[] {SMOOTH, CDNOW, new MbgNbdParameters(0.02, 300.0, 0.05, 40.0)}) {
-            GradientCheck.assertMatchesFiniteDifferences(PurchaseModelKind.MBG_NBD, parameters.toArray(), customers, 2e-6);
+            GradientCheck.assertMatchesFiniteDifferences(PopulationModel.MBG_NBD, parameters.toArray(), customers, 2e-6);
         }
     }
 
@@ -56,11 +56,11 @@ class MbgNbdTest {
     void purchaseModelKindDispatchesToTheMbgNbdLikelihood() {
         double[] viaKind = new double[4];
         double[] direct = new double[4];
-        double value = PurchaseModelKind.MBG_NBD.logLikelihoodAndGradient(CDNOW.toArray(), 2, 30.43, 38.86, viaKind);
+        double value = PopulationModel.MBG_NBD.logLikelihoodAndGradient(CDNOW.toArray(), 2, 30.43, 38.86, viaKind);
         assertEquals(MbgNbd.logLikelihoodAndGradient(CDNOW, 2, 30.43, 38.86, direct), value, 0.0);
         assertEquals(Arrays.toString(direct), Arrays.toString(viaKind));
-        assertEquals("mbg_nbd", PurchaseModelKind.MBG_NBD.tableName());
-        assertEquals(PurchaseModelKind.MBG_NBD, PurchaseModelKind.fromTableName("mbg_nbd"));
+        assertEquals("mbg_nbd", PopulationModel.MBG_NBD.code());
+        assertEquals(PopulationModel.MBG_NBD, PopulationModel.fromCode("mbg_nbd"));
     }
 
     @Test

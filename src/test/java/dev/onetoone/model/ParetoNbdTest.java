@@ -166,7 +166,7 @@ class ParetoNbdTest {
         // comes from differentiating under the integral sign.
         for (ParetoNbdParameters parameters : new ParetoNbdParameters[] {CDNOW, ALPHA_ABOVE_BETA, ALPHA_BELOW_BETA,
             new ParetoNbdParameters(0.02, 350.0, 80.0, 0.1)}) {
-            GradientCheck.assertMatchesFiniteDifferences(PurchaseModelKind.PARETO_NBD, parameters.toArray(), customers, 1e-5);
+            GradientCheck.assertMatchesFiniteDifferences(PopulationModel.PARETO_NBD, parameters.toArray(), customers, 1e-5);
         }
     }
 

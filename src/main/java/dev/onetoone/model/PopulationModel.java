@@ -2,26 +2,34 @@ package dev.onetoone.model;
 
 import java.util.List;
 
-/** The population models fitted at scale, with their conventional parameter names. */
-public enum PurchaseModelKind {
+/**
+ * The population models fitted at scale, with their conventional parameter names: three purchase models (one of which,
+ * {@code model.purchase-model}, scores the customers) and the Gamma-Gamma spend model.
+ */
+public enum PopulationModel {
     BG_NBD("bg_nbd", List.of("r", "alpha", "a", "b"), new double[] {1.0, 1.0, 1.0, 1.0}),
     PARETO_NBD("pareto_nbd", List.of("r", "alpha", "s", "beta"), new double[] {1.0, 1.0, 1.0, 1.0}),
     MBG_NBD("mbg_nbd", List.of("r", "alpha", "a", "b"), new double[] {1.0, 1.0, 1.0, 1.0}),
     GAMMA_GAMMA("gamma_gamma", List.of("p", "q", "gamma"), new double[] {1.0, 2.0, 1.0});
 
-    private final String tableName;
+    private final String code;
     private final List<String> parameterNames;
     private final double[] coldStart;
 
-    PurchaseModelKind(String tableName, List<String> parameterNames, double[] coldStart) {
-        this.tableName = tableName;
+    PopulationModel(String code, List<String> parameterNames, double[] coldStart) {
+        this.code = code;
         this.parameterNames = parameterNames;
         this.coldStart = coldStart;
     }
 
-    /** Name in {@code population_model.model}. */
-    public String tableName() {
-        return tableName;
+    /** The model's name in population_model.model, in column names and in {@code model.purchase-model}. */
+    public String code() {
+        return code;
+    }
+
+    /** A model of when customers buy (all but Gamma-Gamma, which models what they spend). */
+    public boolean isPurchaseModel() {
+        return this != GAMMA_GAMMA;
     }
 
     public List<String> parameterNames() {
@@ -55,9 +63,9 @@ public enum PurchaseModelKind {
         };
     }
 
-    public static PurchaseModelKind fromTableName(String name) {
-        for (PurchaseModelKind kind : values()) {
-            if (kind.tableName.equals(name)) {
+    public static PopulationModel fromCode(String name) {
+        for (PopulationModel kind : values()) {
+            if (kind.code.equals(name)) {
                 return kind;
             }
         }
