@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.time.LocalDate;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,6 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import dev.onetoone.generate.GeneratorConfig;
 import dev.onetoone.generate.GeneratorSummary;
 import dev.onetoone.generate.SyntheticDataGenerator;
+import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 
 /**
@@ -72,7 +71,7 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
         spark.sparkContext().setJobDescription("benchmark: prepare input");
         try {
             if (!Files.exists(done)) {
-                deleteRecursively(root);
+                LocalFiles.deleteRecursively(root);
                 Path generated = Files.createDirectories(root.resolve("generated"));
                 GeneratorConfig config = GeneratorConfig.of(customers, start, lastHistoryDay.plusDays(1), seed);
                 GeneratorSummary summary = new SyntheticDataGenerator(config).generate(generated);
@@ -81,7 +80,7 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
                 }
                 writeSplit(spark, generated, history, extraDay, lastHistoryDay);
                 copyMasterData(spark, generated, history);
-                deleteRecursively(generated);
+                LocalFiles.deleteRecursively(generated);
                 Files.writeString(done, key + "\n");
             }
             long historyLines = spark.read().parquet(history.resolve("transactions.parquet").toString()).count();
@@ -117,17 +116,6 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
         for (String entity : new String[] {"customers", "products"}) {
             spark.read().option("header", "true").option("inferSchema", "true").csv(generated.resolve(entity + ".csv").toString())
                     .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(history.resolve(entity + ".parquet").toString());
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

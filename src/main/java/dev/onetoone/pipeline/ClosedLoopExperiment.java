@@ -13,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,6 +23,7 @@ import org.apache.spark.sql.Row;
 import dev.onetoone.generate.OfferResponseSimulator;
 import dev.onetoone.generate.RandomTargeting;
 import dev.onetoone.generate.ResponseSummary;
+import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.GroupAssignment;
@@ -163,7 +162,7 @@ public final class ClosedLoopExperiment {
 
     private Arm arm(String name, Dataset<Row> offers, LocalDate from, LocalDate to, LocalDate lastDay) throws IOException {
         Path directory = settings.workDirectory().resolve(name);
-        deleteRecursively(directory);
+        LocalFiles.deleteRecursively(directory);
         RunContext context = new RunContext(source.runId(), source.config(),
                 new Warehouse(source.warehouse().spark(), directory.resolve("warehouse").toString()), source.clock());
         Warehouse armWarehouse = context.warehouse();
@@ -184,20 +183,5 @@ public final class ClosedLoopExperiment {
                     row.<Double>getAs("incremental_margin_ci_high")));
         }
         return new Arm(name, truth, measured);
-    }
-
-    /**
-     * A work directory (an arm's, a log's) is the experiment's own: a rerun starts from nothing, so no earlier
-     * response is measured.
-     */
-    static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

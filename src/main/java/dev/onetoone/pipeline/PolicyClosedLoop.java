@@ -25,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.generate.OfferResponseSimulator;
+import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.GroupAssignment;
@@ -100,7 +101,7 @@ public final class PolicyClosedLoop {
         LocalDate to = asOf.plusDays((long) gap * (settings.waves() - 1));
 
         Path directory = settings.workDirectory().resolve("logged");
-        ClosedLoopExperiment.deleteRecursively(directory);
+        LocalFiles.deleteRecursively(directory);
         RunContext context = new RunContext(source.runId(), source.config(),
                 new Warehouse(warehouse.spark(), directory.resolve("warehouse").toString()), source.clock());
         Warehouse logWarehouse = context.warehouse();
@@ -215,5 +216,4 @@ public final class PolicyClosedLoop {
             rows.unpersist();
         }
     }
-
 }
