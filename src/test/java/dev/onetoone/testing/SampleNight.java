@@ -2,12 +2,16 @@ package dev.onetoone.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.pipeline.NightlyPipeline;
 import dev.onetoone.pipeline.RunContext;
@@ -23,6 +27,12 @@ public final class SampleNight {
     public static final LocalDate AS_OF = LocalDate.of(2025, 12, 31);
     public static final String SAMPLE = WarehouseFixture.sample("data-samples/sample").toString();
 
+    /**
+     * System property naming a directory shared by the test JVMs of one build (failsafe sets it under target/): the
+     * night is run once there. Without it each JVM runs its own.
+     */
+    public static final String SHARED_DIRECTORY = "onetoone.sample-night.dir";
+
     private static RunContext context;
 
     private SampleNight() {
@@ -32,14 +42,47 @@ public final class SampleNight {
         if (context == null) {
             try {
                 Path directory = Files.createTempDirectory("onetoone-sample-night");
-                RunContext created = WarehouseFixture.context(directory.resolve("warehouse"), settings(directory));
-                new NightlyPipeline(created).run(AS_OF, Optional.of(SAMPLE));
-                context = created;
+                Path warehouse = directory.resolve("warehouse");
+                String shared = System.getProperty(SHARED_DIRECTORY);
+                if (shared == null) {
+                    night(directory);
+                } else {
+                    WarehouseFixture.copy(builtOnce(Path.of(shared)), warehouse);
+                }
+                context = WarehouseFixture.context(warehouse, settings(directory));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return context;
+    }
+
+    /** Runs the night into {@code directory}/warehouse and returns its context. */
+    private static RunContext night(Path directory) throws IOException {
+        RunContext created = WarehouseFixture.context(directory.resolve("warehouse"), settings(directory));
+        new NightlyPipeline(created).run(AS_OF, Optional.of(SAMPLE));
+        return created;
+    }
+
+    /**
+     * The night's warehouse under {@code shared}, run by the first test JVM of the build that asks for it: the others
+     * wait on a file lock and then copy it, so two test JVMs cost one night, and each writes only to its own copy.
+     */
+    private static Path builtOnce(Path shared) throws IOException {
+        Files.createDirectories(shared);
+        Path built = shared.resolve("night");
+        Path complete = shared.resolve("complete");
+        try (FileChannel channel = FileChannel.open(shared.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
+            if (!Files.exists(complete)) {
+                // a JVM that died mid-night left a partial directory behind: start again
+                LocalFiles.deleteRecursively(built);
+                Files.createDirectories(built);
+                night(built);
+                Files.createFile(complete);
+            }
+        }
+        return built.resolve("warehouse");
     }
 
     /**
