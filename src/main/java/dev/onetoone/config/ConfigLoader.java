@@ -27,6 +27,8 @@ import dev.onetoone.model.PopulationModel;
  * overrides. Every key is checked; the first problem found is reported with the key's name.
  */
 public final class ConfigLoader {
+    /** How a bad value names where its key comes from. */
+    private static final String SOURCE = "configuration";
     /** File name looked up in {@code $ONETOONE_HOME/conf} (or {@code ./conf}) when no explicit file is given. */
     public static final String DEFAULT_FILE = "conf/onetoone.properties";
 
@@ -334,38 +336,18 @@ public final class ConfigLoader {
     }
 
     private int intInRange(String key, int min, int max) {
-        try {
-            int value = Integer.parseInt(nonEmpty(key));
-            if (value < min || value > max) {
-                throw bad(key, "an integer from " + min + " to " + max);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw bad(key, "an integer from " + min + " to " + max);
-        }
+        return (int) SettingValues.integer(SOURCE, key, nonEmpty(key), min, max);
     }
 
     private double doubleInRange(String key, double min, double max) {
-        try {
-            double value = Double.parseDouble(nonEmpty(key));
-            if (!(value >= min && value <= max)) {
-                throw bad(key, "a number from " + min + " to " + max);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw bad(key, "a number from " + min + " to " + max);
-        }
+        return SettingValues.number(SOURCE, key, nonEmpty(key), min, max);
     }
 
     private boolean bool(String key) {
-        String value = nonEmpty(key).toLowerCase(Locale.ROOT);
-        if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw bad(key, "true or false");
+        return SettingValues.bool(SOURCE, key, nonEmpty(key));
     }
 
     private ConfigException bad(String key, String expected) {
-        return new ConfigException("bad value '" + values.get(key) + "' for configuration key '" + key + "': expected " + expected);
+        return SettingValues.bad(SOURCE, key, values.get(key), expected);
     }
 }

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import dev.onetoone.config.ConfigException;
+import dev.onetoone.config.SettingValues;
 
 /**
  * The campaigns file: every campaign, and margin floors per product or category. Properties format:
@@ -41,6 +42,8 @@ import dev.onetoone.config.ConfigException;
  * Every key is checked; a problem is reported as a {@link ConfigException} naming the key.
  */
 public record Campaigns(List<Campaign> campaigns, Map<String, Double> categoryFloors, Map<String, Double> productFloors) {
+    /** How a bad value names where its key comes from. */
+    private static final String SOURCE = "campaigns";
     public static final Set<String> CHANNELS = Set.of("email", "sms", "push");
     private static final Set<String> CAMPAIGN_SETTINGS = Set.of("type", "offer-form", "target", "discount-steps", "budget",
             "validity-days", "channels", "priority", "repeat-after-days", "enabled", "recognition-uplift");
@@ -209,37 +212,18 @@ public record Campaigns(List<Campaign> campaigns, Map<String, Double> categoryFl
     }
 
     private static double number(String key, String value, double min, double max) {
-        try {
-            double number = Double.parseDouble(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException | NullPointerException e) {
-            // reported below
-        }
-        throw bad(key, value, "a number from " + min + " to " + max);
+        return SettingValues.number(SOURCE, key, value, min, max);
     }
 
     private static long integer(String key, String value, long min, long max) {
-        try {
-            long number = Long.parseLong(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(key, value, "an integer from " + min + " to " + max);
+        return SettingValues.integer(SOURCE, key, value, min, max);
     }
 
     private static boolean bool(String key, String value) {
-        if (value.equals("true") || value.equals("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw bad(key, value, "true or false");
+        return SettingValues.bool(SOURCE, key, value);
     }
 
     private static ConfigException bad(String key, String value, String expected) {
-        return new ConfigException("bad value '" + value + "' for campaigns key '" + key + "': expected " + expected);
+        return SettingValues.bad(SOURCE, key, value, expected);
     }
 }
