@@ -30,10 +30,15 @@ final class LoyaltyCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "DIR", description = "Directory that may hold redemptions.* and referrals.* files.")
     String input;
 
+    @Option(names = "--rebuild", description = "Read the whole ledger and sum every balance from it, as a first night does, "
+            + "instead of the members the night touches and the previous night's balances. Needed after changing "
+            + "points.return-window-days, points.expiry-days or tier.window-days.")
+    boolean rebuild;
+
     @Override
     public Integer call() {
         var context = CommandContext.start(common, "loyalty");
-        var result = new LoyaltyRunner(context, new RunLog(context)).run(asOf, Optional.ofNullable(input));
+        var result = new LoyaltyRunner(context, new RunLog(context)).run(asOf, Optional.ofNullable(input), rebuild);
         Summaries.print(spec, context, List.of(result));
         return ExitCodes.OK;
     }

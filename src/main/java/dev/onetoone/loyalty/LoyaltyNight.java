@@ -1,5 +1,6 @@
 package dev.onetoone.loyalty;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -15,8 +16,10 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Optional;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
 /**
@@ -28,6 +31,21 @@ import org.apache.spark.sql.expressions.Window;
  * <p>What it reads: the purchase lines dated from points.late-arrival-days before the latest day already earned up
  * to the night (all lines on the first night), the lines of the members those lines and the night's returns touch
  * (first purchase, the purchase a return matches), and the ledger, which is the programme's state.
+ *
+ * <p>Which ledger rows it reads. Every step works member by member (caps, matches, releases, bonuses, redemptions and
+ * expiry are all per member), and an entry id names its member through its source (line, earn entry, redemption,
+ * referred customer, member), so a night that knows which members can get an entry needs only their ledger rows.
+ * When the previous night is given (the night whose balances were derived from the ledger as it stands, see
+ * {@link Inputs#previousNight}), those members are: the members of the night's lines (purchases and returns, late
+ * arrivals included), of its redemptions, the referrers whose bonus is due, the members with pending earn entries
+ * whose return window closed after the previous night, and the members with available points lots whose expiry day
+ * fell after it. Nobody else can get an entry: every release and expiry due by the previous night was made that
+ * night, and a member's expiry grows only when a lot expires or the member has new entries (see {@link FifoExpiry}).
+ * The night then reads the ledger rows of those members once (a broadcast semi-join, no shuffle of the ledger),
+ * and two date-filtered scans to find the members of releases and expiries. Without a previous night (the first
+ * night, a rerun, a backfill, a documented rebuild) it reads the whole ledger; both ways give the same entries.
+ * Changing points.return-window-days or points.expiry-days needs a rebuild night, since the previous night's
+ * releases and expiries were made with the old settings.
  */
 public final class LoyaltyNight {
     private final LoyaltyConfig config;
@@ -49,9 +67,19 @@ public final class LoyaltyNight {
      * @param referrals    the referrals table
      * @param redemptions  clean typed rows of {@link EventInputs#redemptions}, if a redemptions file came tonight
      * @param referralRows typed rows of {@link EventInputs#referrals} (with their row-level reasons), if any
+     * @param previousNight the last night run before this one, if the ledger holds exactly what that night and the
+     *                      nights before it wrote (its releases and expiries are made); then only the ledger rows of
+     *                      the members this night can touch are read. Empty: the whole ledger.
      */
     public record Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
-            Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
+            Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows,
+            Optional<LocalDate> previousNight) {
+
+        /** Inputs of a night that reads the whole ledger. */
+        public Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
+                Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
+            this(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, Optional.empty());
+        }
     }
 
     /**
@@ -67,12 +95,13 @@ public final class LoyaltyNight {
 
     public Result run(Inputs inputs, LocalDate asOf) {
         Date night = Date.valueOf(asOf);
-        Dataset<Row> ledger = inputs.ledger();
+        Optional<LocalDate> since = inputs.previousNight().filter(previous -> previous.isBefore(asOf));
+        Dataset<Row> fullLedger = inputs.ledger();
         // The ledger names its source lines as text: the binary line key as lower-case hex.
         Dataset<Row> upToNight = inputs.transactions().where(col("purchase_date").leq(lit(night)))
                 .withColumn("line_id", lower(hex(col("line_id"))));
-        Row latest = ledger.where(col("entry_type").equalTo(Ledger.EARN).and(col("rule").notEqual("referral_bonus")))
-                .agg(max("source_date")).first();
+        describe("loyalty: latest earned day");
+        Row latest = latestEarned(fullLedger, since);
         Dataset<Row> lines = latest.isNullAt(0) ? upToNight
                 : upToNight.where(col("purchase_date").gt(date_sub(lit(latest.getDate(0)), config.lateArrivalDays())));
         lines = lines.localCheckpoint(true);
@@ -80,7 +109,34 @@ public final class LoyaltyNight {
         Dataset<Row> purchases = lines.where(col("is_return").equalTo(false).and(col("amount").gt(0)));
         Dataset<Row> returns = lines.where(col("is_return").and(col("quantity").lt(0)));
 
+        // Referrals: validated and their bonuses drafted first, from the referrals and the lines alone, so that the
+        // referrers whose bonus is due are known before the ledger is read.
+        describe("loyalty: referrals");
+        var referralStage = new ReferralStage(config);
+        Dataset<Row> acceptedNow = inputs.referrals().limit(0).select("referred_id", "referrer_id", "referral_date", "referral_code")
+                .withColumn("first_purchase_discount_percent", lit(0.0));
+        Dataset<Row> rejectedReferrals = null;
+        if (inputs.referralRows().isPresent()) {
+            Dataset<Row> typed = inputs.referralRows().get();
+            Dataset<Row> referred = typed.select(col("referred_id").as("customer_id")).where(col("customer_id").isNotNull()).distinct();
+            var validated = referralStage.validate(typed, inputs.referrals(), purchasesOf.join(referred, "customer_id").select("customer_id", "purchase_date"));
+            acceptedNow = validated.accepted().localCheckpoint(true);
+            rejectedReferrals = validated.rejected().localCheckpoint(true);
+        }
+        Dataset<Row> allReferrals = inputs.referrals().select("referred_id", "referrer_id", "referral_date")
+                .unionByName(acceptedNow.select("referred_id", "referrer_id", "referral_date"));
+        Dataset<Row> referredLines = upToNight.join(allReferrals.select(col("referred_id").as("customer_id")), "customer_id")
+                .select("customer_id", "purchase_date", "product_id", "amount", "is_return");
+        Dataset<Row> bonusDrafts = referralStage.bonuses(allReferrals, referredLines, asOf).localCheckpoint(true);
+
+        Dataset<Row> ledger = fullLedger;
+        if (since.isPresent()) {
+            describe("loyalty: ledger rows of the members tonight touches");
+            ledger = ofTouchedMembers(fullLedger, touchedMembers(fullLedger, lines, inputs.redemptions(), bonusDrafts, since.get(), asOf));
+        }
+
         // Earn.
+        describe("loyalty: earn");
         Dataset<Row> touched = purchases.select("customer_id").distinct();
         Dataset<Row> firstLines = purchasesOf.join(touched, "customer_id")
                 .withColumn("first", row_number().over(Window.partitionBy("customer_id").orderBy(col("ts"), col("line_id"))))
@@ -100,36 +156,26 @@ public final class LoyaltyNight {
         Dataset<Row> earned = fresh(new EarningStage(config).earn(earningInputs), ledger);
 
         // Reverse.
+        describe("loyalty: reverse");
         Dataset<Row> returnCustomers = returns.select("customer_id").distinct();
         Dataset<Row> matched = ReturnReversals.match(returns, purchasesOf.join(returnCustomers, "customer_id")).localCheckpoint(true);
         long unmatched = matched.where(col("original_line_id").isNull()).count();
         Dataset<Row> earnAll = ledger.where(col("entry_type").equalTo(Ledger.EARN)).unionByName(earned);
         Dataset<Row> released = ledger.where(col("entry_type").equalTo(Ledger.HOLD_RELEASE));
-        Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays()).reverse(matched, earnAll, released), ledger);
+        Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays())
+                .reverse(matched, earnAll, released, ledger.where(col("entry_type").equalTo(Ledger.REVERSE))), ledger);
 
         // Release.
+        describe("loyalty: release");
         Dataset<Row> reversalsAll = ledger.where(col("entry_type").equalTo(Ledger.REVERSE)).unionByName(reversed);
         Dataset<Row> releases = fresh(new HoldReleases(config.returnWindowDays()).release(earnAll, reversalsAll, released, asOf), ledger);
 
-        // Referrals.
-        var referralStage = new ReferralStage(config);
-        Dataset<Row> acceptedNow = inputs.referrals().limit(0).select("referred_id", "referrer_id", "referral_date", "referral_code")
-                .withColumn("first_purchase_discount_percent", lit(0.0));
-        Dataset<Row> rejectedReferrals = null;
-        if (inputs.referralRows().isPresent()) {
-            Dataset<Row> typed = inputs.referralRows().get();
-            Dataset<Row> referred = typed.select(col("referred_id").as("customer_id")).where(col("customer_id").isNotNull()).distinct();
-            var validated = referralStage.validate(typed, inputs.referrals(), purchasesOf.join(referred, "customer_id").select("customer_id", "purchase_date"));
-            acceptedNow = validated.accepted().localCheckpoint(true);
-            rejectedReferrals = validated.rejected().localCheckpoint(true);
-        }
-        Dataset<Row> allReferrals = inputs.referrals().select("referred_id", "referrer_id", "referral_date")
-                .unionByName(acceptedNow.select("referred_id", "referrer_id", "referral_date"));
-        Dataset<Row> referredLines = upToNight.join(allReferrals.select(col("referred_id").as("customer_id")), "customer_id")
-                .select("customer_id", "purchase_date", "product_id", "amount", "is_return");
-        Dataset<Row> bonuses = fresh(referralStage.bonuses(allReferrals, referredLines, asOf), ledger);
+        // Referral bonuses.
+        describe("loyalty: referral bonuses");
+        Dataset<Row> bonuses = fresh(bonusDrafts, ledger);
 
         // Redeem.
+        describe("loyalty: redeem");
         Dataset<Row> soFar = ledger.unionByName(earned).unionByName(reversed).unionByName(releases).unionByName(bonuses);
         Dataset<Row> redeemed = soFar.limit(0);
         Dataset<Row> rejectedRedemptions = null;
@@ -140,10 +186,66 @@ public final class LoyaltyNight {
         }
 
         // Expire.
+        describe("loyalty: expire");
         Dataset<Row> expired = fresh(new FifoExpiry(config.expiryDays()).expire(soFar.unionByName(redeemed), asOf), ledger);
 
         Dataset<Row> entries = earned.unionByName(reversed).unionByName(releases).unionByName(bonuses).unionByName(redeemed).unionByName(expired);
         return new Result(entries, rejectedRedemptions, acceptedNow, rejectedReferrals, unmatched);
+    }
+
+    /**
+     * The latest day a purchase line was earned (referral bonuses aside), or null. After a previous night it is looked
+     * for among the entries from points.late-arrival-days before that night (a date filter Delta can skip files by);
+     * only when none is there does it take the maximum over every earn entry, which is the same day.
+     */
+    private Row latestEarned(Dataset<Row> ledger, Optional<LocalDate> since) {
+        Dataset<Row> earns = ledger.where(col("entry_type").equalTo(Ledger.EARN).and(col("rule").notEqual("referral_bonus")));
+        if (since.isPresent()) {
+            Row recent = earns.where(col("source_date").geq(lit(Date.valueOf(since.get().minusDays(config.lateArrivalDays())))))
+                    .agg(max("source_date")).first();
+            if (!recent.isNullAt(0)) {
+                return recent;
+            }
+        }
+        return earns.agg(max("source_date")).first();
+    }
+
+    /**
+     * The members who can get an entry tonight, after the night {@code since} (see the class comment): customer_id,
+     * distinct.
+     */
+    private Dataset<Row> touchedMembers(Dataset<Row> ledger, Dataset<Row> lines, Optional<Dataset<Row>> redemptions,
+            Dataset<Row> bonusDrafts, LocalDate since, LocalDate asOf) {
+        Dataset<Row> members = lines.select("customer_id").unionByName(bonusDrafts.select("customer_id"));
+        if (redemptions.isPresent()) {
+            members = members.unionByName(redemptions.get().select("customer_id"));
+        }
+        // Pending earn entries whose return window closed after the previous night: source_date + window in (since, night].
+        int window = config.returnWindowDays();
+        Dataset<Row> releasesDue = ledger.where(col("entry_type").equalTo(Ledger.EARN).and(col("bucket").equalTo(Ledger.PENDING))
+                .and(col("source_date").gt(lit(Date.valueOf(since.minusDays(window)))))
+                .and(col("source_date").leq(lit(Date.valueOf(asOf.minusDays(window))))));
+        // Available lots whose expiry day (lot day + expiry days, FifoExpiry's credits) fell after the previous night.
+        int expiry = config.expiryDays();
+        Date expiryFrom = Date.valueOf(since.minusDays(expiry));
+        Date expiryTo = Date.valueOf(asOf.minusDays(expiry));
+        Column lotDayInRange = col("source_date").isNotNull().and(col("source_date").gt(lit(expiryFrom))).and(col("source_date").leq(lit(expiryTo)))
+                .or(col("source_date").isNull().and(col("entry_date").gt(lit(expiryFrom))).and(col("entry_date").leq(lit(expiryTo))));
+        Dataset<Row> lotsExpiring = ledger.where(col("bucket").equalTo(Ledger.AVAILABLE).and(col("points").gt(0)).and(lotDayInRange));
+        return members.unionByName(releasesDue.select("customer_id")).unionByName(lotsExpiring.select("customer_id"))
+                .where(col("customer_id").isNotNull()).distinct().localCheckpoint(true);
+    }
+
+    /**
+     * Every ledger row of the given members, read once. The members are few against the ledger, so they are
+     * broadcast and the ledger is filtered where it is read, without a shuffle.
+     */
+    private static Dataset<Row> ofTouchedMembers(Dataset<Row> ledger, Dataset<Row> members) {
+        return ledger.join(broadcast(members), new String[] {"customer_id"}, "left_semi").localCheckpoint(true);
+    }
+
+    private static void describe(String step) {
+        SparkSession.active().sparkContext().setJobDescription(step);
     }
 
     /** Finished entries whose id the ledger does not hold yet, persisted so later steps see the same rows. */

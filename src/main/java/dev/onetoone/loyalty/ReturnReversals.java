@@ -45,6 +45,19 @@ public final class ReturnReversals {
     }
 
     /**
+     * Draft reverse entries, less those the ledger holds already for the same return line and earn entry. The
+     * bucket is part of an entry's id and depends on whether the earn entry was released when the night ran, so a
+     * return line read again by a later night (the late-arrival window) after its purchase's release would otherwise
+     * be reversed a second time, from available.
+     *
+     * @param reversals reverse entries of the ledger
+     */
+    public Dataset<Row> reverse(Dataset<Row> matched, Dataset<Row> earnEntries, Dataset<Row> releasedIds, Dataset<Row> reversals) {
+        return reverse(matched, earnEntries, releasedIds)
+                .join(reversals.select("source_id", "related_entry_id"), new String[] {"source_id", "related_entry_id"}, "left_anti");
+    }
+
+    /**
      * Draft reverse entries.
      *
      * @param matched     output of {@link #match}

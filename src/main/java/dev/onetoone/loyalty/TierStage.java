@@ -1,5 +1,6 @@
 package dev.onetoone.loyalty;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_sub;
@@ -49,25 +50,50 @@ public final class TierStage {
      * @param history member_tier
      */
     public Dataset<Row> review(Dataset<Row> entries, Dataset<Row> history, LocalDate asOf, String runId) {
+        Date night = Date.valueOf(asOf);
+        Dataset<Row> qualifyingNow = entries.where(col("entry_date").leq(lit(night))).groupBy("customer_id").agg(
+                sum(when(col("bucket").equalTo(Ledger.QUALIFYING).and(col("entry_date").gt(date_sub(lit(night), config.tierWindowDays()))),
+                        col("points")).otherwise(0L)).as("qualifying"));
+        return review(qualifyingNow, entries, history, asOf, runId);
+    }
+
+    /**
+     * The same rows as {@link #review(Dataset, Dataset, LocalDate, String)}, from each member's qualifying points in
+     * tonight's window (points_balance's qualifying, folded or summed). The points at the last review date are read
+     * from the ledger only for the members a downgrade can reach tonight: on or after review + grace, members who
+     * held their tier on the review date and qualify for a lower one now. Nobody else's review points change the
+     * outcome.
+     *
+     * @param qualifyingNow customer_id, qualifying: one row per member with a ledger entry dated up to the night
+     * @param ledger        points_ledger, tonight's entries included
+     * @param history       member_tier
+     */
+    public Dataset<Row> review(Dataset<Row> qualifyingNow, Dataset<Row> ledger, Dataset<Row> history, LocalDate asOf, String runId) {
         LocalDate review = lastReview(asOf);
         boolean downgradeDue = !asOf.isBefore(review.plusDays(config.graceDays()));
         Date night = Date.valueOf(asOf);
         Date reviewDate = Date.valueOf(review);
-        Dataset<Row> qualifying = entries.where(col("entry_date").leq(lit(night)))
-                .groupBy("customer_id").agg(
-                        sum(when(col("bucket").equalTo(Ledger.QUALIFYING).and(col("entry_date").gt(date_sub(lit(night), config.tierWindowDays()))),
-                                col("points")).otherwise(0L)).as("points_now"),
-                        sum(when(col("bucket").equalTo(Ledger.QUALIFYING).and(col("entry_date").leq(lit(reviewDate)))
-                                .and(col("entry_date").gt(date_sub(lit(reviewDate), config.tierWindowDays()))), col("points")).otherwise(0L)).as("points_at_review"));
         Dataset<Row> current = history.where(col("valid_to").isNull())
                 .select(col("customer_id"), col("tier").as("current_tier"), col("valid_from").as("current_from"),
                         col("change").as("current_change"), col("qualifying_points").as("current_points"));
-        Dataset<Row> judged = qualifying.join(current, new String[] {"customer_id"}, "full")
+        Dataset<Row> judged = qualifyingNow.select(col("customer_id"), col("qualifying").as("points_now"))
+                .join(current, new String[] {"customer_id"}, "full")
                 .withColumn("points_now", coalesce(col("points_now"), lit(0L)))
-                .withColumn("points_at_review", coalesce(col("points_at_review"), lit(0L)))
                 .withColumn("qualified_rank", rankOf(col("points_now")))
-                .withColumn("review_rank", rankOf(col("points_at_review")))
                 .withColumn("current_rank", rankOfTier(col("current_tier")));
+        if (downgradeDue) {
+            Dataset<Row> reachable = judged.where(col("current_tier").isNotNull().and(col("current_from").leq(lit(reviewDate)))
+                    .and(col("qualified_rank").lt(col("current_rank")))).select("customer_id");
+            Dataset<Row> atReview = ledger.where(col("bucket").equalTo(Ledger.QUALIFYING).and(col("entry_date").leq(lit(reviewDate)))
+                            .and(col("entry_date").gt(lit(Date.valueOf(review.minusDays(config.tierWindowDays()))))))
+                    .join(broadcast(reachable), new String[] {"customer_id"}, "left_semi")
+                    .groupBy("customer_id").agg(sum("points").as("points_at_review"));
+            judged = judged.join(atReview, new String[] {"customer_id"}, "left");
+        } else {
+            judged = judged.withColumn("points_at_review", lit(0L));
+        }
+        judged = judged.withColumn("points_at_review", coalesce(col("points_at_review"), lit(0L)))
+                .withColumn("review_rank", rankOf(col("points_at_review")));
         // A member whose tier row starts tonight (a rerun of the night) keeps it: one change per member and night.
         Column changedTonight = coalesce(col("current_from").equalTo(lit(night)), lit(false));
         Column enrolled = col("current_tier").isNull();

@@ -4,13 +4,17 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +23,10 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.delta.tables.DeltaTable;
 
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.ConfigLoader;
@@ -44,6 +52,7 @@ import dev.onetoone.loyalty.TierStage;
  */
 public final class LoyaltyRunner {
     public static final String STAGE = "loyalty";
+    private static final Logger LOG = LoggerFactory.getLogger(LoyaltyRunner.class);
 
     private final RunContext context;
     private final RunLog runLog;
@@ -61,7 +70,16 @@ public final class LoyaltyRunner {
 
     /** @param input an input directory that may hold redemptions.* and referrals.* files, or a single file (no events) */
     public StageResult run(LocalDate asOf, Optional<String> input) {
-        return runLog.run(STAGE, asOf, () -> night(asOf, input));
+        return run(asOf, input, false);
+    }
+
+    /**
+     * @param rebuild read the whole ledger and sum every balance from it, as the first night does, instead of reading
+     *                the members the night touches and folding the previous night's balances (needed after a change
+     *                of points.return-window-days, points.expiry-days or tier.window-days)
+     */
+    public StageResult run(LocalDate asOf, Optional<String> input, boolean rebuild) {
+        return runLog.run(STAGE, asOf, () -> night(asOf, input, rebuild));
     }
 
     /** The event file of a kind in an input directory: redemptions.csv, referrals.jsonl, ... */
@@ -82,7 +100,7 @@ public final class LoyaltyRunner {
         }
     }
 
-    private StageResult night(LocalDate asOf, Optional<String> input) {
+    private StageResult night(LocalDate asOf, Optional<String> input, boolean rebuild) {
         Warehouse warehouse = context.warehouse();
         var spark = warehouse.spark();
         Timestamp now = Timestamp.from(context.now());
@@ -96,12 +114,19 @@ public final class LoyaltyRunner {
         Optional<Dataset<Row>> redemptions = redemptionInput.map(raw -> EventInputs.redemptions(raw).persist(StorageLevel.MEMORY_AND_DISK()));
         Optional<Dataset<Row>> referralRows = referralInput.map(raw -> EventInputs.referrals(raw).persist(StorageLevel.MEMORY_AND_DISK()));
 
-        Dataset<Row> ledger = warehouse.read(Tables.POINTS_LEDGER).persist(StorageLevel.MEMORY_AND_DISK());
+        spark.sparkContext().setJobDescription("loyalty: previous night");
+        Optional<LocalDate> previous = rebuild ? Optional.empty() : previousNight(asOf);
+        details.put("ledger_read_whole", previous.isPresent() ? 0L : 1L);
+        // Read whole, the ledger is used by every step: kept in memory. Read by member, each step reads its own rows.
+        Dataset<Row> ledger = warehouse.read(Tables.POINTS_LEDGER);
+        if (previous.isEmpty()) {
+            ledger = ledger.persist(StorageLevel.MEMORY_AND_DISK());
+        }
         Dataset<Row> memberTier = warehouse.read(Tables.MEMBER_TIER);
         Dataset<Row> referrals = warehouse.read(Tables.REFERRALS);
         spark.sparkContext().setJobDescription("loyalty: ledger");
         var inputs = new LoyaltyNight.Inputs(warehouse.read(Tables.TRANSACTIONS), ledger, memberTier, warehouse.read(Tables.CUSTOMERS),
-                warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows);
+                warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows, previous);
         LoyaltyNight.Result result = new LoyaltyNight(config, context.runId(), now).run(inputs, asOf);
 
         if (redemptionInput.isPresent()) {
@@ -126,24 +151,46 @@ public final class LoyaltyRunner {
             details.put("referrals_accepted", accepted);
             details.put("referrals_quarantined", refused);
         }
+        spark.sparkContext().setJobDescription("loyalty: write ledger entries");
         Dataset<Row> entries = result.entries();
+        long entryCount = 0;
+        List<LocalDate> entryDates = new ArrayList<>();
         for (Row row : entries.groupBy("entry_type").count().collectAsList()) {
             details.put("entries_" + row.getString(0), row.getLong(1));
+            entryCount += row.getLong(1);
         }
-        long inserted = warehouse.insertNew(Tables.POINTS_LEDGER, entries);
+        for (Row row : entries.select("entry_date").distinct().collectAsList()) {
+            entryDates.add(row.getDate(0).toLocalDate());
+        }
+        // The night already left out every entry whose id the ledger holds for its members, so the MERGE need only
+        // compare with the stored entries of the days the new ones carry (Delta skips the other files by their
+        // entry_date statistics). A new ledger is written ordered by entry_date, for that skipping.
+        long inserted = warehouse.insertNewOnDates(Tables.POINTS_LEDGER, entries, "entry_date", entryDates);
         details.put("ledger_entries_added", inserted);
         details.put("returns_unmatched", result.unmatchedReturns());
         ledger.unpersist();
 
+        spark.sparkContext().setJobDescription("loyalty: balance figures");
+        // Folded from the previous night's balances and tonight's entries, or summed over the whole ledger (first night,
+        // rerun, backfill, rebuild, or when the MERGE stored other entries than the night made).
+        boolean fold = previous.isPresent() && inserted == entryCount;
+        Dataset<Row> figures = fold
+                ? BalanceStage.fold(warehouse.read(Tables.POINTS_BALANCE), previous.get(), entries, warehouse.read(Tables.POINTS_LEDGER), asOf,
+                        config.tierWindowDays())
+                : BalanceStage.sums(warehouse.read(Tables.POINTS_LEDGER), asOf, config.tierWindowDays());
+        // Materialized: points_balance is read by the fold and overwritten below.
+        figures = figures.localCheckpoint(true);
+        details.put("balances_folded", fold ? 1L : 0L);
+
         spark.sparkContext().setJobDescription("loyalty: tiers");
-        Dataset<Row> fullLedger = warehouse.read(Tables.POINTS_LEDGER).persist(StorageLevel.MEMORY_AND_DISK());
-        Dataset<Row> tierRows = new TierStage(config).review(fullLedger, warehouse.read(Tables.MEMBER_TIER), asOf, context.runId());
+        Dataset<Row> tierRows = new TierStage(config).review(figures.select("customer_id", "qualifying"), warehouse.read(Tables.POINTS_LEDGER),
+                warehouse.read(Tables.MEMBER_TIER), asOf, context.runId());
         long tierRowsWritten = warehouse.upsert(Tables.MEMBER_TIER, tierRows);
         details.put("member_tier_rows_written", tierRowsWritten);
 
         spark.sparkContext().setJobDescription("loyalty: balances");
         Dataset<Row> currentTiers = warehouse.read(Tables.MEMBER_TIER).where(col("valid_to").isNull()).select("customer_id", "tier");
-        warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStage.balances(fullLedger, currentTiers, asOf, config.tierWindowDays()));
+        warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStage.withTiers(figures, currentTiers, asOf));
         Dataset<Row> balances = warehouse.read(Tables.POINTS_BALANCE).persist(StorageLevel.MEMORY_AND_DISK());
 
         spark.sparkContext().setJobDescription("loyalty: customer_model columns");
@@ -167,11 +214,11 @@ public final class LoyaltyRunner {
         Dataset<Row> referredPurchases = warehouse.read(Tables.TRANSACTIONS).where(col("is_return").equalTo(false))
                 .join(allReferrals.select(col("referred_id").as("customer_id")), "customer_id").select("customer_id", "purchase_date");
         Dataset<Row> metrics = LoyaltyMetrics.compute(spark, Tables.LOYALTY_METRICS.schema(),
-                new LoyaltyMetrics.Inputs(fullLedger, balances, warehouse.read(Tables.MEMBER_TIER), allReferrals, referredPurchases),
+                new LoyaltyMetrics.Inputs(warehouse.read(Tables.POINTS_LEDGER).where(col("entry_date").equalTo(lit(java.sql.Date.valueOf(asOf)))),
+                        balances, warehouse.read(Tables.MEMBER_TIER), allReferrals, referredPurchases),
                 config, context.config().offers().pointValue(), asOf, context.runId());
         warehouse.overwriteAsOf(Tables.LOYALTY_METRICS, metrics, asOf);
         Row day = warehouse.readAsOf(Tables.LOYALTY_METRICS, asOf).first();
-        fullLedger.unpersist();
         balances.unpersist();
         redemptions.ifPresent(Dataset::unpersist);
         referralRows.ifPresent(Dataset::unpersist);
@@ -182,6 +229,41 @@ public final class LoyaltyRunner {
                 inserted, members, day.getLong(day.fieldIndex("points_outstanding")), day.getDouble(day.fieldIndex("liability_net")),
                 100 * day.getDouble(day.fieldIndex("breakage_rate")), quarantined, asOf);
         return new StageResult(STAGE, eventsRead, inserted, quarantined, message, details);
+    }
+
+    /**
+     * The night before {@code asOf}, if its balances are the latest and were derived from the ledger as it stands:
+     * points_balance holds that night (all its rows), and the ledger's last commit is not later than the balances'.
+     * A night that added entries and stopped before writing its balances, a rerun, a backfill or a gap of days gives
+     * none, and the night reads the whole ledger.
+     */
+    private Optional<LocalDate> previousNight(LocalDate asOf) {
+        Warehouse warehouse = context.warehouse();
+        if (!warehouse.exists(Tables.POINTS_BALANCE) || !warehouse.exists(Tables.POINTS_LEDGER)) {
+            return Optional.empty();
+        }
+        Row marks = warehouse.read(Tables.POINTS_BALANCE).agg(min("as_of"), max("as_of")).first();
+        if (marks.isNullAt(0) || !marks.getDate(0).equals(marks.getDate(1)) || !marks.getDate(1).toLocalDate().equals(asOf.minusDays(1))) {
+            return Optional.empty();
+        }
+        if (lastCommit(Tables.POINTS_LEDGER).after(lastCommit(Tables.POINTS_BALANCE))) {
+            LOG.info("loyalty: points_ledger changed after points_balance was derived; reading the whole ledger");
+            return Optional.empty();
+        }
+        return Optional.of(asOf.minusDays(1));
+    }
+
+    /**
+     * When the table's rows last changed: its latest commit other than maintenance (OPTIMIZE, VACUUM, table
+     * properties), which rewrites files but not rows. Among the last ten commits; if all ten are maintenance, the
+     * latest of them, which makes the caller read the whole ledger.
+     */
+    private Timestamp lastCommit(dev.onetoone.io.TableSpec table) {
+        var warehouse = context.warehouse();
+        Dataset<Row> history = DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).history(10);
+        Row changed = history.where(col("operation").isin("OPTIMIZE", "VACUUM START", "VACUUM END", "SET TBLPROPERTIES").unary_$bang())
+                .agg(max("timestamp")).first();
+        return changed.isNullAt(0) ? history.agg(max("timestamp")).first().getTimestamp(0) : changed.getTimestamp(0);
     }
 
     /** Writes the refused rows to quarantine and counts them by reason. */

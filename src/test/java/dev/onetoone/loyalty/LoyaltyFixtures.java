@@ -85,6 +85,9 @@ final class LoyaltyFixtures {
         Dataset<Row> memberTier = empty(Tables.MEMBER_TIER);
         Dataset<Row> referrals = empty(Tables.REFERRALS);
         LoyaltyNight.Result last;
+        /** points_balance after the last night run with {@link #night(String, boolean, Optional, Optional)}. */
+        Dataset<Row> balances;
+        LocalDate lastNight;
 
         Programme(LoyaltyConfig config, List<Line> lines, Dataset<Row> customers) {
             this.config = config;
@@ -111,6 +114,56 @@ final class LoyaltyFixtures {
             Dataset<Row> tiers = memberTier.where("valid_to is null").select("customer_id", "tier");
             return BalanceStage.balances(ledger, tiers, LocalDate.parse(day), config.tierWindowDays())
                     .where(org.apache.spark.sql.functions.col("customer_id").equalTo(customerId)).first();
+        }
+
+        /**
+         * Runs a night as the loyalty runner does, keeping points_balance and member_tier too: with {@code incremental}
+         * and the night before run last, the night reads the ledger rows of the members it touches and folds the
+         * previous balances; otherwise it reads the whole ledger and sums every balance (a rebuild). Accepted
+         * referrals join the referrals table. Returns the entries added.
+         */
+        List<Row> night(String day, boolean incremental, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
+            LocalDate asOf = LocalDate.parse(day);
+            var spark = SparkTestSupport.spark();
+            boolean fold = incremental && asOf.minusDays(1).equals(lastNight);
+            Optional<LocalDate> previous = fold ? Optional.of(lastNight) : Optional.empty();
+            var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previous);
+            last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);
+            List<Row> added = last.entries().collectAsList();
+            Dataset<Row> addedRows = spark.createDataFrame(added, Tables.POINTS_LEDGER.schema());
+            ledger = spark.createDataFrame(concat(ledger.collectAsList(), added), Tables.POINTS_LEDGER.schema());
+            referrals = spark.createDataFrame(concat(referrals.collectAsList(), last.acceptedReferrals()
+                    .withColumn("run_id", org.apache.spark.sql.functions.lit("run-" + day))
+                    .withColumn("accepted_at", org.apache.spark.sql.functions.lit(NOW))
+                    .select(Tables.REFERRALS.schema().fieldNames()[0], java.util.Arrays.copyOfRange(Tables.REFERRALS.schema().fieldNames(), 1,
+                            Tables.REFERRALS.schema().fieldNames().length))
+                    .collectAsList()), Tables.REFERRALS.schema());
+
+            Dataset<Row> tierRows;
+            Dataset<Row> figures = null;
+            if (fold) {
+                figures = BalanceStage.fold(balances, lastNight, addedRows, ledger, asOf, config.tierWindowDays());
+                figures = spark.createDataFrame(figures.collectAsList(), figures.schema());
+                tierRows = new TierStage(config).review(figures.select("customer_id", "qualifying"), ledger, memberTier, asOf, "run-" + day);
+            } else {
+                tierRows = new TierStage(config).review(ledger, memberTier, asOf, "run-" + day);
+            }
+            // Upsert by (customer_id, valid_from), as the runner's MERGE does.
+            java.util.Map<String, Row> tiers = new java.util.TreeMap<>();
+            for (Row row : memberTier.collectAsList()) {
+                tiers.put(row.getString(0) + "|" + row.get(2), row);
+            }
+            for (Row row : tierRows.collectAsList()) {
+                tiers.put(row.<String>getAs("customer_id") + "|" + row.getAs("valid_from"), RowFactory.create(row.getAs("customer_id"), row.getAs("tier"),
+                        row.getAs("valid_from"), row.getAs("valid_to"), row.getAs("change"), row.getAs("qualifying_points"), row.getAs("run_id")));
+            }
+            memberTier = spark.createDataFrame(new ArrayList<>(tiers.values()), Tables.MEMBER_TIER.schema());
+            Dataset<Row> current = memberTier.where("valid_to is null").select("customer_id", "tier");
+            Dataset<Row> derived = fold ? BalanceStage.withTiers(figures, current, asOf)
+                    : BalanceStage.balances(ledger, current, asOf, config.tierWindowDays());
+            balances = spark.createDataFrame(derived.collectAsList(), derived.schema());
+            lastNight = asOf;
+            return added;
         }
 
         private static List<Row> concat(List<Row> first, List<Row> second) {
