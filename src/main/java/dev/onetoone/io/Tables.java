@@ -407,7 +407,7 @@ public final class Tables {
             .column("sent_uplift", DoubleType, "Learned logit shift of being sent an offer at no discount (coefficient of sent)")
             .required("validation_rows", LongType, "Outcomes held out of the fit (a fixed hash of offer_id) to validate it")
             .column("log_loss_learned", DoubleType, "Weighted log-loss of the learned response on the held-out rows (lower is better)")
-            .column("log_loss_prior", DoubleType, "Weighted log-loss of the assumed response (the logged purchase probabilities) on the same rows")
+            .column("log_loss_prior", DoubleType, "Weighted log-loss of the assumed response on the same rows and the same fitted baseline (the fit with its response replaced by the assumed logit shift)")
             .column("auc_learned", DoubleType, "Area under the ROC curve of the learned response on the held-out rows")
             .column("auc_prior", DoubleType, "Area under the ROC curve of the assumed response on the held-out rows")
             .required("converged", BooleanType, "True when the fit converged with finite coefficients")

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -64,8 +65,10 @@ import org.slf4j.LoggerFactory;
  * <p>Validation and switch-over: a fixed fifth of the outcomes (by a hash of offer_id) is held out. A campaign's
  * offers use the fit when it has at least offers.learned-response.min-outcomes outcomes, purchases and non-purchases,
  * sent and withheld rows, the fit converged with finite coefficients, and its weighted log-loss on the held-out rows
- * is no worse than that of the assumed curve (the logged p_purchase_with_offer when sent, p_purchase_without_offer
- * when withheld). Otherwise the assumed curve stays: it is the prior the learned response must beat.
+ * is no worse than that of the assumed curve. The assumed curve is scored on the fit's own baseline (the learned
+ * linear predictor with the learned response replaced by the assumed shift): pricing takes only the response from
+ * the fit and keeps the engine's p_purchase_without_offer, so the check must not credit the fit for a better
+ * baseline. Otherwise the assumed curve stays: it is the prior the learned response must beat.
  */
 public final class ResponseLearner {
     public static final String INTERCEPT = "intercept";
@@ -113,14 +116,19 @@ public final class ResponseLearner {
                 .and(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE, OffersStage.CONTROL)));
         spark.sparkContext().setJobDescription("offers: logged outcomes per campaign");
         Map<String, Long> counts = new LinkedHashMap<>();
+        Map<String, Long> sentCounts = new LinkedHashMap<>();
         // one row per campaign: small by construction
-        for (Row row : closed.groupBy("campaign_id").count().collectAsList()) {
+        for (Row row : closed.groupBy("campaign_id").agg(count(lit(1)),
+                sum(when(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE), 1L).otherwise(0L))).collectAsList()) {
             counts.put(row.getString(0), row.getLong(1));
+            sentCounts.put(row.getString(0), row.getLong(2));
         }
         List<String> enough = campaignIds.stream().filter(id -> counts.getOrDefault(id, 0L) >= minOutcomes).toList();
+        java.util.function.Function<String, LearnedResponse> tooFew = id -> tooFew(id, counts.getOrDefault(id, 0L), null,
+                sentCounts.getOrDefault(id, 0L), counts.getOrDefault(id, 0L) - sentCounts.getOrDefault(id, 0L));
         if (enough.isEmpty()) {
             spark.sparkContext().setJobDescription(null);
-            return campaignIds.stream().map(id -> tooFew(id, counts.getOrDefault(id, 0L), null, 0, 0)).toList();
+            return campaignIds.stream().map(tooFew).toList();
         }
         Dataset<Row> learnable = closed.where(col("campaign_id").isin(enough.toArray()));
         Dataset<Row> purchases = dev.onetoone.results.OfferOutcomes.targetPurchases(learnable, transactions, products)
@@ -135,7 +143,7 @@ public final class ResponseLearner {
         List<LearnedResponse> fits = fit(logged, enough);
         List<LearnedResponse> all = new ArrayList<>();
         for (String id : campaignIds) {
-            all.add(enough.contains(id) ? fits.get(enough.indexOf(id)) : tooFew(id, counts.getOrDefault(id, 0L), null, 0, 0));
+            all.add(enough.contains(id) ? fits.get(enough.indexOf(id)) : tooFew.apply(id));
         }
         return all;
     }
@@ -192,8 +200,7 @@ public final class ResponseLearner {
                 .withColumn("offer_response_rate", coalesce(col("offer_response_rate"), lit(0.0)))
                 .withColumn("assumed_shift", assumedShift)
                 .withColumn(SENT, sent)
-                .withColumn(SENT_X_ASSUMED_SHIFT, sent.multiply(assumedShift))
-                .withColumn("prior_probability", clamp(when(sent.gt(0), col("p_purchase_with_offer")).otherwise(col("p_purchase_without_offer"))));
+                .withColumn(SENT_X_ASSUMED_SHIFT, sent.multiply(assumedShift));
     }
 
     private LearnedResponse fitCampaign(Dataset<Row> rows, String campaign, long outcomes, long purchases, long sent, double meanWeight) {
@@ -262,8 +269,16 @@ public final class ResponseLearner {
         }
 
         spark.sparkContext().setJobDescription("offers: learned response, " + campaign + ": validation");
+        // the assumed curve on the same fitted baseline: the learned linear predictor with the learned response
+        // (sent_uplift x sent + b x sent_x_assumed_shift) replaced by the assumed one (sent_x_assumed_shift), so that
+        // the comparison judges the response, which is what pricing takes from the fit, and not the baseline
+        double uplift = coefficients.getOrDefault(SENT, 0.0);
+        double multiplier = coefficients.getOrDefault(SENT_X_ASSUMED_SHIFT, 0.0);
         Dataset<Row> predicted = model.transform(new VectorAssembler().setInputCols(design.toArray(String[]::new)).setOutputCol("features")
-                .transform(validation)).withColumn("learned_probability", clamp(col("learned_probability")))
+                        .transform(validation))
+                .withColumn("learned_probability", clamp(col("learned_probability")))
+                .withColumn("prior_probability", clamp(sigmoid(logit(col("learned_probability")).minus(col(SENT).multiply(uplift))
+                        .minus(col(SENT_X_ASSUMED_SHIFT).multiply(multiplier - 1)))))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Row losses = predicted.agg(count(lit(1)), sum(col("weight")), sum(col("weight").multiply(logLoss(col("learned_probability")))),
@@ -330,6 +345,10 @@ public final class ResponseLearner {
     private static Column logit(Column probability) {
         Column p = clamp(probability);
         return log(p.divide(lit(1.0).minus(p)));
+    }
+
+    private static Column sigmoid(Column logit) {
+        return lit(1.0).divide(lit(1.0).plus(exp(logit.multiply(-1))));
     }
 
     private static Column clamp(Column probability) {

@@ -112,8 +112,9 @@ public final class OffersRunner {
                 spend.getDouble(0), spend.getDouble(1), details.getOrDefault("sent_net_expected_margin_cents", 0L) / 100.0,
                 details.getOrDefault(OffersStage.DROPPED_BELOW_CONTACT_COST, 0L));
         message += learned.isEmpty() ? "; response assumed (elasticity " + config.responseElasticity() + ") for every campaign"
-                : "; response learned for " + learned.stream().map(id -> String.format(java.util.Locale.ROOT, "%s (elasticity %.2f)", id,
-                        used.get(id).elasticity() == null ? Double.NaN : used.get(id).elasticity())).toList()
+                : "; response learned for " + learned.stream().map(id -> used.get(id).elasticity() == null
+                        ? String.format(java.util.Locale.ROOT, "%s (uplift %.3f)", id, used.get(id).sentUplift())
+                        : String.format(java.util.Locale.ROOT, "%s (elasticity %.2f)", id, used.get(id).elasticity())).toList()
                         + ", assumed for " + assumed;
         if (!warnings.isEmpty()) {
             details.put(StageResult.WARNINGS, (long) warnings.size());
