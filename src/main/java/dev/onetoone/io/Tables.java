@@ -395,7 +395,7 @@ public final class Tables {
             .required("as_of", DateType, "Night the fit was made for: it learns from offers decided before it whose validity window ended before it")
             .required("campaign_id", StringType, "Campaign")
             .required("outcomes", LongType, "Logged treatment, explore and control rows of the campaign with a closed validity window: the outcomes the fit learns from")
-            .required("purchases", LongType, "Of those, rows whose customer bought the offer's target in the validity window")
+            .column("purchases", LongType, "Of those, rows whose customer bought the offer's target in the validity window; null when there are fewer than min_outcomes (not read)")
             .required("sent_rows", LongType, "Of the outcomes, treatment and explore rows (sent)")
             .required("withheld_rows", LongType, "Of the outcomes, control rows (withheld)")
             .required("min_outcomes", LongType, "offers.learned-response.min-outcomes when the fit was made")
