@@ -82,6 +82,7 @@ public final class ConfigKeys {
     public static final String OFFERS_CONTROL_SHARE = "offers.control-share";
     public static final String OFFERS_EXPLORE_SHARE = "offers.explore-share";
     public static final String OFFERS_RESPONSE_ELASTICITY = "offers.response-elasticity";
+    public static final String OFFERS_LEARNED_RESPONSE_MIN_OUTCOMES = "offers.learned-response.min-outcomes";
     public static final String OFFERS_MARGIN_FLOOR = "offers.margin-floor";
     public static final String OFFERS_POINT_VALUE = "offers.point-value";
     public static final String OFFERS_BISECTION_STEPS = "offers.bisection-steps";
@@ -182,6 +183,7 @@ public final class ConfigKeys {
         define(OFFERS_CONTROL_SHARE, "0.5", "Share of each campaign's chosen customers withheld as its control group.");
         define(OFFERS_EXPLORE_SHARE, "0.02", "Share of customers who get a randomly chosen eligible offer instead of the optimised one.");
         define(OFFERS_RESPONSE_ELASTICITY, "8.0", "Response model: logit(p_with) = logit(p_without) + elasticity x price_sensitivity x discount fraction.");
+        define(OFFERS_LEARNED_RESPONSE_MIN_OUTCOMES, "2000", "A campaign prices its offers with the response learned from its logged outcomes (response_model) once it has at least this many treatment, explore and control rows whose validity window has closed, and the fit passes its checks; until then with offers.response-elasticity.");
         define(OFFERS_MARGIN_FLOOR, "0.1", "Lowest margin share left after a discount, unless the campaigns file sets one for the product or category (0..1).");
         define(OFFERS_POINT_VALUE, "0.01", "Cost to the retailer of one loyalty point, in currency.");
         define(OFFERS_BISECTION_STEPS, "20", "Bisection steps of the budget shadow prices (one Spark aggregate each).");

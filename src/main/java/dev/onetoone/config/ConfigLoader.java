@@ -202,7 +202,8 @@ public final class ConfigLoader {
                         "sms", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_SMS, 0.0, 1e6),
                         "push", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_PUSH, 0.0, 1e6)),
                 doubleInRange(ConfigKeys.OFFERS_FATIGUE_COST, 0.0, 1e6),
-                doubleInRange(ConfigKeys.OFFERS_MIN_NET_MARGIN, 0.0, 1e6));
+                doubleInRange(ConfigKeys.OFFERS_MIN_NET_MARGIN, 0.0, 1e6),
+                intInRange(ConfigKeys.OFFERS_LEARNED_RESPONSE_MIN_OUTCOMES, 1, 1_000_000_000));
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {

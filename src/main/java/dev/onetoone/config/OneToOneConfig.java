@@ -86,7 +86,7 @@ public record OneToOneConfig(
     public record OffersConfig(String campaignsFile, double globalBudget, int maxContacts, int contactWindowDays,
             int cooldownDays, String suppressionFile, String salt, double holdoutShare, double controlShare,
             double exploreShare, double responseElasticity, double marginFloor, double pointValue, int bisectionSteps,
-            java.util.Map<String, Double> contactCosts, double fatigueCost, double minNetMargin) {
+            java.util.Map<String, Double> contactCosts, double fatigueCost, double minNetMargin, int learnedResponseMinOutcomes) {
         public OffersConfig {
             contactCosts = java.util.Map.copyOf(contactCosts);
         }

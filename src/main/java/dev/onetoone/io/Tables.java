@@ -390,6 +390,34 @@ public final class Tables {
             .keyedBy("from_date", "to_date", "policy", "estimator")
             .build();
 
+    public static final TableSpec RESPONSE_MODEL = new TableSpec.Builder("response_model",
+            "The purchase response to each campaign's offers learned from its logged treatment, explore and control rows and their outcomes: one fit per campaign and night, and whether the night's offers used it.")
+            .required("as_of", DateType, "Night the fit was made for: it learns from offers decided before it whose validity window ended before it")
+            .required("campaign_id", StringType, "Campaign")
+            .required("outcomes", LongType, "Logged treatment, explore and control rows of the campaign with a closed validity window: the outcomes the fit learns from")
+            .column("purchases", LongType, "Of those, rows whose customer bought the offer's target in the validity window; null when there are fewer than min_outcomes (not read)")
+            .required("sent_rows", LongType, "Of the outcomes, treatment and explore rows (sent)")
+            .required("withheld_rows", LongType, "Of the outcomes, control rows (withheld)")
+            .required("min_outcomes", LongType, "offers.learned-response.min-outcomes when the fit was made")
+            .required("fitted", BooleanType, "True when a logistic regression was fitted: enough outcomes, and both purchases and non-purchases, sent and withheld rows")
+            .required("coefficients", DataTypes.createMapType(StringType, DoubleType, true), "Fitted coefficients by feature name (empty when not fitted); sent and sent_x_assumed_shift are the response to the offer")
+            .required("prior_elasticity", DoubleType, "offers.response-elasticity: the assumed response the fit starts from")
+            .column("elasticity", DoubleType, "Learned elasticity: prior_elasticity times the coefficient of sent_x_assumed_shift (logit shift per unit of price_sensitivity x discount fraction)")
+            .column("elasticity_standard_error", DoubleType, "Standard error of elasticity (from the fit's weighted information matrix)")
+            .column("sent_uplift", DoubleType, "Learned logit shift of being sent an offer at no discount (coefficient of sent)")
+            .required("validation_rows", LongType, "Outcomes held out of the fit (a fixed hash of offer_id) to validate it")
+            .column("log_loss_learned", DoubleType, "Weighted log-loss of the learned response on the held-out rows (lower is better)")
+            .column("log_loss_prior", DoubleType, "Weighted log-loss of the assumed response on the same rows and the same fitted baseline (the fit with its response replaced by the assumed logit shift)")
+            .column("auc_learned", DoubleType, "Area under the ROC curve of the learned response on the held-out rows")
+            .column("auc_prior", DoubleType, "Area under the ROC curve of the assumed response on the held-out rows")
+            .required("converged", BooleanType, "True when the fit converged with finite coefficients")
+            .required("used", BooleanType, "True when the night's offers of the campaign were priced with this fit instead of the assumed response")
+            .required("reason", StringType, "Why the fit is used or not: learned, too_few_outcomes, no_variation, not_converged or worse_than_prior")
+            .required("fitted_at", TimestampType, "When the fit was made")
+            .partitionedBy("as_of")
+            .keyedBy("as_of", "campaign_id")
+            .build();
+
     public static final TableSpec POINTS_LEDGER = new TableSpec.Builder("points_ledger",
             "Loyalty points, append-only: one row per earn, hold release, redemption, expiry, adjustment or reversal; balances are sums of it.")
             .required("entry_id", StringType, "Hash of the entry type, rule and source ids; the same event processed twice is stored once")
@@ -488,7 +516,7 @@ public final class Tables {
     /** Every table, in the order the nightly run writes them. */
     public static final List<TableSpec> ALL = List.of(TRANSACTIONS, QUARANTINE, CUSTOMERS, PRODUCTS, RUN_LOG, RFM,
             CUSTOMER_STATE, POPULATION_MODEL, CUSTOMER_MODEL, MODEL_EVALUATION, PRODUCT_AFFINITY, AFFINITY_RANKER, AFFINITY_EVALUATION,
-            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POLICY_EVALUATION, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS,
+            OFFERS, BUDGET_SHADOW_PRICES, OFFER_RESULTS, POLICY_EVALUATION, RESPONSE_MODEL, POINTS_LEDGER, POINTS_BALANCE, MEMBER_TIER, REFERRALS, LOYALTY_METRICS,
             ERASURE_LOG);
 
 

@@ -37,7 +37,8 @@ import dev.onetoone.io.Tables;
 
 /**
  * Today's offers from the customers' models: candidates per campaign ({@link CandidateStage}), the contact policy,
- * one option per allowed discount step with its modelled response ({@link ResponseModel}), the measurement groups
+ * one option per allowed discount step with its modelled response ({@link ResponseModel}; for a campaign with a
+ * learned response in {@link OfferSettings#learned()}, its logit shift is the learned one, {@link LearnedResponse}), the measurement groups
  * ({@link GroupAssignment}), the randomised choice of the explore group, and the budget allocation
  * ({@link BudgetAllocator}). Produces rows of {@code offers} and {@code budget_shadow_prices}; does no I/O.
  * <p>
@@ -356,8 +357,9 @@ public final class OffersStage {
                 .withColumn("discount_fraction", col("redeemed_cost").divide(col("target_value")))
                 .withColumn("p_purchase_without_offer", ResponseModel.probabilityWithout(coalesce(col("p_alive"), lit(0.0)),
                         coalesce(col("purchase_rate_per_week"), lit(0.0)), col("validity_days"), col("share")))
-                .withColumn("logit_shift", lit(config.responseElasticity()).multiply(coalesce(col("price_sensitivity"), lit(0.0)))
+                .withColumn("assumed_shift", lit(config.responseElasticity()).multiply(coalesce(col("price_sensitivity"), lit(0.0)))
                         .multiply(col("discount_fraction")).plus(col("uplift")))
+                .withColumn("logit_shift", logitShift(col("assumed_shift")))
                 .withColumn("p_purchase_with_offer", ResponseModel.probabilityWith(col("p_purchase_without_offer"), col("logit_shift")))
                 .withColumn("expected_incremental_margin", ResponseModel.incrementalMargin(col("p_purchase_with_offer"),
                         col("p_purchase_without_offer"), col("target_value"), col("margin"), col("redeemed_cost")))
@@ -368,7 +370,19 @@ public final class OffersStage {
                 .withColumn("surplus", col("expected_incremental_margin").minus(col("contact_cost"))
                         .minus(col("earlier_contacts").multiply(config.fatigueCost())).minus(config.minNetMargin()))
                 .withColumn("qualifies", col("within_floor").and(col("surplus").gt(0)));
-        return priced.drop("logit_shift", "p_alive", "purchase_rate_per_week", "price_sensitivity");
+        return priced.drop("assumed_shift", "logit_shift", "p_alive", "purchase_rate_per_week", "price_sensitivity");
+    }
+
+    /**
+     * The logit shift of an option: the learned response of its campaign where one is used ({@link LearnedResponse}),
+     * else the assumed one.
+     */
+    private Column logitShift(Column assumedShift) {
+        Column shift = assumedShift;
+        for (var entry : new java.util.TreeMap<>(settings.learned()).entrySet()) {
+            shift = when(col("campaign_id").equalTo(entry.getKey()), entry.getValue().logitShift(assumedShift)).otherwise(shift);
+        }
+        return shift;
     }
 
     /** The channel's offers.contact-cost.&lt;channel&gt;. */

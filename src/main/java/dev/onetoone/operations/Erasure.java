@@ -67,6 +67,7 @@ public final class Erasure {
             Map.entry("budget_shadow_prices", "one price per budget and date"),
             Map.entry("offer_results", "sums per campaign and period"),
             Map.entry("policy_evaluation", "estimates per policy and period"),
+            Map.entry("response_model", "fitted coefficients and validation figures per campaign and date"),
             Map.entry("erasure_log", "a SHA-256 of each erased id, never the id"),
             Map.entry("affinity_ranker", "the ranker's models and validation figures per training"),
             Map.entry("loyalty_metrics", "sums per day"));

@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 
 import java.nio.file.Files;
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +16,7 @@ import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.ConfigKeys;
@@ -21,9 +24,11 @@ import dev.onetoone.config.ConfigLoader;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.Campaigns;
+import dev.onetoone.offers.LearnedResponse;
 import dev.onetoone.offers.OfferInputs;
 import dev.onetoone.offers.OfferSettings;
 import dev.onetoone.offers.OffersStage;
+import dev.onetoone.offers.ResponseLearner;
 
 /**
  * The offers stage for one as-of date: reads the campaigns file, customer_model, customers, products,
@@ -32,6 +37,9 @@ import dev.onetoone.offers.OffersStage;
  * {@code <warehouse>/exports/offers/as_of=<date>/channel=<channel>/}.
  */
 public final class OffersRunner {
+    /** Run log details: campaigns priced with their learned response, and with the assumed one. */
+    public static final String RESPONSE_LEARNED_CAMPAIGNS = "response_learned_campaigns";
+    public static final String RESPONSE_ASSUMED_CAMPAIGNS = "response_assumed_campaigns";
     private final RunContext context;
     private final RunLog runLog;
 
@@ -53,8 +61,6 @@ public final class OffersRunner {
         var config = context.config().offers();
         Warehouse warehouse = context.warehouse();
         Campaigns campaigns = Campaigns.load(ConfigLoader.resolveFile(config.campaignsFile()));
-        var settings = new OfferSettings(config, context.config().model().margin(), campaigns);
-
         Dataset<Row> models = warehouse.read(Tables.CUSTOMER_MODEL);
         long modelled = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf).count();
         Map<String, Long> details = new LinkedHashMap<>();
@@ -70,6 +76,10 @@ public final class OffersRunner {
                 affinity = Optional.of(rows);
             }
         }
+        List<LearnedResponse> fits = learnResponses(asOf, campaigns, models);
+        Map<String, LearnedResponse> used = new LinkedHashMap<>();
+        fits.stream().filter(LearnedResponse::used).forEach(fit -> used.put(fit.campaignId(), fit));
+        var settings = new OfferSettings(config, context.config().model().margin(), campaigns, used);
         var inputs = new OfferInputs(models, warehouse.read(Tables.CUSTOMERS), warehouse.read(Tables.PRODUCTS), affinity,
                 warehouse.read(Tables.OFFERS), suppressed(config.suppressionFile()));
         OffersStage.Result result = new OffersStage(asOf, settings, context.runId()).run(inputs);
@@ -86,6 +96,10 @@ public final class OffersRunner {
             rows += row.getLong(1);
         }
         export(written, exportDirectory(warehouse, asOf));
+        List<String> learned = ResponseLearner.usedCampaigns(fits);
+        List<String> assumed = fits.stream().map(LearnedResponse::campaignId).filter(id -> !learned.contains(id)).sorted().toList();
+        details.put(RESPONSE_LEARNED_CAMPAIGNS, (long) learned.size());
+        details.put(RESPONSE_ASSUMED_CAMPAIGNS, (long) assumed.size());
         Row spend = warehouse.readAsOf(Tables.BUDGET_SHADOW_PRICES, asOf).where(col("budget").equalTo("global"))
                 .select("expected_spend", "budget_amount").first();
         long sent = details.getOrDefault("group_treatment", 0L) + details.getOrDefault("group_explore", 0L);
@@ -97,11 +111,41 @@ public final class OffersRunner {
                 details.getOrDefault("group_control", 0L), details.getOrDefault("group_holdout", 0L), asOf,
                 spend.getDouble(0), spend.getDouble(1), details.getOrDefault("sent_net_expected_margin_cents", 0L) / 100.0,
                 details.getOrDefault(OffersStage.DROPPED_BELOW_CONTACT_COST, 0L));
+        message += learned.isEmpty() ? "; response assumed (elasticity " + config.responseElasticity() + ") for every campaign"
+                : "; response learned for " + learned.stream().map(id -> used.get(id).elasticity() == null
+                        ? String.format(java.util.Locale.ROOT, "%s (uplift %.3f)", id, used.get(id).sentUplift())
+                        : String.format(java.util.Locale.ROOT, "%s (elasticity %.2f)", id, used.get(id).elasticity())).toList()
+                        + ", assumed for " + assumed;
         if (!warnings.isEmpty()) {
             details.put(StageResult.WARNINGS, (long) warnings.size());
             message += "; WARNING: " + String.join("; ", warnings);
         }
         return new StageResult("offers", details.getOrDefault("candidate_options", 0L), rows, 0, message, details);
+    }
+
+    /**
+     * Fits each campaign's response to the logged outcomes known before {@code asOf} ({@link ResponseLearner}) and
+     * replaces the night's rows of {@code response_model}.
+     */
+    private List<LearnedResponse> learnResponses(LocalDate asOf, Campaigns campaigns, Dataset<Row> models) {
+        var config = context.config().offers();
+        Warehouse warehouse = context.warehouse();
+        List<String> ids = campaigns.campaigns().stream().map(campaign -> campaign.id()).toList();
+        var learner = new ResponseLearner(config.responseElasticity(), config.learnedResponseMinOutcomes());
+        // the offers table read before tonight's rows are written: the fit learns from earlier nights only
+        List<LearnedResponse> fits = learner.learn(warehouse.read(Tables.OFFERS), warehouse.read(Tables.TRANSACTIONS),
+                warehouse.read(Tables.PRODUCTS), models, asOf, ids);
+        Date day = Date.valueOf(asOf);
+        Timestamp now = Timestamp.from(context.now());
+        List<Row> rows = new ArrayList<>();
+        for (LearnedResponse fit : fits) {
+            rows.add(RowFactory.create(day, fit.campaignId(), fit.outcomes(), fit.purchases(), fit.sentRows(), fit.withheldRows(),
+                    config.learnedResponseMinOutcomes() * 1L, fit.fitted(), fit.coefficients(), fit.priorElasticity(), fit.elasticity(),
+                    fit.elasticityStandardError(), fit.fitted() ? fit.sentUplift() : null, fit.validationRows(), fit.logLossLearned(),
+                    fit.logLossPrior(), fit.aucLearned(), fit.aucPrior(), fit.converged(), fit.used(), fit.reason(), now));
+        }
+        warehouse.overwriteAsOf(Tables.RESPONSE_MODEL, warehouse.spark().createDataFrame(rows, Tables.RESPONSE_MODEL.schema()), asOf);
+        return fits;
     }
 
     private Dataset<Row> suppressed(String file) {

@@ -93,6 +93,31 @@ public final class OfferOutcomes {
     }
 
     /**
+     * One row per row of {@code offers}: as_of, offer_id, purchased. A row is purchased when its customer bought its
+     * target in [valid_from, valid_to]: a line (not a return) of the target product for a product offer, of a product
+     * of the target category for a category offer, any line for a basket offer. This is the event whose chance the
+     * offers engine models as p_purchase_without_offer and p_purchase_with_offer, so the learned response
+     * ({@code offers.ResponseLearner}) is fitted to it.
+     */
+    public static Dataset<Row> targetPurchases(Dataset<Row> offers, Dataset<Row> transactions, Dataset<Row> products) {
+        Dataset<Row> categories = products.select(col("product_id").as("category_product_id"), col("category").as("line_category"));
+        Dataset<Row> lines = transactions.where(col("is_return").unary_$bang())
+                .select(col("customer_id").as("line_customer_id"), col("purchase_date"), col("product_id").as("line_product_id"))
+                .join(categories, col("line_product_id").equalTo(col("category_product_id")), "left");
+        Column kind = col("target_kind");
+        Column onTarget = when(kind.equalTo("product"), coalesce(col("line_product_id").equalTo(col("target_product_id")), lit(false)))
+                .when(kind.equalTo("category"), coalesce(col("line_category").equalTo(col("target_category")), lit(false)))
+                .otherwise(lit(true));
+        Column inWindow = col("customer_id").equalTo(col("line_customer_id"))
+                .and(col("purchase_date").geq(col("valid_from")))
+                .and(col("purchase_date").leq(col("valid_to")));
+        return offers.select("as_of", "offer_id", "customer_id", "target_kind", "target_product_id", "target_category", "valid_from", "valid_to")
+                .join(lines, inWindow, "left")
+                .groupBy("as_of", "offer_id")
+                .agg(coalesce(max(col("line_customer_id").isNotNull().and(onTarget)), lit(false)).as("purchased"));
+    }
+
+    /**
      * Per campaign and for all campaigns: sent rows, redemptions, and count, revenue, margin, margin squared,
      * pre-period margin, its square and its product with margin sums of the treated (treatment) and withheld
      * (control and holdout) rows. One row per campaign: small by

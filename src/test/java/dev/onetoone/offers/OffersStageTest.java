@@ -81,6 +81,26 @@ class OffersStageTest extends SparkTestSupport {
     }
 
     @Test
+    void aCampaignWithALearnedResponseIsPricedWithItInsteadOfTheAssumedOne() {
+        // the worked example above, with a learned response of uplift 0.2 and half the assumed shift (elasticity 4):
+        // logit shift = 0.2 + 0.5 x 8 x 1.0 x d. Incremental margin p_with x (12 - 40 d) - p_without x 12 by step,
+        // computed apart: 5%: 0.3207 (p_with 0.335485), 10%: 0.0173, 15%: -0.4566, 20%: -1.1176, so 5% is the best.
+        var learned = new LearnedResponse("second", 5000, 900L, 2500, 2500, true,
+                java.util.Map.of(ResponseLearner.INTERCEPT, -1.0, ResponseLearner.SENT, 0.2, ResponseLearner.SENT_X_ASSUMED_SHIFT, 0.5), 8.0,
+                4.0, 0.5, 1000, 0.4, 0.5, 0.7, 0.6, true, true, LearnedResponse.LEARNED);
+        OfferSettings assumed = settings(SECOND_ORDER);
+        var settings = new OfferSettings(assumed.offers(), assumed.defaultMargin(), assumed.campaigns(), java.util.Map.of("second", learned));
+        List<Row> offers = run(settings, inputs(List.of(oneTimeBuyer("c1", "p_alive", 0.4, "price_sensitivity", 1.0)),
+                List.of(emailCustomer("c1")), List.of(), null, List.of(), null));
+        assertEquals(1, offers.size());
+        Row offer = offers.get(0);
+        assertEquals(5.0, offer.<Double>getAs("discount_percent"));
+        assertEquals(0.25284822353142306, offer.<Double>getAs("p_purchase_without_offer"), 1e-12);
+        assertEquals(0.3354852811465272, offer.<Double>getAs("p_purchase_with_offer"), 1e-12);
+        assertEquals(0.3206741290881956, offer.<Double>getAs("expected_incremental_margin"), 1e-12);
+    }
+
+    @Test
     void aCustomerWhoBuysAnywayGetsNoDiscount() {
         // p_without = 0.99 x (1 - exp(-1 x 10)) = 0.98996: every discount step loses margin; the same customer
         // with P(alive) 0.4 (p_without 0.2528) gets 10% off, as in the worked example

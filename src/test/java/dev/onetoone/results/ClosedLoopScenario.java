@@ -42,6 +42,11 @@ final class ClosedLoopScenario {
     }
 
     static Outcome run(Path work, int waves) throws IOException {
+        return run(work, waves, ELASTICITY, ELASTICITY);
+    }
+
+    /** The scenario with the engine assuming {@code engineElasticity} and the customers responding with {@code trueElasticity}. */
+    static Outcome run(Path work, int waves, double engineElasticity, double trueElasticity) throws IOException {
         Path warehouse = WarehouseFixture.copy(Path.of(SampleNight.warehouse().root()), work.resolve("engine"));
         String shipped = Files.readString(WarehouseFixture.sample("conf/campaigns.properties"));
         String campaigns = shipped.lines()
@@ -51,13 +56,13 @@ final class ClosedLoopScenario {
         Path campaignsFile = Files.writeString(work.resolve("campaigns.properties"), campaigns);
         RunContext engine = WarehouseFixture.context(warehouse, Map.of(
                 "offers.campaigns-file", campaignsFile.toString(),
-                "offers.response-elasticity", String.valueOf(ELASTICITY),
+                "offers.response-elasticity", String.valueOf(engineElasticity),
                 "offers.global-budget", "1000000"));
         new OffersRunner(engine, new RunLog(engine)).run(SampleNight.AS_OF);
         long nightRows = engine.warehouse().readAsOf(Tables.OFFERS, SampleNight.AS_OF)
                 .where("offer_group in ('treatment', 'control', 'holdout')").count();
         var result = new ClosedLoopExperiment(engine, new ClosedLoopExperiment.Settings(Path.of(SampleNight.SAMPLE), work.resolve("loop"),
-                11, ELASTICITY, waves, "closed-loop")).run(SampleNight.AS_OF);
+                11, trueElasticity, waves, "closed-loop")).run(SampleNight.AS_OF);
         for (var arm : List.of(result.targeted(), result.random())) {
             for (var measured : arm.measured()) {
                 System.out.printf("closed loop %-8s %-14s sent %5d withheld %5d measured %9.1f [%9.1f, %9.1f]%n", arm.name(),
