@@ -39,6 +39,8 @@ class LearnedResponseNightIT extends SparkTestSupport {
     static Path work;
 
     private static Warehouse learned;
+    /** The run of the night after the logged campaign (the copied run_log also holds the sample night's rows). */
+    private static String learnedRun;
 
     @BeforeAll
     static void aNightAfterALoggedCampaign() throws Exception {
@@ -62,10 +64,15 @@ class LearnedResponseNightIT extends SparkTestSupport {
                 """);
         learned.append(Tables.OFFERS, history);
         new OffersRunner(context, new RunLog(context)).run(SampleNight.AS_OF);
+        learnedRun = context.runId();
     }
 
-    private static Row offersRunLog(Warehouse warehouse) {
-        return warehouse.read(Tables.RUN_LOG).where("stage = 'offers'").orderBy(org.apache.spark.sql.functions.col("ended_at").desc()).first();
+    /**
+     * The offers row of a run. Chosen by run id, not by time: every test context has the same fixed clock, so the
+     * sample night's row and a later one can carry the same ended_at.
+     */
+    private static Row offersRunLog(Warehouse warehouse, String runId) {
+        return warehouse.read(Tables.RUN_LOG).where("stage = 'offers'").where(org.apache.spark.sql.functions.col("run_id").equalTo(runId)).first();
     }
 
     private static java.util.Map<String, Long> details(Row log) {
@@ -82,7 +89,10 @@ class LearnedResponseNightIT extends SparkTestSupport {
             assertEquals(false, fit.<Boolean>getAs("used"));
             assertEquals("too_few_outcomes", fit.<String>getAs("reason"));
         }
-        Row log = offersRunLog(night);
+        // the sample night ran offers once (its run's context is not kept: the night may have been run by another JVM)
+        List<Row> offersRuns = night.read(Tables.RUN_LOG).where("stage = 'offers'").collectAsList();
+        assertEquals(1, offersRuns.size());
+        Row log = offersRuns.get(0);
         assertEquals(0L, details(log).get("response_learned_campaigns"));
         assertEquals((long) CAMPAIGNS, details(log).get("response_assumed_campaigns"));
         assertTrue(log.<String>getAs("message").contains("response assumed (elasticity 30.0) for every campaign"), log.<String>getAs("message"));
@@ -90,7 +100,7 @@ class LearnedResponseNightIT extends SparkTestSupport {
 
     @Test
     void theLoggedCampaignIsPricedWithItsLearnedResponseAndTheRunLogSaysSo() {
-        Row log = offersRunLog(learned);
+        Row log = offersRunLog(learned, learnedRun);
         assertEquals(1L, details(log).get("response_learned_campaigns"));
         assertEquals(CAMPAIGNS - 1L, details(log).get("response_assumed_campaigns"));
         assertTrue(log.<String>getAs("message").contains("response learned for [second_order (elasticity"), log.<String>getAs("message"));
