@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -86,7 +85,6 @@ public final class ResponseLearner {
     /** One row in this many is held out for validation. */
     static final int VALIDATION_FOLDS = 5;
     static final int MAX_ITERATIONS = 50;
-    private static final double PROBABILITY_FLOOR = 1e-9;
     private static final Logger LOG = LoggerFactory.getLogger(ResponseLearner.class);
 
     private final double priorElasticity;
@@ -186,12 +184,12 @@ public final class ResponseLearner {
     /** The design columns, the label, the raw weight and the validation flag. */
     static Dataset<Row> prepare(Dataset<Row> logged) {
         Column sent = when(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE), 1.0).otherwise(0.0);
-        Column assumedShift = logit(col("p_purchase_with_offer")).minus(logit(col("p_purchase_without_offer")));
+        Column assumedShift = ResponseModel.logit(col("p_purchase_with_offer")).minus(ResponseModel.logit(col("p_purchase_without_offer")));
         return logged
                 .withColumn("label", when(col("purchased"), 1.0).otherwise(0.0))
                 .withColumn("raw_weight", lit(1.0).divide(col("assignment_probability")))
                 .withColumn("validation", pmod(xxhash64(col("offer_id")), lit(VALIDATION_FOLDS)).equalTo(0))
-                .withColumn("baseline_logit", logit(col("p_purchase_without_offer")))
+                .withColumn("baseline_logit", ResponseModel.logit(col("p_purchase_without_offer")))
                 .withColumn("log_weeks_since_last", log1p(greatest(lit(0.0), coalesce(col("weeks_since_last"), lit(0.0)))))
                 .withColumn("log_frequency", log1p(greatest(lit(0.0), coalesce(col("repeat_purchase_days").cast("double"), lit(0.0)))))
                 .withColumn("p_alive", coalesce(col("p_alive"), lit(0.0)))
@@ -239,7 +237,8 @@ public final class ResponseLearner {
         if (varies(range, SENT_X_ASSUMED_SHIFT)) {
             design.add(SENT_X_ASSUMED_SHIFT);
         }
-        Dataset<Row> assembled = new VectorAssembler().setInputCols(design.toArray(String[]::new)).setOutputCol("features").transform(training);
+        VectorAssembler assembler = new VectorAssembler().setInputCols(design.toArray(String[]::new)).setOutputCol("features");
+        Dataset<Row> assembled = assembler.transform(training);
         var regression = new GeneralizedLinearRegression().setFamily("binomial").setLink("logit").setLabelCol("label")
                 .setFeaturesCol("features").setWeightCol("weight").setMaxIter(MAX_ITERATIONS).setTol(1e-8)
                 .setPredictionCol("learned_probability");
@@ -274,11 +273,10 @@ public final class ResponseLearner {
         // the comparison judges the response, which is what pricing takes from the fit, and not the baseline
         double uplift = coefficients.getOrDefault(SENT, 0.0);
         double multiplier = coefficients.getOrDefault(SENT_X_ASSUMED_SHIFT, 0.0);
-        Dataset<Row> predicted = model.transform(new VectorAssembler().setInputCols(design.toArray(String[]::new)).setOutputCol("features")
-                        .transform(validation))
-                .withColumn("learned_probability", clamp(col("learned_probability")))
-                .withColumn("prior_probability", clamp(sigmoid(logit(col("learned_probability")).minus(col(SENT).multiply(uplift))
-                        .minus(col(SENT_X_ASSUMED_SHIFT).multiply(multiplier - 1)))))
+        Dataset<Row> predicted = model.transform(assembler.transform(validation))
+                .withColumn("learned_probability", ResponseModel.clamp(col("learned_probability")))
+                .withColumn("prior_probability", ResponseModel.clamp(ResponseModel.sigmoid(ResponseModel.logit(col("learned_probability"))
+                        .minus(col(SENT).multiply(uplift)).minus(col(SENT_X_ASSUMED_SHIFT).multiply(multiplier - 1)))))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             Row losses = predicted.agg(count(lit(1)), sum(col("weight")), sum(col("weight").multiply(logLoss(col("learned_probability")))),
@@ -333,26 +331,12 @@ public final class ResponseLearner {
     }
 
     private LearnedResponse tooFew(String campaign, long outcomes, Long purchases, long sent, long withheld) {
-        return new LearnedResponse(campaign, outcomes, purchases, sent, withheld, false, Map.of(), priorElasticity, null, null, 0, null, null,
-                null, null, false, false, LearnedResponse.TOO_FEW_OUTCOMES);
+        return notFitted(campaign, outcomes, purchases, sent, withheld, LearnedResponse.TOO_FEW_OUTCOMES);
     }
 
-    private LearnedResponse notFitted(String campaign, long outcomes, long purchases, long sent, long withheld, String reason) {
+    private LearnedResponse notFitted(String campaign, long outcomes, Long purchases, long sent, long withheld, String reason) {
         return new LearnedResponse(campaign, outcomes, purchases, sent, withheld, false, Map.of(), priorElasticity, null, null, 0, null, null,
                 null, null, false, false, reason);
-    }
-
-    private static Column logit(Column probability) {
-        Column p = clamp(probability);
-        return log(p.divide(lit(1.0).minus(p)));
-    }
-
-    private static Column sigmoid(Column logit) {
-        return lit(1.0).divide(lit(1.0).plus(exp(logit.multiply(-1))));
-    }
-
-    private static Column clamp(Column probability) {
-        return least(lit(1 - PROBABILITY_FLOOR), greatest(lit(PROBABILITY_FLOOR), probability));
     }
 
     /** -(y log p + (1 - y) log(1 - p)) of the label column. */

@@ -62,7 +62,18 @@ public final class ResponseModel {
 
     static Column probabilityWith(Column pWithout, Column logitShift) {
         Column logit = log(pWithout.divide(lit(1).minus(pWithout))).plus(logitShift);
-        return clamp(lit(1).divide(lit(1).plus(exp(logit.multiply(-1)))));
+        return clamp(sigmoid(logit));
+    }
+
+    /** log(p / (1 - p)) of p kept inside [EPSILON, 1 - EPSILON], so that it is finite. */
+    static Column logit(Column probability) {
+        Column p = clamp(probability);
+        return log(p.divide(lit(1).minus(p)));
+    }
+
+    /** 1 / (1 + exp(-logit)). */
+    static Column sigmoid(Column logit) {
+        return lit(1).divide(lit(1).plus(exp(logit.multiply(-1))));
     }
 
     static Column incrementalMargin(Column pWith, Column pWithout, Column value, Column margin, Column cost) {
@@ -73,7 +84,7 @@ public final class ResponseModel {
         return discountFraction.lt(1).and(margin.minus(discountFraction).geq(floor.multiply(lit(1).minus(discountFraction)).minus(1e-12)));
     }
 
-    private static Column clamp(Column p) {
+    static Column clamp(Column p) {
         return least(lit(1 - EPSILON), greatest(lit(EPSILON), p));
     }
 }
