@@ -63,9 +63,7 @@ public final class OfferOutcomes {
                 .withColumn("line_margin", when(col("unit_cost").isNull(), lit(0.0))
                         .otherwise(col("amount").minus(col("quantity").multiply(col("unit_cost")))));
         Dataset<Row> window = offers.select("as_of", "offer_id", "customer_id", "campaign_id", "offer_group", "valid_from", "valid_to");
-        Column inWindow = col("customer_id").equalTo(col("line_customer_id"))
-                .and(col("purchase_date").geq(col("valid_from")))
-                .and(col("purchase_date").leq(col("valid_to")));
+        Column inWindow = customerLineBetween("valid_from", "valid_to");
         Dataset<Row> outcomes = window.join(lines, inWindow, "left")
                 .groupBy("as_of", "offer_id", "campaign_id", "offer_group")
                 .agg(coalesce(sum(col("amount")), lit(0.0)).as("revenue"),
@@ -81,15 +79,20 @@ public final class OfferOutcomes {
                 .join(firsts, new String[] {"customer_id", "campaign_id"})
                 .select(col("pre_as_of"), col("pre_offer_id"), col("customer_id"), date_sub(col("first_from"), col("days")).as("pre_from"),
                         date_sub(col("first_from"), 1).as("pre_to"));
-        Column inPrePeriod = col("customer_id").equalTo(col("line_customer_id"))
-                .and(col("purchase_date").geq(col("pre_from")))
-                .and(col("purchase_date").leq(col("pre_to")));
+        Column inPrePeriod = customerLineBetween("pre_from", "pre_to");
         Dataset<Row> preMargins = prePeriods.join(lines, inPrePeriod)
                 .groupBy("pre_as_of", "pre_offer_id").agg(sum(col("line_margin")).as("pre_margin"));
         return outcomes.join(preMargins, outcomes.col("as_of").equalTo(preMargins.col("pre_as_of"))
                         .and(outcomes.col("offer_id").equalTo(preMargins.col("pre_offer_id"))), "left")
                 .select(col("as_of"), col("offer_id"), col("campaign_id"), col("offer_group"), col("revenue"), col("margin"),
                         coalesce(col("pre_margin"), lit(0.0)).as("pre_margin"), col("redeemed"), col("lines_without_cost"));
+    }
+
+    /** A line (line_customer_id, purchase_date) of the row's customer dated from column {@code from} to {@code to}. */
+    private static Column customerLineBetween(String from, String to) {
+        return col("customer_id").equalTo(col("line_customer_id"))
+                .and(col("purchase_date").geq(col(from)))
+                .and(col("purchase_date").leq(col(to)));
     }
 
     /**
@@ -108,9 +111,7 @@ public final class OfferOutcomes {
         Column onTarget = when(kind.equalTo("product"), coalesce(col("line_product_id").equalTo(col("target_product_id")), lit(false)))
                 .when(kind.equalTo("category"), coalesce(col("line_category").equalTo(col("target_category")), lit(false)))
                 .otherwise(lit(true));
-        Column inWindow = col("customer_id").equalTo(col("line_customer_id"))
-                .and(col("purchase_date").geq(col("valid_from")))
-                .and(col("purchase_date").leq(col("valid_to")));
+        Column inWindow = customerLineBetween("valid_from", "valid_to");
         return offers.select("as_of", "offer_id", "customer_id", "target_kind", "target_product_id", "target_category", "valid_from", "valid_to")
                 .join(lines, inWindow, "left")
                 .groupBy("as_of", "offer_id")
