@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -346,10 +345,5 @@ public final class ResponseLearner {
 
     private static Double finiteOrNull(double value) {
         return Double.isFinite(value) ? value : null;
-    }
-
-    /** The campaigns whose offers a list of fits prices with the learned response, sorted. */
-    public static List<String> usedCampaigns(List<LearnedResponse> fits) {
-        return new ArrayList<>(new TreeSet<>(fits.stream().filter(LearnedResponse::used).map(LearnedResponse::campaignId).toList()));
     }
 }

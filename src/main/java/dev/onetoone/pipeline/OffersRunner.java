@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,7 +78,8 @@ public final class OffersRunner {
             }
         }
         List<LearnedResponse> fits = learnResponses(asOf, campaigns, models);
-        Map<String, LearnedResponse> used = new LinkedHashMap<>();
+        // by campaign id, so that the campaigns named in the message come sorted
+        Map<String, LearnedResponse> used = new TreeMap<>();
         fits.stream().filter(LearnedResponse::used).forEach(fit -> used.put(fit.campaignId(), fit));
         var settings = new OfferSettings(config, context.config().model().margin(), campaigns, used);
         var inputs = new OfferInputs(models, warehouse.read(Tables.CUSTOMERS), warehouse.read(Tables.PRODUCTS), affinity,
@@ -96,7 +98,7 @@ public final class OffersRunner {
             rows += row.getLong(1);
         }
         export(written, exportDirectory(warehouse, asOf));
-        List<String> learned = ResponseLearner.usedCampaigns(fits);
+        List<String> learned = List.copyOf(used.keySet());
         List<String> assumed = fits.stream().map(LearnedResponse::campaignId).filter(id -> !learned.contains(id)).sorted().toList();
         details.put(RESPONSE_LEARNED_CAMPAIGNS, (long) learned.size());
         details.put(RESPONSE_ASSUMED_CAMPAIGNS, (long) assumed.size());
