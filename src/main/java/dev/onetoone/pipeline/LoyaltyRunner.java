@@ -12,12 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.apache.spark.sql.Dataset;
@@ -154,18 +156,19 @@ public final class LoyaltyRunner {
         spark.sparkContext().setJobDescription("loyalty: write ledger entries");
         Dataset<Row> entries = result.entries();
         long entryCount = 0;
-        List<LocalDate> entryDates = new ArrayList<>();
-        for (Row row : entries.groupBy("entry_type").count().collectAsList()) {
-            details.put("entries_" + row.getString(0), row.getLong(1));
-            entryCount += row.getLong(1);
+        Map<String, Long> entriesByType = new TreeMap<>();
+        SortedSet<LocalDate> entryDates = new TreeSet<>();
+        // one row per entry type and entry date: small by construction
+        for (Row row : entries.groupBy("entry_type", "entry_date").count().collectAsList()) {
+            entriesByType.merge("entries_" + row.getString(0), row.getLong(2), Long::sum);
+            entryDates.add(row.getDate(1).toLocalDate());
+            entryCount += row.getLong(2);
         }
-        for (Row row : entries.select("entry_date").distinct().collectAsList()) {
-            entryDates.add(row.getDate(0).toLocalDate());
-        }
+        details.putAll(entriesByType);
         // The night already left out every entry whose id the ledger holds for its members, so the MERGE need only
         // compare with the stored entries of the days the new ones carry (Delta skips the other files by their
         // entry_date statistics). A new ledger is written ordered by entry_date, for that skipping.
-        long inserted = warehouse.insertNewOnDates(Tables.POINTS_LEDGER, entries, "entry_date", entryDates);
+        long inserted = warehouse.insertNewOnDates(Tables.POINTS_LEDGER, entries, "entry_date", List.copyOf(entryDates));
         details.put("ledger_entries_added", inserted);
         details.put("returns_unmatched", result.unmatchedReturns());
         ledger.unpersist();
