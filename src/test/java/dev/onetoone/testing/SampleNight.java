@@ -18,8 +18,9 @@ import dev.onetoone.pipeline.RunContext;
 
 /**
  * One nightly run on the shipped sample (2,500 customers, two years) as of 2025-12-31, shared by the integration
- * tests of one JVM: ingesting and modelling the sample is the slow part, and the tests only read what it wrote (or
- * write tables of their own, such as affinity_evaluation). The offers run with tight budgets (20 per campaign, 60 in
+ * tests (once per build, see {@link #SHARED_DIRECTORY}; each JVM gets its own copy): ingesting and modelling the
+ * sample is the slow part, and the tests only read what it wrote (or write tables of their own, such as
+ * affinity_evaluation). The offers run with tight budgets (20 per campaign, 60 in
  * all), a strong response (elasticity 30) and a suppression list, so that budgets bind and every campaign type has
  * takers.
  */
@@ -57,11 +58,9 @@ public final class SampleNight {
         return context;
     }
 
-    /** Runs the night into {@code directory}/warehouse and returns its context. */
-    private static RunContext night(Path directory) throws IOException {
-        RunContext created = WarehouseFixture.context(directory.resolve("warehouse"), settings(directory));
-        new NightlyPipeline(created).run(AS_OF, Optional.of(SAMPLE));
-        return created;
+    /** Runs the night into {@code directory}/warehouse. */
+    private static void night(Path directory) throws IOException {
+        new NightlyPipeline(WarehouseFixture.context(directory.resolve("warehouse"), settings(directory))).run(AS_OF, Optional.of(SAMPLE));
     }
 
     /**
