@@ -162,12 +162,12 @@ public final class LoyaltyNight {
         long unmatched = matched.where(col("original_line_id").isNull()).count();
         Dataset<Row> earnAll = ledger.where(col("entry_type").equalTo(Ledger.EARN)).unionByName(earned);
         Dataset<Row> released = ledger.where(col("entry_type").equalTo(Ledger.HOLD_RELEASE));
-        Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays())
-                .reverse(matched, earnAll, released, ledger.where(col("entry_type").equalTo(Ledger.REVERSE))), ledger);
+        Dataset<Row> reversedBefore = ledger.where(col("entry_type").equalTo(Ledger.REVERSE));
+        Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays()).reverse(matched, earnAll, released, reversedBefore), ledger);
 
         // Release.
         describe("loyalty: release");
-        Dataset<Row> reversalsAll = ledger.where(col("entry_type").equalTo(Ledger.REVERSE)).unionByName(reversed);
+        Dataset<Row> reversalsAll = reversedBefore.unionByName(reversed);
         Dataset<Row> releases = fresh(new HoldReleases(config.returnWindowDays()).release(earnAll, reversalsAll, released, asOf), ledger);
 
         // Referral bonuses.
