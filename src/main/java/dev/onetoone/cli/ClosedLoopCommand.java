@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.generate.ResponseModel;
+import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.pipeline.ClosedLoopExperiment;
 import dev.onetoone.results.OfferLift;
 import dev.onetoone.results.OfferOutcomes;
@@ -73,7 +74,7 @@ final class ClosedLoopCommand implements Callable<Integer> {
         for (var arm : List.of(result.targeted(), result.random())) {
             for (var measured : arm.measured()) {
                 double truth = measured.campaignId().equals(OfferOutcomes.ALL) ? arm.trueIncrement()
-                        : arm.truth().group(measured.campaignId(), "treatment").map(group -> group.trueExpectedIncrementalMargin()).orElse(0.0);
+                        : arm.truth().group(measured.campaignId(), OfferGroup.TREATMENT.value()).map(group -> group.trueExpectedIncrementalMargin()).orElse(0.0);
                 text.append(String.format(Locale.ROOT, "  %-8s %-20s %8d %8d %12.2f %12.2f %27s%n", arm.name(), measured.campaignId(),
                         measured.offersSent(), measured.withheldRows(), truth, measured.incrementalMargin(),
                         String.format(Locale.ROOT, "[%.2f, %.2f]", measured.ciLow(), measured.ciHigh())));

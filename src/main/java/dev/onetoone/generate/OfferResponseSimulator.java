@@ -21,10 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
@@ -37,6 +39,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+
+import dev.onetoone.offers.OfferGroup;
 
 /**
  * Simulates how the customers of a generated sample respond to an offers table, with each customer's latent truth
@@ -70,7 +74,7 @@ public final class OfferResponseSimulator {
     /** Most lines in one simulated basket. */
     static final int MAX_LINES = 30;
     private static final long STREAM_RESPONSE = 5L;
-    private static final Set<String> GROUPS = Set.of("treatment", "explore", "control", "holdout");
+    private static final Set<String> GROUPS = Arrays.stream(OfferGroup.values()).map(OfferGroup::value).collect(Collectors.toUnmodifiableSet());
     private static final Set<String> FORMS = Set.of("percent_off", "amount_off", "bonus_points", "recognition");
     private static final Set<String> KINDS = Set.of("product", "category", "basket");
 
@@ -297,7 +301,7 @@ public final class OfferResponseSimulator {
         List<Row> rows = outcomes.groupBy("campaign_id", "offer_group")
                 .agg(count(lit(1)).as("offers"),
                         sum(when(col("purchased"), 1L).otherwise(0L)).as("purchases"),
-                        sum(when(col("offer_group").isin("treatment", "explore"), col("p_purchase_with_offer"))
+                        sum(when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), col("p_purchase_with_offer"))
                                 .otherwise(col("p_purchase_without_offer"))).as("expected_purchases"),
                         sum(col("true_expected_incremental_margin")).as("true_expected_incremental_margin"),
                         sum(when(col("purchased"), col("discount")).otherwise(0.0)).as("discount_given"))
@@ -362,7 +366,7 @@ public final class OfferResponseSimulator {
             String group = offer.getAs("offer_group");
             String form = offer.getAs("offer_form");
             String kind = offer.getAs("target_kind");
-            boolean treated = group.equals("treatment") || group.equals("explore");
+            boolean treated = OfferGroup.fromValue(group).sent();
             LocalDate validFrom = offer.<java.sql.Date>getAs("valid_from").toLocalDate();
             int validDays = (int) (offer.<java.sql.Date>getAs("valid_to").toLocalDate().toEpochDay() - validFrom.toEpochDay() + 1);
             SplittableRandom random = new SplittableRandom(SyntheticDataGenerator.derivedSeed(seed, STREAM_RESPONSE, stableHash(offerId)));

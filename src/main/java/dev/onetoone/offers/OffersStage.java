@@ -64,10 +64,6 @@ import dev.onetoone.io.Tables;
  * so that the counts add up to the candidates.
  */
 public final class OffersStage {
-    public static final String TREATMENT = "treatment";
-    public static final String CONTROL = "control";
-    public static final String HOLDOUT = "holdout";
-    public static final String EXPLORE = "explore";
     /** Run log detail keys: the candidates and what happened to each (they add up to the candidates). */
     public static final String CANDIDATES = "candidates";
     public static final String DROPPED_ELIGIBILITY = "dropped_eligibility";
@@ -134,10 +130,10 @@ public final class OffersStage {
             options = options(policed.where(col("policy_drop").isNull()).drop("policy_drop"), inputs.customerModels())
                     .persist(StorageLevel.MEMORY_AND_DISK());
             details.put("candidate_options", options.count());
-            Column customerDraw = GroupAssignment.draw(config.salt(), "holdout", col("customer_id"));
+            Column customerDraw = GroupAssignment.draw(config.salt(), OfferGroup.HOLDOUT.value(), col("customer_id"));
             Column holdout = customerDraw.lt(config.holdoutShare());
             Column explore = customerDraw.geq(config.holdoutShare()).and(customerDraw.lt(config.holdoutShare() + config.exploreShare()));
-            Column control = GroupAssignment.draw(config.salt(), "control", col("campaign_id"), col("customer_id")).lt(config.controlShare());
+            Column control = GroupAssignment.draw(config.salt(), OfferGroup.CONTROL.value(), col("campaign_id"), col("customer_id")).lt(config.controlShare());
 
             // the economic rules judge a candidate by its best option: none within the margin floor, none with a
             // positive expected incremental margin, or none that pays for its contact and fatigue costs
@@ -220,11 +216,11 @@ public final class OffersStage {
 
             double regular = 1 - config.holdoutShare() - config.exploreShare();
             Dataset<Row> chosen = decisions.where(col("decision").equalTo(BudgetAllocator.CHOSEN)).drop("decision")
-                    .withColumn("offer_group", when(col("holdout"), lit(HOLDOUT)).when(col("control"), lit(CONTROL)).otherwise(lit(TREATMENT)))
+                    .withColumn("offer_group", when(col("holdout"), lit(OfferGroup.HOLDOUT.value())).when(col("control"), lit(OfferGroup.CONTROL.value())).otherwise(lit(OfferGroup.TREATMENT.value())))
                     .withColumn("assignment_probability", when(col("holdout"), lit(config.holdoutShare()))
                             .when(col("control"), lit(regular * config.controlShare()))
                             .otherwise(lit(regular * (1 - config.controlShare()))));
-            Dataset<Row> explored = exploreChoice.withColumn("offer_group", lit(EXPLORE))
+            Dataset<Row> explored = exploreChoice.withColumn("offer_group", lit(OfferGroup.EXPLORE.value()))
                     .withColumn("assignment_probability", lit(config.exploreShare()).divide(col("explore_options")))
                     .withColumn("fatigue_cost", col("earlier_contacts").multiply(config.fatigueCost()))
                     .withColumn("reason_codes", array_union(col("reason_codes"), array(lit("explore_random_choice"))));
@@ -238,7 +234,7 @@ public final class OffersStage {
             for (Row row : offers.groupBy("offer_group").agg(count(lit(1)), sum("expected_incremental_margin"),
                     sum(col("contact_cost").plus(col("fatigue_cost"))), sum("net_expected_margin")).collectAsList()) {
                 groups.put(row.getString(0), row.getLong(1));
-                if (row.getString(0).equals(TREATMENT) || row.getString(0).equals(EXPLORE)) {
+                if (OfferGroup.fromValue(row.getString(0)).sent()) {
                     sentMargin += row.getDouble(2);
                     sentContactCost += row.getDouble(3);
                     sentNetMargin += row.getDouble(4);
@@ -246,9 +242,9 @@ public final class OffersStage {
             }
             details.put(CANDIDATES, candidatePairs);
             details.putAll(outcome);
-            details.put(WITHHELD_CONTROL, groups.getOrDefault(CONTROL, 0L));
-            details.put(WITHHELD_HOLDOUT, groups.getOrDefault(HOLDOUT, 0L));
-            details.put(SENT, groups.getOrDefault(TREATMENT, 0L) + groups.getOrDefault(EXPLORE, 0L));
+            details.put(WITHHELD_CONTROL, groups.getOrDefault(OfferGroup.CONTROL.value(), 0L));
+            details.put(WITHHELD_HOLDOUT, groups.getOrDefault(OfferGroup.HOLDOUT.value(), 0L));
+            details.put(SENT, groups.getOrDefault(OfferGroup.TREATMENT.value(), 0L) + groups.getOrDefault(OfferGroup.EXPLORE.value(), 0L));
             details.put("sent_expected_incremental_margin_cents", Math.round(sentMargin * 100));
             details.put("sent_contact_cost_cents", Math.round(sentContactCost * 100));
             details.put("sent_net_expected_margin_cents", Math.round(sentNetMargin * 100));
@@ -280,7 +276,7 @@ public final class OffersStage {
                 col("consent_email"), col("consent_sms"), col("consent_push"));
         Dataset<Row> suppressed = inputs.suppressed().select("customer_id").distinct().withColumn("suppressed", lit(true));
         Dataset<Row> sent = inputs.previousOffers().where(col("as_of").lt(lit(day))
-                .and(col("offer_group").isin(TREATMENT, EXPLORE)));
+                .and(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value())));
         Dataset<Row> contacts = sent.groupBy("customer_id").agg(
                 sum(when(date_diff(lit(day), col("as_of")).lt(config.contactWindowDays()), 1).otherwise(0)).as("recent_contacts"),
                 max("as_of").as("last_contact"));
@@ -409,7 +405,7 @@ public final class OffersStage {
     private Dataset<Row> rows(Dataset<Row> chosen) {
         Date day = Date.valueOf(asOf);
         Column form = col("offer_form");
-        Column sent = col("offer_group").isin(TREATMENT, EXPLORE);
+        Column sent = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value());
         return chosen.select(
                 lit(day).as("as_of"),
                 substring(sha2(concat_ws("|", lit(asOf.toString()), col("campaign_id"), col("customer_id")), 256), 1, 32).as("offer_id"),
@@ -433,7 +429,7 @@ public final class OffersStage {
     /** One row per campaign budget and the global budget: spend, price and value of the offers sent. */
     private Dataset<Row> shadowPrices(SparkSession spark, Dataset<Row> offers, Map<String, Double> prices) {
         Map<String, Row> sums = new LinkedHashMap<>();
-        for (Row row : offers.where(col("offer_group").isin(TREATMENT, EXPLORE)).groupBy("campaign_id")
+        for (Row row : offers.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value())).groupBy("campaign_id")
                 .agg(sum(col("expected_cost").plus(col("contact_cost"))), count(lit(1)), sum("expected_incremental_margin")).collectAsList()) {
             sums.put(row.getString(0), row);
         }

@@ -110,13 +110,13 @@ public final class ResponseLearner {
         var spark = offers.sparkSession();
         Date day = Date.valueOf(asOf);
         Dataset<Row> closed = offers.where(col("as_of").lt(lit(day)).and(col("valid_to").lt(lit(day)))
-                .and(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE, OffersStage.CONTROL)));
+                .and(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value(), OfferGroup.CONTROL.value())));
         spark.sparkContext().setJobDescription("offers: logged outcomes per campaign");
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, Long> sentCounts = new LinkedHashMap<>();
         // one row per campaign: small by construction
         for (Row row : closed.groupBy("campaign_id").agg(count(lit(1)),
-                sum(when(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE), 1L).otherwise(0L))).collectAsList()) {
+                sum(when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), 1L).otherwise(0L))).collectAsList()) {
             counts.put(row.getString(0), row.getLong(1));
             sentCounts.put(row.getString(0), row.getLong(2));
         }
@@ -182,7 +182,7 @@ public final class ResponseLearner {
 
     /** The design columns, the label, the raw weight and the validation flag. */
     static Dataset<Row> prepare(Dataset<Row> logged) {
-        Column sent = when(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE), 1.0).otherwise(0.0);
+        Column sent = when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), 1.0).otherwise(0.0);
         Column assumedShift = ResponseModel.logit(col("p_purchase_with_offer")).minus(ResponseModel.logit(col("p_purchase_without_offer")));
         return logged
                 .withColumn("label", when(col("purchased"), 1.0).otherwise(0.0))

@@ -27,6 +27,7 @@ import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.GroupAssignment;
+import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.results.OfferLift;
 import dev.onetoone.results.OfferOutcomes;
 
@@ -84,13 +85,13 @@ public final class ClosedLoopExperiment {
 
         /** The true expected incremental margin of the treated (treatment) rows. */
         public double trueIncrement() {
-            return truth.groups().stream().filter(group -> group.offerGroup().equals("treatment"))
+            return truth.groups().stream().filter(group -> group.offerGroup().equals(OfferGroup.TREATMENT.value()))
                     .mapToDouble(ResponseSummary.GroupTruth::trueExpectedIncrementalMargin).sum();
         }
 
         /** The discount the treated rows' simulated purchases took: the budget the arm actually spent. */
         public double discountGiven() {
-            return truth.groups().stream().filter(group -> group.offerGroup().equals("treatment"))
+            return truth.groups().stream().filter(group -> group.offerGroup().equals(OfferGroup.TREATMENT.value()))
                     .mapToDouble(ResponseSummary.GroupTruth::discountGiven).sum();
         }
     }
@@ -125,7 +126,7 @@ public final class ClosedLoopExperiment {
         if (!warehouse.exists(Tables.OFFERS)) {
             throw new IllegalArgumentException("the warehouse " + warehouse.root() + " has no offers table: run offers first");
         }
-        Dataset<Row> night = warehouse.readAsOf(Tables.OFFERS, asOf).where(col("offer_group").isin("treatment", "control", "holdout"));
+        Dataset<Row> night = warehouse.readAsOf(Tables.OFFERS, asOf).where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value(), OfferGroup.HOLDOUT.value()));
         Row span = night.agg(max(date_diff(col("valid_to"), col("as_of")))).first();
         if (span.isNullAt(0)) {
             throw new IllegalArgumentException("no treatment, control or holdout offers with as_of " + asOf + " in " + warehouse.root());
@@ -146,14 +147,14 @@ public final class ClosedLoopExperiment {
             Dataset<Row> rows = night;
             if (wave > 0) {
                 int shift = gap * wave;
-                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, "control", col("campaign_id"), col("customer_id"))
+                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, OfferGroup.CONTROL.value(), col("campaign_id"), col("customer_id"))
                         .lt(controlShare);
                 rows = night.withColumn("offer_id", concat(col("offer_id"), lit("-w" + wave)))
                         .withColumn("as_of", date_add(col("as_of"), shift))
                         .withColumn("valid_from", date_add(col("valid_from"), shift))
                         .withColumn("valid_to", date_add(col("valid_to"), shift))
-                        .withColumn("offer_group", when(col("offer_group").equalTo("holdout"), lit("holdout"))
-                                .when(control, lit("control")).otherwise(lit("treatment")));
+                        .withColumn("offer_group", when(col("offer_group").equalTo(OfferGroup.HOLDOUT.value()), lit(OfferGroup.HOLDOUT.value()))
+                                .when(control, lit(OfferGroup.CONTROL.value())).otherwise(lit(OfferGroup.TREATMENT.value())));
             }
             all = all == null ? rows : all.unionByName(rows);
         }

@@ -26,6 +26,7 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.Campaigns;
 import dev.onetoone.offers.LearnedResponse;
+import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.offers.OfferInputs;
 import dev.onetoone.offers.OfferSettings;
 import dev.onetoone.offers.OffersStage;
@@ -169,7 +170,7 @@ public final class OffersRunner {
 
     /** CSV files of the offers sent, one directory per channel, for systems that cannot read Delta. */
     private static void export(Dataset<Row> offers, String directory) {
-        offers.where(col("offer_group").isin(OffersStage.TREATMENT, OffersStage.EXPLORE))
+        offers.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()))
                 .select(col("offer_id"), col("customer_id"), col("campaign_id"), col("offer_form"), col("target_kind"),
                         col("target_product_id"), col("target_category"), col("discount_percent"), col("discount_amount"),
                         col("bonus_points"), col("valid_from"), col("valid_to"), col("offer_group"),

@@ -29,6 +29,7 @@ import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.GroupAssignment;
+import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.results.OffPolicyEvaluation;
 import dev.onetoone.results.TargetPolicy;
 
@@ -134,8 +135,8 @@ public final class PolicyClosedLoop {
             Dataset<Row> rows = night;
             if (wave > 0) {
                 int shift = gap * wave;
-                Column planned = col("offer_group").isin("treatment", "control");
-                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, "control", col("campaign_id"), col("customer_id"))
+                Column planned = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value());
+                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, OfferGroup.CONTROL.value(), col("campaign_id"), col("customer_id"))
                         .lt(offers.controlShare());
                 rows = night.withColumn("offer_id", concat(col("offer_id"), lit("-w" + wave)))
                         .withColumn("as_of", date_add(col("as_of"), shift))
@@ -143,7 +144,7 @@ public final class PolicyClosedLoop {
                         .withColumn("valid_to", date_add(col("valid_to"), shift))
                         .withColumn("assignment_probability", when(planned.and(control), lit(regular * offers.controlShare()))
                                 .when(planned, lit(regular * (1 - offers.controlShare()))).otherwise(col("assignment_probability")))
-                        .withColumn("offer_group", when(planned.and(control), lit("control")).when(planned, lit("treatment"))
+                        .withColumn("offer_group", when(planned.and(control), lit(OfferGroup.CONTROL.value())).when(planned, lit(OfferGroup.TREATMENT.value()))
                                 .otherwise(col("offer_group")));
             }
             all = all == null ? rows : all.unionByName(rows);
@@ -173,9 +174,9 @@ public final class PolicyClosedLoop {
                 planned = planned.withColumn("send_" + index, policies.get(index).sendProbability());
                 send.add("send_" + index);
             }
-            Dataset<Row> others = rows.where(col("offer_group").isin("treatment", "control").unary_$bang());
+            Dataset<Row> others = rows.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value()).unary_$bang());
             for (int index = 0; index < policies.size(); index++) {
-                others = others.withColumn("send_" + index, when(col("offer_group").isin("treatment", "explore"), 1.0).otherwise(0.0));
+                others = others.withColumn("send_" + index, when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), 1.0).otherwise(0.0));
             }
             List<Column> columns = new ArrayList<>(List.of(col("offer_id"), col("customer_id"), col("valid_from"), col("valid_to"),
                     col("true_with"), col("true_without"), col("basket_margin"), col("discount"), col("contact")));

@@ -21,6 +21,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.onetoone.offers.OfferGroup;
+
 /**
  * Off-policy evaluation of offer policies from the logged offers and their measured outcomes. A stage: a Dataset of
  * slots in, a few sums collected, estimates out ({@link PolicyEstimator}).
@@ -121,7 +123,7 @@ public final class OffPolicyEvaluation {
             // one row of sums: small by construction
             Row totals = evaluated.agg(count(lit(1)).as("slots"), aggregates.toArray(Column[]::new)).first();
             long n = totals.getLong(0);
-            long unrandomised = rowsByGroup.getOrDefault("treatment", 0L) + rowsByGroup.getOrDefault("control", 0L) - n;
+            long unrandomised = rowsByGroup.getOrDefault(OfferGroup.TREATMENT.value(), 0L) + rowsByGroup.getOrDefault(OfferGroup.CONTROL.value(), 0L) - n;
             PolicyEstimator.Sums reference = policySums(totals, "reference_", n);
             List<PolicyResult> results = new ArrayList<>();
             for (int index = 0; index < policies.size(); index++) {
@@ -149,8 +151,8 @@ public final class OffPolicyEvaluation {
      */
     public static Dataset<Row> randomisedSlots(Dataset<Row> slots) {
         var night = Window.partitionBy("as_of");
-        Column treatment = col("offer_group").equalTo("treatment");
-        return slots.where(col("offer_group").isin("treatment", "control"))
+        Column treatment = col("offer_group").equalTo(OfferGroup.TREATMENT.value());
+        return slots.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value()))
                 .withColumn("treatment_probability", max(when(treatment, col("assignment_probability"))).over(night))
                 .withColumn("control_probability", max(when(treatment.unary_$bang(), col("assignment_probability"))).over(night))
                 .where(col("treatment_probability").gt(0).and(col("control_probability").gt(0)))

@@ -17,6 +17,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
+import dev.onetoone.offers.OfferGroup;
+
 /**
  * What followed each offer, and the per-campaign sums the lift is computed from. A stage: Datasets in, Datasets out.
  *
@@ -126,9 +128,9 @@ public final class OfferOutcomes {
      */
     public static Dataset<Row> groupSums(Dataset<Row> perOffer) {
         Dataset<Row> both = perOffer.unionByName(perOffer.withColumn("campaign_id", lit(ALL)));
-        Column sent = col("offer_group").isin("treatment", "explore");
-        Column treated = col("offer_group").equalTo("treatment");
-        Column withheld = col("offer_group").isin("control", "holdout");
+        Column sent = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value());
+        Column treated = col("offer_group").equalTo(OfferGroup.TREATMENT.value());
+        Column withheld = col("offer_group").isin(OfferGroup.CONTROL.value(), OfferGroup.HOLDOUT.value());
         return both.groupBy("campaign_id").agg(
                         sum(when(sent, 1L).otherwise(0L)).as("offers_sent"),
                         sum(when(sent.and(col("redeemed")), 1L).otherwise(0L)).as("redemptions"),
