@@ -8,11 +8,11 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.onetoone.config.ConfigException;
-import dev.onetoone.generate.ResponseModel;
 import dev.onetoone.offers.OfferGroup;
-import dev.onetoone.pipeline.ClosedLoopExperiment;
 import dev.onetoone.results.OfferLift;
 import dev.onetoone.results.OfferOutcomes;
+import dev.onetoone.simulation.ClosedLoopExperiment;
+import dev.onetoone.simulation.TrueResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,7 +68,7 @@ final class ClosedLoopCommand implements Callable<Integer> {
     static String report(ClosedLoopExperiment.Result result, double elasticity) {
         var text = new StringBuilder(String.format(Locale.ROOT,
                 "closed loop over offers decided %s to %s, simulated with elasticity %s%s%n", result.from(), result.to(),
-                elasticity, elasticity == ResponseModel.DEFAULT_ELASTICITY ? " (the default)" : ""));
+                elasticity, elasticity == TrueResponse.DEFAULT_ELASTICITY ? " (the default)" : ""));
         text.append(String.format(Locale.ROOT, "  %-8s %-20s %8s %8s %12s %12s %27s%n", "arm", "campaign", "sent", "withheld",
                 "true incr.", "measured", "95% CI of measured"));
         for (var arm : List.of(result.targeted(), result.random())) {

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.onetoone.config.ConfigException;
-import dev.onetoone.pipeline.PolicyClosedLoop;
 import dev.onetoone.results.PolicyEstimator;
 import dev.onetoone.results.TargetPolicy;
+import dev.onetoone.simulation.PolicyClosedLoop;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.onetoone.config.ConfigException;
-import dev.onetoone.generate.OfferResponseSimulator;
-import dev.onetoone.generate.ResponseSummary;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
+import dev.onetoone.simulation.OfferResponseSimulator;
+import dev.onetoone.simulation.ResponseSummary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The generator's JSON files (manifest.json, the response summary) with Jackson: two-space indents, {@code "name":
  * value}, one array element per line, a final newline, and non-finite doubles as {@code null}, which JSON cannot hold.
  */
-final class Json {
+public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
@@ -22,16 +22,16 @@ final class Json {
     private Json() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
     /** Puts a double, or null when it is NaN or infinite. */
-    static ObjectNode put(ObjectNode node, String name, double value) {
+    public static ObjectNode put(ObjectNode node, String name, double value) {
         return Double.isFinite(value) ? node.put(name, value) : node.putNull(name);
     }
 
-    static String pretty(JsonNode node) {
+    public static String pretty(JsonNode node) {
         try {
             return MAPPER.writer(PRINTER).writeValueAsString(node) + "\n";
         } catch (JsonProcessingException e) {

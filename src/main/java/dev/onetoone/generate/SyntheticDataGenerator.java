@@ -92,7 +92,7 @@ public final class SyntheticDataGenerator {
     private static final double PREFERRED_STORE_LOYALTY = 0.85;
     private static final double FAVOURITE_PROBABILITY = 0.70;
     /** Chance that a due replenishable product goes into the customer's next basket. */
-    static final double REPLENISH_WHEN_DUE_PROBABILITY = 0.80;
+    public static final double REPLENISH_WHEN_DUE_PROBABILITY = 0.80;
     private static final int MAX_CANDIDATES_PER_BASKET = 200;
     private static final int FIRST_LINE_CANDIDATES = 4;
     private static final int MAX_LINES_PER_BASKET = 60;
@@ -166,7 +166,7 @@ public final class SyntheticDataGenerator {
     }
 
     /** Seed of one independent random stream for one entity (customer index, or 0 for global streams). */
-    static long derivedSeed(long seed, long stream, long index) {
+    public static long derivedSeed(long seed, long stream, long index) {
         return mix64(mix64(seed ^ mix64(stream * 0x9E3779B97F4A7C15L)) + index * 0xD1B54A32D192ED03L);
     }
 
@@ -238,7 +238,7 @@ public final class SyntheticDataGenerator {
     }
 
     /** Appends cents as a decimal with exactly two places, e.g. -1234 as -12.34. */
-    static void appendCents(StringBuilder out, long cents) {
+    public static void appendCents(StringBuilder out, long cents) {
         long magnitude = Math.abs(cents);
         if (cents < 0) {
             out.append('-');

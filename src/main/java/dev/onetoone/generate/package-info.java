@@ -6,8 +6,7 @@
  * Jiang 1999), together with each customer's latent parameters and a manifest, so that the
  * behavioural models of OneToOne can be tested on whether they recover what generated the data; the
  * package is plain Java, deterministic for a given seed, and streams its output so that millions of
- * customers fit in a small heap. {@link dev.onetoone.generate.OfferResponseSimulator} lets the same simulated
- * customers respond to an offers table by the {@link dev.onetoone.generate.ResponseModel}, so offer measurement can
- * be checked against a known truth.
+ * customers fit in a small heap. The simulated responses of the same customers to offers live in
+ * {@link dev.onetoone.simulation}.
  */
 package dev.onetoone.generate;

@@ -34,6 +34,7 @@ import dev.onetoone.pipeline.RunContext;
 import dev.onetoone.pipeline.RunLog;
 import dev.onetoone.pipeline.StageResult;
 import dev.onetoone.testing.SparkTestSupport;
+import dev.onetoone.testing.TestOffers;
 import dev.onetoone.testing.WarehouseFixture;
 
 /**

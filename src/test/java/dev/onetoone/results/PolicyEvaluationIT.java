@@ -32,6 +32,7 @@ import dev.onetoone.pipeline.PolicyEvaluationRunner;
 import dev.onetoone.pipeline.RunContext;
 import dev.onetoone.pipeline.RunLog;
 import dev.onetoone.testing.SparkTestSupport;
+import dev.onetoone.testing.TestOffers;
 import dev.onetoone.testing.WarehouseFixture;
 
 /**

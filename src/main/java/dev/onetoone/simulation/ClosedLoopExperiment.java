@@ -1,4 +1,4 @@
-package dev.onetoone.pipeline;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -20,14 +20,16 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-import dev.onetoone.generate.OfferResponseSimulator;
-import dev.onetoone.generate.RandomTargeting;
-import dev.onetoone.generate.ResponseSummary;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.GroupAssignment;
 import dev.onetoone.offers.OfferGroup;
+import dev.onetoone.pipeline.IngestRequest;
+import dev.onetoone.pipeline.IngestRunner;
+import dev.onetoone.pipeline.OfferResultsRunner;
+import dev.onetoone.pipeline.RunContext;
+import dev.onetoone.pipeline.RunLog;
 import dev.onetoone.results.OfferLift;
 import dev.onetoone.results.OfferOutcomes;
 

@@ -1,4 +1,4 @@
-package dev.onetoone.results;
+package dev.onetoone.simulation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import dev.onetoone.io.Tables;
-import dev.onetoone.pipeline.ClosedLoopExperiment;
 import dev.onetoone.pipeline.OffersRunner;
 import dev.onetoone.pipeline.RunContext;
 import dev.onetoone.pipeline.RunLog;

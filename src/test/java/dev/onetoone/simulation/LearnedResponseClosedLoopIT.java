@@ -1,4 +1,4 @@
-package dev.onetoone.results;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -21,7 +21,6 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.LearnedResponse;
 import dev.onetoone.offers.ResponseLearner;
-import dev.onetoone.pipeline.ClosedLoopExperiment;
 import dev.onetoone.testing.SampleNight;
 import dev.onetoone.testing.SparkTestSupport;
 

@@ -1,4 +1,4 @@
-package dev.onetoone.results;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.generate.GeneratorConfig;
-import dev.onetoone.generate.OfferResponseSimulator;
-import dev.onetoone.generate.ResponseSummary;
 import dev.onetoone.generate.SyntheticDataGenerator;
+import dev.onetoone.results.OfferLift;
+import dev.onetoone.results.OfferOutcomes;
 import dev.onetoone.testing.SparkTestSupport;
+import dev.onetoone.testing.TestOffers;
 
 /**
  * Offers → simulated purchases → measured lift, in memory. Every customer of a generated population gets 50% off

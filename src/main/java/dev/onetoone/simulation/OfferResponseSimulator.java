@@ -1,4 +1,4 @@
-package dev.onetoone.generate;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -40,11 +40,14 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.onetoone.generate.ProductCategory;
+import dev.onetoone.generate.RandomDistributions;
+import dev.onetoone.generate.SyntheticDataGenerator;
 import dev.onetoone.offers.OfferGroup;
 
 /**
  * Simulates how the customers of a generated sample respond to an offers table, with each customer's latent truth
- * and the {@link ResponseModel}, and writes the resulting purchases as a transactions file in the generator's format
+ * and the {@link TrueResponse}, and writes the resulting purchases as a transactions file in the generator's format
  * that {@code ingest} and {@code nightly --input} read.
  *
  * <p>Every offer row is one independent trial. Its validity window opens on {@code valid_from} and lasts
@@ -56,7 +59,7 @@ import dev.onetoone.offers.OfferGroup;
  * {@code 0.8 + 0.2 x share} (the generator puts a due product into the next basket with probability 0.8); the
  * target share of the window is the day-weighted mean of the two, which is exact for the thinned Poisson process
  * (and an approximation under Pareto/NBD dropout). p_without and p_with follow
- * {@link ResponseModel}. Treatment and explore rows buy with p_with, control and holdout rows with p_without. A
+ * {@link TrueResponse}. Treatment and explore rows buy with p_with, control and holdout rows with p_without. A
  * purchase is one basket on a uniform day of the window: the target line (the product, or a uniform product of the
  * category) and filler lines of uniform catalogue products up to a Gamma(p, nu) basket value from the customer's
  * spend truth, rounded at the last line as the generator does. A treated purchase redeems the offer: offer_id on the
@@ -114,9 +117,9 @@ public final class OfferResponseSimulator {
     private final long seed;
     private final double elasticity;
 
-    /** A simulator with the {@link ResponseModel#DEFAULT_ELASTICITY default elasticity}. */
+    /** A simulator with the {@link TrueResponse#DEFAULT_ELASTICITY default elasticity}. */
     public OfferResponseSimulator(SparkSession spark, long seed) {
-        this(spark, seed, ResponseModel.DEFAULT_ELASTICITY);
+        this(spark, seed, TrueResponse.DEFAULT_ELASTICITY);
     }
 
     /**
@@ -382,11 +385,11 @@ public final class OfferResponseSimulator {
             double discountPercent = offer.getAs("discount_percent") == null ? 0.0 : offer.<Double>getAs("discount_percent");
             double discountAmount = offer.getAs("discount_amount") == null ? 0.0 : ((java.math.BigDecimal) offer.getAs("discount_amount")).doubleValue();
             long points = offer.getAs("bonus_points") == null ? 0L : offer.<Long>getAs("bonus_points");
-            double fraction = ResponseModel.discountFraction(form, discountPercent, discountAmount, points, referencePrice);
+            double fraction = TrueResponse.discountFraction(form, discountPercent, discountAmount, points, referencePrice);
             Double dropoutRate = offer.getAs("dropout_rate");
-            double pWithout = ResponseModel.probabilityWithout(offer.<Boolean>getAs("alive"), offer.<Double>getAs("purchase_rate_per_week"),
+            double pWithout = TrueResponse.probabilityWithout(offer.<Boolean>getAs("alive"), offer.<Double>getAs("purchase_rate_per_week"),
                     dropoutRate == null ? 0.0 : dropoutRate, offer.<Double>getAs("target_share"), validDays);
-            double pWith = ResponseModel.probabilityWith(pWithout, ResponseModel.logitShift(form, elasticity, offer.<Double>getAs("promo_sensitivity"), fraction));
+            double pWith = TrueResponse.probabilityWith(pWithout, TrueResponse.logitShift(form, elasticity, offer.<Double>getAs("promo_sensitivity"), fraction));
 
             // Draws in a fixed order, whatever the group: the decision uniform, the day and time, the basket.
             double decision = random.nextDouble();

@@ -1,10 +1,12 @@
-package dev.onetoone.generate;
+package dev.onetoone.simulation;
 
 import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.onetoone.generate.Json;
 
 /**
  * What the response simulator did and the truth behind it, per campaign and offer group; written to

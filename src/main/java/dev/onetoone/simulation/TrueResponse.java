@@ -1,8 +1,8 @@
-package dev.onetoone.generate;
+package dev.onetoone.simulation;
 
 /**
- * How a simulated customer responds to an offer: the model the offers engine assumes with its own estimates and the
- * response simulator applies with each customer's truth.
+ * How a simulated customer truly responds to an offer: the model the offers engine assumes with its own estimates
+ * ({@link dev.onetoone.offers.ResponseModel}) and the response simulator applies with each customer's truth.
  *
  * <p>Without the offer. A customer alive at the start of the validity window buys the target at the thinned
  * Poisson rate {@code lambda * share} per week, where {@code share} is the probability that one of the customer's
@@ -19,7 +19,7 @@ package dev.onetoone.generate;
  * {@link #POINTS_WEIGHT} of the weight of money off; recognition (a non-discount thank-you) shifts the logit by
  * {@link #RECOGNITION_LOGIT} for every customer whatever their sensitivity.
  */
-public final class ResponseModel {
+public final class TrueResponse {
     /**
      * Logit shift per unit of promo sensitivity times discount fraction, unless a simulation says otherwise: at the
      * mean sensitivity of the generator (0.29) a 15% discount multiplies the odds of a purchase by 1.4.
@@ -34,7 +34,7 @@ public final class ResponseModel {
 
     private static final double DAYS_PER_WEEK = 7.0;
 
-    private ResponseModel() {
+    private TrueResponse() {
     }
 
     /**

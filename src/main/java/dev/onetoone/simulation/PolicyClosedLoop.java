@@ -1,4 +1,4 @@
-package dev.onetoone.pipeline;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
@@ -24,12 +24,16 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
-import dev.onetoone.generate.OfferResponseSimulator;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.GroupAssignment;
 import dev.onetoone.offers.OfferGroup;
+import dev.onetoone.pipeline.IngestRequest;
+import dev.onetoone.pipeline.IngestRunner;
+import dev.onetoone.pipeline.PolicyEvaluationRunner;
+import dev.onetoone.pipeline.RunContext;
+import dev.onetoone.pipeline.RunLog;
 import dev.onetoone.results.OffPolicyEvaluation;
 import dev.onetoone.results.TargetPolicy;
 

@@ -1,4 +1,4 @@
-package dev.onetoone.generate;
+package dev.onetoone.simulation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package dev.onetoone.generate;
+package dev.onetoone.simulation;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.onetoone.generate.SyntheticDataGenerator;
 
 /**
  * The products of a generated sample as the response simulator needs them: id, category, price and cost in cents,

@@ -1,4 +1,4 @@
-package dev.onetoone.results;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -20,7 +20,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.onetoone.generate.OfferResponseSimulator;
 import dev.onetoone.generate.SyntheticDataGenerator;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;

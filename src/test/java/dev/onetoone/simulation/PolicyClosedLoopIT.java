@@ -1,4 +1,4 @@
-package dev.onetoone.results;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.io.Tables;
-import dev.onetoone.pipeline.PolicyClosedLoop;
+import dev.onetoone.results.PolicyEstimator;
+import dev.onetoone.results.TargetPolicy;
 import dev.onetoone.testing.SampleNight;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;

@@ -1,4 +1,4 @@
-package dev.onetoone.results;
+package dev.onetoone.testing;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
@@ -23,31 +23,30 @@ import org.apache.spark.sql.functions;
 
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.testing.SparkTestSupport;
 
 /**
  * Offers tables built in tests over a generated population: 50% off each customer's top category for two weeks,
  * half of the rows withheld as control by a salted hash of the customer.
  */
-final class TestOffers {
-    static final double DISCOUNT_PERCENT = 50.0;
+public final class TestOffers {
+    public static final double DISCOUNT_PERCENT = 50.0;
 
     private TestOffers() {
     }
 
     /** Every customer of the sample with their top category by lines. */
-    static Dataset<Row> candidates(Path sample) {
+    public static Dataset<Row> candidates(Path sample) {
         return SparkTestSupport.spark().read().option("header", "true").csv(sample.resolve("transactions.csv").toString())
                 .groupBy("customer_id", "category").agg(count(lit(1)).as("lines"))
                 .groupBy("customer_id").agg(max(struct(col("lines"), col("category"))).getField("category").as("target_category"));
     }
 
-    static Dataset<Row> random(Dataset<Row> rows, int offers) {
+    public static Dataset<Row> random(Dataset<Row> rows, int offers) {
         return rows.orderBy(xxhash64(col("customer_id"), lit("random"))).limit(offers);
     }
 
     /** Offer rows in the offers table's columns and types, valid for the 14 days after asOf. */
-    static Dataset<Row> offers(Dataset<Row> customers, String campaign, LocalDate asOf) {
+    public static Dataset<Row> offers(Dataset<Row> customers, String campaign, LocalDate asOf) {
         Column group = when(pmod(xxhash64(col("customer_id"), lit("group-" + campaign)), lit(2L)).equalTo(0L), lit("treatment"))
                 .otherwise(lit("control"));
         return Warehouse.conform(Tables.OFFERS, customers.select(
@@ -81,7 +80,7 @@ final class TestOffers {
     }
 
     /** The simulated lines of outcomes as transactions-table columns, without going through ingest. */
-    static Dataset<Row> transactions(Dataset<Row> outcomes) {
+    public static Dataset<Row> transactions(Dataset<Row> outcomes) {
         return outcomes.select(functions.explode(col("lines")).as("line")).select(
                 col("line.customer_id").as("customer_id"),
                 to_date(col("line.ts")).as("purchase_date"),
@@ -92,7 +91,7 @@ final class TestOffers {
                 lit(false).as("is_return"));
     }
 
-    static Dataset<Row> products(Path sample) {
+    public static Dataset<Row> products(Path sample) {
         return SparkTestSupport.spark().read().option("header", "true").csv(sample.resolve("products.csv").toString())
                 .select(col("product_id"), col("unit_cost").cast(Tables.UNIT_PRICE).as("unit_cost"));
     }

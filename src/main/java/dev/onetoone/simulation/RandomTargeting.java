@@ -1,4 +1,4 @@
-package dev.onetoone.generate;
+package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
