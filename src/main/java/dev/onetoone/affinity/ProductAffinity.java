@@ -26,6 +26,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
+import dev.onetoone.io.JobDescription;
 
 /**
  * Runs the four scorers for a set of customers and joins their candidates into one table per customer and product,
@@ -78,14 +79,14 @@ public final class ProductAffinity {
         var spark = transactions.sparkSession();
         // Local checkpoints (eager, on the executors) rather than persist: they also cut the query plans, which
         // otherwise grow with every stage that reuses these inputs and become slow to plan and print.
-        AffinityJobs.describe(spark, "purchase lines");
+        JobDescription.set(spark, "affinity", "purchase lines");
         Dataset<Row> lines = ProductLines.of(ProductLines.withoutExcluded(transactions, settings.ranker().excludedProducts()),
                 products, asOf, settings.halfLifeDays()).localCheckpoint(true);
         this.lastLines = lines;
         // The customers to rank (the caller passes the active ones): every per-customer source works on these only.
         // Customers without a product-level line stay: popularity serves them.
         Dataset<Row> wanted = customers.select("customer_id").distinct().localCheckpoint(true);
-        AffinityJobs.describe(spark, "buy-again");
+        JobDescription.set(spark, "affinity", "buy-again");
         Dataset<Row> history = measure(AffinitySource.BUY_AGAIN, () ->
                 BuyAgainScorer.history(lines.join(wanted, "customer_id", "left_semi"), asOf, horizonDays, settings.cyclePriorGaps(),
                         settings.halfLifeDays(), lines));
@@ -93,26 +94,26 @@ public final class ProductAffinity {
                 settings.candidatesPerSource(), col("buy_again_score").desc(), col("product_id"))
                 .select("customer_id", "product_id", "buy_again_score");
         List<Dataset<Row>> sources = new ArrayList<>(List.of(buyAgain));
-        AffinityJobs.describe(spark, "tifu-knn");
+        JobDescription.set(spark, "affinity", "tifu-knn");
         Dataset<Row> tifu = measureNamed("tifu_knn", () -> TifuKnn.score(TifuKnn.ownVectors(lines, settings.ranker()), wanted, settings.ranker()));
         this.lastTifu = tifu;
         sources.add(Scores.topPerGroup(tifu.where(col("tifu_score").gt(0)), "customer_id", settings.candidatesPerSource(),
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
         if (runs(settings.weightCollaborative())) {
-            AffinityJobs.describe(spark, "als");
+            JobDescription.set(spark, "affinity", "als");
             sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings)));
         }
         if (runs(settings.weightCoOccurrence())) {
-            AffinityJobs.describe(spark, "co-occurrence");
+            JobDescription.set(spark, "affinity", "co-occurrence");
             sources.add(measure(AffinitySource.CO_OCCURRENCE, () -> CoOccurrenceScorer.score(lines, wanted, settings)));
         }
         if (runs(settings.weightPopularity())) {
-            AffinityJobs.describe(spark, "popularity");
+            JobDescription.set(spark, "affinity", "popularity");
             sources.add(measure(AffinitySource.POPULARITY, () ->
                     PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource())));
         }
 
-        AffinityJobs.describe(spark, "candidates");
+        JobDescription.set(spark, "affinity", "candidates");
         Dataset<Row> catalogue = lines.groupBy("product_id").agg(first("category", true).as("category"))
                 .unionByName(products.select("product_id", "category"))
                 .groupBy("product_id").agg(max("category").as("category"));
@@ -148,7 +149,7 @@ public final class ProductAffinity {
 
     /** {@link #candidates} with the ranker's {@link RankerFeatures}; call after {@link #candidates} with its result. */
     public Dataset<Row> features(Dataset<Row> candidates, LocalDate asOf) {
-        AffinityJobs.describe(candidates.sparkSession(), "ranker features");
+        JobDescription.set(candidates.sparkSession(), "affinity", "ranker features");
         return RankerFeatures.of(candidates, lastLines, asOf).localCheckpoint(true);
     }
 
@@ -166,7 +167,7 @@ public final class ProductAffinity {
         Dataset<Row> bought = purchases.where(col("purchase_date").gt(lit(Date.valueOf(featureDate)))
                         .and(col("purchase_date").leq(lit(Date.valueOf(asOf)))))
                 .select("customer_id", "product_id").distinct();
-        AffinityJobs.describe(transactions.sparkSession(), "ranker training customers");
+        JobDescription.set(transactions.sparkSession(), "affinity", "ranker training customers");
         Dataset<Row> customers = bought.select("customer_id").distinct().join(before, "customer_id").localCheckpoint(true);
         long count = customers.count();
         if (count == 0) {

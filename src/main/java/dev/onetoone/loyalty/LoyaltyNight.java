@@ -22,6 +22,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
+import dev.onetoone.io.JobDescription;
+
 /**
  * One night of the points ledger, in order: earn (the rules, on purchase lines not earned yet), reverse (returns),
  * release (return windows that closed), referral bonuses, redemptions, then first-in-first-out expiry. Each step
@@ -94,13 +96,14 @@ public final class LoyaltyNight {
     }
 
     public Result run(Inputs inputs, LocalDate asOf) {
+        SparkSession spark = SparkSession.active();
         Date night = Date.valueOf(asOf);
         Optional<LocalDate> since = inputs.previousNight().filter(previous -> previous.isBefore(asOf));
         Dataset<Row> fullLedger = inputs.ledger();
         // The ledger names its source lines as text: the binary line key as lower-case hex.
         Dataset<Row> upToNight = inputs.transactions().where(col("purchase_date").leq(lit(night)))
                 .withColumn("line_id", lower(hex(col("line_id"))));
-        describe("loyalty: latest earned day");
+        JobDescription.set(spark, "loyalty", "latest earned day");
         Row latest = latestEarned(fullLedger, since);
         Dataset<Row> lines = latest.isNullAt(0) ? upToNight
                 : upToNight.where(col("purchase_date").gt(date_sub(lit(latest.getDate(0)), config.lateArrivalDays())));
@@ -111,7 +114,7 @@ public final class LoyaltyNight {
 
         // Referrals: validated and their bonuses drafted first, from the referrals and the lines alone, so that the
         // referrers whose bonus is due are known before the ledger is read.
-        describe("loyalty: referrals");
+        JobDescription.set(spark, "loyalty", "referrals");
         var referralStage = new ReferralStage(config);
         Dataset<Row> acceptedNow = inputs.referrals().limit(0).select("referred_id", "referrer_id", "referral_date", "referral_code")
                 .withColumn("first_purchase_discount_percent", lit(0.0));
@@ -131,12 +134,12 @@ public final class LoyaltyNight {
 
         Dataset<Row> ledger = fullLedger;
         if (since.isPresent()) {
-            describe("loyalty: ledger rows of the members tonight touches");
+            JobDescription.set(spark, "loyalty", "ledger rows of the members tonight touches");
             ledger = ofTouchedMembers(fullLedger, touchedMembers(fullLedger, lines, inputs.redemptions(), bonusDrafts, since.get(), asOf));
         }
 
         // Earn.
-        describe("loyalty: earn");
+        JobDescription.set(spark, "loyalty", "earn");
         Dataset<Row> touched = purchases.select("customer_id").distinct();
         Dataset<Row> firstLines = purchasesOf.join(touched, "customer_id")
                 .withColumn("first", row_number().over(Window.partitionBy("customer_id").orderBy(col("ts"), col("line_id"))))
@@ -156,7 +159,7 @@ public final class LoyaltyNight {
         Dataset<Row> earned = fresh(new EarningStage(config).earn(earningInputs), ledger);
 
         // Reverse.
-        describe("loyalty: reverse");
+        JobDescription.set(spark, "loyalty", "reverse");
         Dataset<Row> returnCustomers = returns.select("customer_id").distinct();
         Dataset<Row> matched = ReturnReversals.match(returns, purchasesOf.join(returnCustomers, "customer_id")).localCheckpoint(true);
         long unmatched = matched.where(col("original_line_id").isNull()).count();
@@ -166,16 +169,16 @@ public final class LoyaltyNight {
         Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays()).reverse(matched, earnAll, released, reversedBefore), ledger);
 
         // Release.
-        describe("loyalty: release");
+        JobDescription.set(spark, "loyalty", "release");
         Dataset<Row> reversalsAll = reversedBefore.unionByName(reversed);
         Dataset<Row> releases = fresh(new HoldReleases(config.returnWindowDays()).release(earnAll, reversalsAll, released, asOf), ledger);
 
         // Referral bonuses.
-        describe("loyalty: referral bonuses");
+        JobDescription.set(spark, "loyalty", "referral bonuses");
         Dataset<Row> bonuses = fresh(bonusDrafts, ledger);
 
         // Redeem.
-        describe("loyalty: redeem");
+        JobDescription.set(spark, "loyalty", "redeem");
         Dataset<Row> soFar = ledger.unionByName(earned).unionByName(reversed).unionByName(releases).unionByName(bonuses);
         Dataset<Row> redeemed = soFar.limit(0);
         Dataset<Row> rejectedRedemptions = null;
@@ -186,7 +189,7 @@ public final class LoyaltyNight {
         }
 
         // Expire.
-        describe("loyalty: expire");
+        JobDescription.set(spark, "loyalty", "expire");
         Dataset<Row> expired = fresh(new FifoExpiry(config.expiryDays()).expire(soFar.unionByName(redeemed), asOf), ledger);
 
         Dataset<Row> entries = earned.unionByName(reversed).unionByName(releases).unionByName(bonuses).unionByName(redeemed).unionByName(expired);
@@ -242,10 +245,6 @@ public final class LoyaltyNight {
      */
     private static Dataset<Row> ofTouchedMembers(Dataset<Row> ledger, Dataset<Row> members) {
         return ledger.join(broadcast(members), new String[] {"customer_id"}, "left_semi").localCheckpoint(true);
-    }
-
-    private static void describe(String step) {
-        SparkSession.active().sparkContext().setJobDescription(step);
     }
 
     /** Finished entries whose id the ledger does not hold yet, persisted so later steps see the same rows. */

@@ -20,7 +20,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import dev.onetoone.affinity.AffinityBlender;
-import dev.onetoone.affinity.AffinityJobs;
 import dev.onetoone.affinity.AffinityRanker;
 import dev.onetoone.affinity.ProductLines;
 import dev.onetoone.affinity.RankerFeatures;
@@ -31,6 +30,7 @@ import dev.onetoone.affinity.BlendWeights;
 import dev.onetoone.affinity.ProductAffinity;
 import dev.onetoone.affinity.RankingMetrics;
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 
@@ -84,7 +84,7 @@ public final class AffinityEvaluationRunner {
         Dataset<Row> window = purchases.where(col("purchase_date").geq(lit(Date.valueOf(cutoff)))
                         .and(col("purchase_date").lt(lit(Date.valueOf(cutoff.plusDays(horizonDays))))))
                 .select("customer_id", "product_id").distinct();
-        AffinityJobs.describe(warehouse.spark(), "evaluation customers");
+        JobDescription.set(warehouse.spark(), "affinity", "evaluation customers");
         Dataset<Row> customers = window.select("customer_id").distinct()
                 .join(before.select("customer_id").distinct(), "customer_id").localCheckpoint(true);
         Dataset<Row> relevant = window.join(customers, "customer_id", "left_semi")
@@ -105,7 +105,7 @@ public final class AffinityEvaluationRunner {
             // The ranker learns from the window before the cutoff only: features as of trainEnd - horizon, labels up
             // to trainEnd. Nothing of the evaluation window is seen.
             Dataset<Row> labelled = training.trainingSet(transactions, products, trainEnd, horizonDays, settings.ranker().trainingCustomers());
-            AffinityJobs.describe(warehouse.spark(), "ranker training");
+            JobDescription.set(warehouse.spark(), "affinity", "ranker training");
             AffinityRanker.Trained ranker = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
             details.put("ranker_training_rows", ranker.trainingRows());
             details.put("ranker_positives", ranker.positives());
@@ -116,7 +116,7 @@ public final class AffinityEvaluationRunner {
             Dataset<Row> candidates = affinity.candidates(transactions, products, customers, trainEnd, horizonDays);
             Dataset<Row> features = affinity.features(candidates, trainEnd);
             var lists = new LinkedHashMap<String, Dataset<Row>>();
-            AffinityJobs.describe(warehouse.spark(), "ranker scoring");
+            JobDescription.set(warehouse.spark(), "affinity", "ranker scoring");
             lists.put(BLEND, AffinityBlender.rankByScore(AffinityRanker.score(ranker.model(), features), k, settings.maxPerCategory()));
             BlendWeights noisyOr = BlendWeights.of(settings);
             lists.put(NOISY_OR, AffinityBlender.rank(candidates, noisyOr, k, settings.maxPerCategory()));
@@ -128,7 +128,7 @@ public final class AffinityEvaluationRunner {
             if (ablations) {
                 for (var ablation : RankerFeatures.ABLATIONS.entrySet()) {
                     List<String> kept = RankerFeatures.FEATURES.stream().filter(f -> !ablation.getValue().contains(f)).toList();
-                    AffinityJobs.describe(warehouse.spark(), "ranker ablation " + ablation.getKey());
+                    JobDescription.set(warehouse.spark(), "affinity", "ranker ablation " + ablation.getKey());
                     // A single-score challenger has nothing to leave out: ablations retrain the trees.
                     String type = AffinityRanker.learnsFromAllFeatures(ranker.modelType()) ? ranker.modelType() : AffinityRanker.GBT;
                     AffinityRanker.Trained without = AffinityRanker.train(RankerFeatures.withoutSource(labelled, ablation.getKey()),
@@ -147,7 +147,7 @@ public final class AffinityEvaluationRunner {
                 Dataset<Row> list = entry.getValue().select(lit(entry.getKey()).as("predictor"), col("customer_id"), col("product_id"), col("rank"));
                 all = all == null ? list : all.unionByName(list);
             }
-            AffinityJobs.describe(warehouse.spark(), "evaluation rankings");
+            JobDescription.set(warehouse.spark(), "affinity", "evaluation rankings");
             return all.localCheckpoint(true);
         });
         details.putAll(affinity.measurements());
@@ -161,7 +161,7 @@ public final class AffinityEvaluationRunner {
             Dataset<Row> scored = RankingMetrics.evaluate(ranked, relevant, predictorRows, atK, catalogue);
             metrics = metrics == null ? scored : metrics.unionByName(scored);
         }
-        AffinityJobs.describe(warehouse.spark(), "evaluation metrics");
+        JobDescription.set(warehouse.spark(), "affinity", "evaluation metrics");
         Dataset<Row> rows = metrics.localCheckpoint(true)
                 .withColumn("cutoff", lit(Date.valueOf(cutoff)))
                 .withColumn("horizon_days", lit(horizonDays))

@@ -24,7 +24,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.affinity.AffinityBlender;
-import dev.onetoone.affinity.AffinityJobs;
 import dev.onetoone.affinity.AffinityRanker;
 import dev.onetoone.affinity.BlendWeights;
 import dev.onetoone.affinity.NothingToLearnException;
@@ -32,6 +31,7 @@ import dev.onetoone.affinity.ProductAffinity;
 import dev.onetoone.affinity.RankerFeatures;
 import dev.onetoone.affinity.Reasons;
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 
@@ -77,13 +77,13 @@ public final class AffinityRunner {
                 Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
                 PipelineModel ranker = ranker(asOf, transactions, products, details);
                 Dataset<Row> candidates = affinity.candidates(transactions, products, active, asOf, settings.horizonDays());
-                AffinityJobs.describe(warehouse.spark(), "ranker scoring");
+                JobDescription.set(warehouse.spark(), "affinity", "ranker scoring");
                 Dataset<Row> scored = ranker == null
                         ? AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory()).drop("source")
                         : AffinityBlender.rankByScore(AffinityRanker.score(ranker, affinity.features(candidates, asOf)), settings.topK(),
                                 settings.maxPerCategory());
                 Dataset<Row> ranked = Reasons.explain(scored, asOf).withColumn("as_of", lit(Date.valueOf(asOf)));
-                AffinityJobs.describe(warehouse.spark(), "write product_affinity");
+                JobDescription.set(warehouse.spark(), "affinity", "write product_affinity");
                 warehouse.overwriteAsOf(Tables.PRODUCT_AFFINITY, ranked, asOf);
                 return null;
             });
@@ -136,7 +136,7 @@ public final class AffinityRunner {
             details.put("ranker_fallback_noisy_or", 1L);
             return null;
         }
-        AffinityJobs.describe(warehouse.spark(), "ranker training");
+        JobDescription.set(warehouse.spark(), "affinity", "ranker training");
         AffinityRanker.Trained trained = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
         String path = warehouse.root() + "/_models/affinity_ranker/trained_as_of=" + asOf;
         try {

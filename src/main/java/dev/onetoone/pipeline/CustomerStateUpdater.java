@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.SparkSessions;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -121,6 +122,6 @@ final class CustomerStateUpdater {
     }
 
     private void describe(String step) {
-        context.warehouse().spark().sparkContext().setJobDescription(stage + ": " + step);
+        JobDescription.set(context.warehouse().spark(), stage, step);
     }
 }
