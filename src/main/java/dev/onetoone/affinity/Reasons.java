@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
@@ -35,6 +36,9 @@ import org.apache.spark.sql.types.DataTypes;
  * </ul>
  */
 public final class Reasons {
+    /** The day count of a repeat reason, after "last bought " or "you bought this " (group 1). */
+    private static final String DAYS_AGO = "(last bought |you bought this )-?[0-9]+ days ago";
+
     private Reasons() {
     }
 
@@ -76,5 +80,16 @@ public final class Reasons {
             explained = explained.drop("_scaled_" + score);
         }
         return explained;
+    }
+
+    /**
+     * A carried ranking's reasons with the days since the last purchase counted to {@code asOf}: "last bought 25 days
+     * ago" and "you bought this 40 days ago" (the repeat reasons {@link #explain} writes) from last_purchase_date;
+     * other reasons do not count days and are kept.
+     */
+    public static Dataset<Row> countDaysTo(Dataset<Row> ranked, LocalDate asOf) {
+        Column since = date_diff(lit(Date.valueOf(asOf)), col("last_purchase_date")).cast(DataTypes.StringType);
+        Column counted = regexp_replace(col("reason"), lit(DAYS_AGO), concat(lit("$1"), since, lit(" days ago")));
+        return ranked.withColumn("reason", when(col("is_repeat").and(col("last_purchase_date").isNotNull()), counted).otherwise(col("reason")));
     }
 }

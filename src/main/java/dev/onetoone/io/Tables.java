@@ -256,6 +256,7 @@ public final class Tables {
             .required("co_occurrence_score", DoubleType, "0-1 score from products bought together with the customer's products (0 if none)")
             .required("popularity_score", DoubleType, "0-1 score from the product's popularity in the customer's preferred categories (0 if none)")
             .column("reason", StringType, "Plain-words reason from the strongest features, e.g. 'you buy this about every 3 weeks; last bought 25 days ago'")
+            .column("ranked_as_of", DateType, "Night the customer's ranking was computed: as_of, or an earlier night when the customer bought nothing since and the ranker is the same (the ranking is carried, with the days in its reason counted to as_of)")
             .partitionedBy("as_of")
             .keyedBy("as_of", "customer_id", "product_id")
             .build();

@@ -3,6 +3,7 @@ package dev.onetoone.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.apache.hadoop.fs.Path;
@@ -40,6 +42,11 @@ import dev.onetoone.io.Warehouse;
  * or above {@code affinity.active-p-alive}) with the learned ranker ({@link AffinityRanker}, retrained every
  * {@code affinity.ranker.retrain-days}), each with a plain-words reason, and replaces that date's rows of
  * {@code product_affinity}.
+ *
+ * <p>Every active customer is ranked on a night that trains the ranker, on a first night, and on a rebuild. Between
+ * retrainings a night re-ranks only the customers whose lines changed since the previous ranking (and the active
+ * customers it did not rank), and carries the rest forward ({@link CarriedRanking}): a customer's ranking is then at
+ * most {@code affinity.ranker.retrain-days} old, and the products, scores and ranks of one ranker.
  */
 public final class AffinityRunner {
     /** affinity_ranker.purpose of the rankers the nightly stage trains and uses. */
@@ -54,10 +61,19 @@ public final class AffinityRunner {
     }
 
     public StageResult run(LocalDate asOf) {
-        return runLog.run("affinity", asOf, () -> affinity(asOf));
+        return run(asOf, StateUpdate.FOLD);
     }
 
-    private StageResult affinity(LocalDate asOf) {
+    /**
+     * Ranks as of {@code asOf}. With {@link StateUpdate#FOLD} a night re-ranks only the active customers whose lines
+     * changed since the previous ranking, or who had none, and carries the others' rankings forward
+     * ({@link CarriedRanking}); with {@link StateUpdate#REBUILD} it ranks every active customer.
+     */
+    public StageResult run(LocalDate asOf, StateUpdate update) {
+        return runLog.run("affinity", asOf, () -> affinity(asOf, update));
+    }
+
+    private StageResult affinity(LocalDate asOf, StateUpdate update) {
         Warehouse warehouse = context.warehouse();
         AffinityConfig settings = context.config().affinity();
         Dataset<Row> model = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf);
@@ -71,29 +87,53 @@ public final class AffinityRunner {
             long activeCustomers = active.count();
             Map<String, Long> details = new LinkedHashMap<>();
             details.put("active_customers", activeCustomers);
+            details.put(CarriedRanking.SETTINGS_DETAIL, CarriedRanking.settingsHash(settings));
             var affinity = ProductAffinity.nightly(settings);
             withCheckpointDirectory(context, () -> {
                 Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
                 Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
-                PipelineModel ranker = ranker(asOf, transactions, products, details);
-                Dataset<Row> candidates = affinity.candidates(transactions, products, active, asOf, settings.horizonDays());
-                JobDescription.set(warehouse.spark(), "affinity", "ranker scoring");
-                Dataset<Row> scored = ranker == null
-                        ? AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory()).drop("source")
-                        : AffinityBlender.rankByScore(AffinityRanker.score(ranker, affinity.features(candidates, asOf)), settings.topK(),
-                                settings.maxPerCategory());
-                Dataset<Row> ranked = Reasons.explain(scored, asOf).withColumn("as_of", lit(Date.valueOf(asOf)));
+                Ranker ranker = ranker(asOf, transactions, products, details);
+                Optional<CarriedRanking> carried = update == StateUpdate.REBUILD || ranker.trainedTonight() || ranker.model() == null
+                        ? Optional.empty()
+                        : CarriedRanking.previous(context, asOf, ranker.trainedAsOf(), transactions, active);
+                Dataset<Row> toRank = carried.map(CarriedRanking::toRank).orElse(active);
+                long reranked = carried.isPresent() ? toRank.count() : activeCustomers;
+                details.put("ranking_full", carried.isPresent() ? 0L : 1L);
+                details.put("customers_reranked", reranked);
+                Dataset<Row> ranked = null;
+                if (reranked > 0) {
+                    Dataset<Row> candidates = affinity.candidates(transactions, products, toRank, asOf, settings.horizonDays());
+                    JobDescription.set(warehouse.spark(), "affinity", "ranker scoring");
+                    Dataset<Row> scored = ranker.model() == null
+                            ? AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory()).drop("source")
+                            : AffinityBlender.rankByScore(AffinityRanker.score(ranker.model(), affinity.features(candidates, asOf)), settings.topK(),
+                                    settings.maxPerCategory());
+                    ranked = Reasons.explain(scored, asOf).withColumn("as_of", lit(Date.valueOf(asOf)))
+                            .withColumn("ranked_as_of", lit(Date.valueOf(asOf)));
+                    ranked = Warehouse.conform(Tables.PRODUCT_AFFINITY, ranked);
+                }
+                if (carried.isPresent()) {
+                    details.put("carried_from_epoch_day", carried.get().from().toEpochDay());
+                    Dataset<Row> kept = Warehouse.conform(Tables.PRODUCT_AFFINITY, carried.get().rows(asOf));
+                    ranked = ranked == null ? kept : ranked.unionByName(kept);
+                }
                 JobDescription.set(warehouse.spark(), "affinity", "write product_affinity");
-                warehouse.overwriteAsOf(Tables.PRODUCT_AFFINITY, ranked, asOf);
+                warehouse.overwriteAsOf(Tables.PRODUCT_AFFINITY,
+                        ranked == null ? warehouse.spark().createDataFrame(List.of(), Tables.PRODUCT_AFFINITY.schema()) : ranked, asOf);
                 return null;
             });
             details.putAll(affinity.measurements());
             Row written = warehouse.readAsOf(Tables.PRODUCT_AFFINITY, asOf)
-                    .agg(org.apache.spark.sql.functions.count(lit(1)), count_distinct(col("customer_id"))).first();
+                    .agg(org.apache.spark.sql.functions.count(lit(1)), count_distinct(col("customer_id")),
+                            count_distinct(when(col("ranked_as_of").lt(lit(Date.valueOf(asOf))), col("customer_id"))))
+                    .first();
             long rows = written.getLong(0);
             long ranked = written.getLong(1);
             details.put("customers_ranked", ranked);
-            String message = "affinity: " + rows + " ranked products for " + ranked + " of " + activeCustomers + " active customers as of " + asOf;
+            details.put("customers_carried", written.getLong(2));
+            String message = "affinity: " + rows + " ranked products for " + ranked + " of " + activeCustomers + " active customers as of " + asOf
+                    + (details.get("ranking_full") == 1L ? "" : " (" + details.get("customers_reranked") + " re-ranked, " + written.getLong(2)
+                            + " carried from " + LocalDate.ofEpochDay(details.get("carried_from_epoch_day")) + ")");
             if (ranked < activeCustomers) {
                 details.put("customers_without_ranking", activeCustomers - ranked);
                 details.put(StageResult.WARNINGS, 1L);
@@ -105,13 +145,17 @@ public final class AffinityRunner {
         }
     }
 
+    /** The night's ranker: null before the history can train one; trainedAsOf is null then too. */
+    private record Ranker(PipelineModel model, LocalDate trainedAsOf, boolean trainedTonight) {
+    }
+
     /**
      * The ranker for the night: the last nightly training's chosen model when it is younger than
      * {@code affinity.ranker.retrain-days}, otherwise a new training as of {@code asOf}, saved under
      * {@code <warehouse>/_models/affinity_ranker/trained_as_of=<date>} and recorded in affinity_ranker; null when the
      * history has no example to learn from yet.
      */
-    private PipelineModel ranker(LocalDate asOf, Dataset<Row> transactions, Dataset<Row> products, Map<String, Long> details) {
+    private Ranker ranker(LocalDate asOf, Dataset<Row> transactions, Dataset<Row> products, Map<String, Long> details) {
         Warehouse warehouse = context.warehouse();
         AffinityConfig settings = context.config().affinity();
         List<Row> last = warehouse.read(Tables.AFFINITY_RANKER)
@@ -123,7 +167,8 @@ public final class AffinityRunner {
             long age = java.time.temporal.ChronoUnit.DAYS.between(trained, asOf);
             if (age < settings.ranker().retrainDays()) {
                 details.put("ranker_age_days", age);
-                return PipelineModel.load(last.get(0).<String>getAs("model_path"));
+                details.put(CarriedRanking.RANKER_TRAINED_DETAIL, trained.toEpochDay());
+                return new Ranker(PipelineModel.load(last.get(0).<String>getAs("model_path")), trained, false);
             }
         }
         var training = ProductAffinity.nightly(settings);
@@ -134,7 +179,7 @@ public final class AffinityRunner {
             // A history shorter than the horizon (a new installation): rank with the fixed noisy-OR until there is.
             LOG.warn("affinity: {}; ranking with the noisy-OR of affinity.weight.* tonight", e.getMessage());
             details.put("ranker_fallback_noisy_or", 1L);
-            return null;
+            return new Ranker(null, null, false);
         }
         JobDescription.set(warehouse.spark(), "affinity", "ranker training");
         AffinityRanker.Trained trained = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
@@ -147,7 +192,8 @@ public final class AffinityRunner {
         recordRanker(context, trained, asOf, settings.horizonDays(), NIGHTLY, path);
         details.put("ranker_trained", 1L);
         details.put("ranker_training_rows", trained.trainingRows());
-        return trained.model();
+        details.put(CarriedRanking.RANKER_TRAINED_DETAIL, asOf.toEpochDay());
+        return new Ranker(trained.model(), asOf, true);
     }
 
     /** Writes a training's rows to affinity_ranker (one per model fitted; a retraining for the same key replaces them). */

@@ -1,10 +1,13 @@
 package dev.onetoone.pipeline;
 
-/** How a stage brings customer_state to its as-of date before reading it. */
+/**
+ * How a stage brings what it keeps between nights to its as-of date: customer_state for rfm and model, the previous
+ * ranking for affinity.
+ */
 public enum StateUpdate {
-    /** Fold in the lines added since the state's date (the nightly way); rebuilds only when the state cannot be folded. */
+    /** Fold in the lines added since the previous night (the nightly way); rebuilds only when that cannot be done. */
     FOLD,
-    /** Rebuild the state from all transactions: an explicit full pass ({@code --rebuild-state}). */
+    /** Rebuild from all transactions: an explicit full pass ({@code --rebuild-state}, {@code affinity --rebuild}). */
     REBUILD;
 
     public static StateUpdate rebuildWhen(boolean rebuild) {

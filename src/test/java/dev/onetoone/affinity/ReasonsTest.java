@@ -48,4 +48,21 @@ class ReasonsTest extends SparkTestSupport {
         assertEquals("similar_customers", sources.get("near"));
         assertEquals("popular_in_category", sources.get("pop"));
     }
+
+    @Test
+    void aCarriedRankingCountsTheDaysOfItsRepeatReasonsToTheNewDate() {
+        // Written on 2025-03-31; carried to 2025-04-07, a week later. "every 3 weeks" stays: it is no day count.
+        var carried = spark().sql("SELECT * FROM VALUES "
+                + "('cycle', true, DATE'2025-03-06', 'you buy this about every 3 weeks; last bought 25 days ago'), "
+                + "('once', true, DATE'2025-02-19', 'you bought this 40 days ago'), "
+                + "('with', false, CAST(NULL AS DATE), 'often bought with 10 days ago mug') "
+                + "AS t(product_id, is_repeat, last_purchase_date, reason)");
+        Map<String, String> reasons = new HashMap<>();
+        for (Row row : Reasons.countDaysTo(carried, AS_OF.plusDays(7)).collectAsList()) {
+            reasons.put(row.getAs("product_id"), row.getAs("reason"));
+        }
+        assertEquals("you buy this about every 3 weeks; last bought 32 days ago", reasons.get("cycle"));
+        assertEquals("you bought this 47 days ago", reasons.get("once"));
+        assertEquals("often bought with 10 days ago mug", reasons.get("with"), "a new product's reason counts no days");
+    }
 }

@@ -24,12 +24,17 @@ public final class WarehouseFixture {
     }
 
     public static RunContext context(Path warehouseDirectory, Map<String, String> overrides) {
+        return context(warehouseDirectory, overrides, NOW);
+    }
+
+    /** As {@link #context(Path, Map)}, with the clock fixed at {@code now}: for a later night's run. */
+    public static RunContext context(Path warehouseDirectory, Map<String, String> overrides, Instant now) {
         var all = new java.util.HashMap<>(overrides);
         all.put("warehouse", warehouseDirectory.toString());
         all.put("spark.sql.shuffle.partitions", "2");
         OneToOneConfig config = new ConfigLoader().withOverrides(all).load();
         var spark = SparkTestSupport.spark();
-        return RunContext.start(config, new Warehouse(spark, config.warehouse()), Clock.fixed(NOW, ZoneOffset.UTC));
+        return RunContext.start(config, new Warehouse(spark, config.warehouse()), Clock.fixed(now, ZoneOffset.UTC));
     }
 
     public static Path sample(String relative) {
