@@ -115,95 +115,92 @@ public final class ConfigLoader {
                 formats(ConfigKeys.INGEST_TIMESTAMP_FORMATS),
                 formats(ConfigKeys.INGEST_DATE_FORMATS),
                 optionalDate(ConfigKeys.INGEST_HISTORY_START),
-                intInRange(ConfigKeys.INGEST_FUTURE_TOLERANCE_DAYS, 0, 3650),
-                doubleInRange(ConfigKeys.INGEST_MAX_QUARANTINE_SHARE, 0.0, 1.0),
+                integer(ConfigKeys.INGEST_FUTURE_TOLERANCE_DAYS),
+                number(ConfigKeys.INGEST_MAX_QUARANTINE_SHARE),
                 zeroValuePolicy(),
                 values.get(ConfigKeys.INGEST_CANCELLATION_PREFIX),
                 bool(ConfigKeys.INGEST_RETURN_MARKER_REQUIRED),
                 mappings(),
                 positiveFinite(ConfigKeys.INGEST_MAX_QUANTITY),
                 positiveFinite(ConfigKeys.INGEST_MAX_AMOUNT),
-                intInRange(ConfigKeys.INGEST_AS_OF_MAX_DAYS_AHEAD, 0, 36500));
-        var rfm = new OneToOneConfig.RfmConfig(doubleInRange(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR, 0.0, 0.1));
-        String purchaseModelCode = nonEmpty(ConfigKeys.MODEL_PURCHASE_MODEL);
-        PopulationModel purchaseModel = Arrays.stream(PopulationModel.values())
-                .filter(kind -> kind.isPurchaseModel() && kind.code().equals(purchaseModelCode)).findFirst()
-                .orElseThrow(() -> bad(ConfigKeys.MODEL_PURCHASE_MODEL, "bg_nbd, mbg_nbd or pareto_nbd"));
+                integer(ConfigKeys.INGEST_AS_OF_MAX_DAYS_AHEAD));
+        var rfm = new OneToOneConfig.RfmConfig(number(ConfigKeys.RFM_QUANTILE_RELATIVE_ERROR));
+        PopulationModel purchaseModel = PopulationModel.fromCode(oneOf(ConfigKeys.MODEL_PURCHASE_MODEL));
         var model = new OneToOneConfig.ModelConfig(
-                doubleInRange(ConfigKeys.MODEL_TIME_UNIT_DAYS, 1.0, 365.0),
+                number(ConfigKeys.MODEL_TIME_UNIT_DAYS),
                 purchaseModel,
-                intInRange(ConfigKeys.MODEL_REFIT_DAYS, 1, 3650),
-                intInRange(ConfigKeys.MODEL_MIN_CUSTOMERS, 1, Integer.MAX_VALUE),
-                doubleInRange(ConfigKeys.MODEL_SMALL_POPULATION_PENALTY, 0.0, 100.0),
+                integer(ConfigKeys.MODEL_REFIT_DAYS),
+                integer(ConfigKeys.MODEL_MIN_CUSTOMERS),
+                number(ConfigKeys.MODEL_SMALL_POPULATION_PENALTY),
                 bool(ConfigKeys.MODEL_FIT_PARETO_NBD),
-                intInRange(ConfigKeys.MODEL_CLV_HORIZON_DAYS, 1, 3650),
-                doubleInRange(ConfigKeys.MODEL_MARGIN, 0.0, 1.0),
-                doubleInRange(ConfigKeys.MODEL_ANNUAL_DISCOUNT_RATE, 0.0, 1.0),
-                doubleInRange(ConfigKeys.MODEL_RHYTHM_PRIOR_PURCHASES, 0.0, 1000.0),
-                doubleInRange(ConfigKeys.PREFERENCES_HALF_LIFE_DAYS, 1.0, 36500.0),
-                doubleInRange(ConfigKeys.PREFERENCES_SENSITIVITY_PRIOR_LINES, 0.0, 1_000_000.0));
+                integer(ConfigKeys.MODEL_CLV_HORIZON_DAYS),
+                number(ConfigKeys.MODEL_MARGIN),
+                number(ConfigKeys.MODEL_ANNUAL_DISCOUNT_RATE),
+                number(ConfigKeys.MODEL_RHYTHM_PRIOR_PURCHASES),
+                number(ConfigKeys.PREFERENCES_HALF_LIFE_DAYS),
+                number(ConfigKeys.PREFERENCES_SENSITIVITY_PRIOR_LINES));
         var affinity = new OneToOneConfig.AffinityConfig(
-                intInRange(ConfigKeys.AFFINITY_TOP_K, 1, 1000),
-                intInRange(ConfigKeys.AFFINITY_HORIZON_DAYS, 1, 3650),
-                doubleInRange(ConfigKeys.AFFINITY_HALF_LIFE_DAYS, 1.0, 36500.0),
-                doubleInRange(ConfigKeys.AFFINITY_ACTIVE_P_ALIVE, 0.0, 1.0),
-                intInRange(ConfigKeys.AFFINITY_MAX_PER_CATEGORY, 1, 1000),
-                intInRange(ConfigKeys.AFFINITY_EXCLUDE_DURABLE_DAYS, 0, 36500),
-                doubleInRange(ConfigKeys.AFFINITY_CYCLE_PRIOR_GAPS, 0.0, 1000.0),
-                intInRange(ConfigKeys.AFFINITY_CANDIDATES_PER_SOURCE, 1, 10_000),
-                intInRange(ConfigKeys.AFFINITY_POPULARITY_DAYS, 1, 36500),
-                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_MIN_BASKETS, 1, Integer.MAX_VALUE),
-                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_NEIGHBOURS, 1, 10_000),
-                intInRange(ConfigKeys.AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS, 2, 10_000),
-                intInRange(ConfigKeys.AFFINITY_ALS_RANK, 1, 1000),
-                intInRange(ConfigKeys.AFFINITY_ALS_MAX_ITER, 1, 1000),
-                doubleInRange(ConfigKeys.AFFINITY_ALS_REG_PARAM, 0.0, 1000.0),
-                doubleInRange(ConfigKeys.AFFINITY_ALS_ALPHA, 0.0, 1_000_000.0),
-                intInRange(ConfigKeys.AFFINITY_ALS_BLOCKS, 0, 100_000),
-                intInRange(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL, 1, 1000),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN, 0.0, 1.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE, 0.0, 1.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE, 0.0, 1.0),
-                doubleInRange(ConfigKeys.AFFINITY_WEIGHT_POPULARITY, 0.0, 1.0),
+                integer(ConfigKeys.AFFINITY_TOP_K),
+                integer(ConfigKeys.AFFINITY_HORIZON_DAYS),
+                number(ConfigKeys.AFFINITY_HALF_LIFE_DAYS),
+                number(ConfigKeys.AFFINITY_ACTIVE_P_ALIVE),
+                integer(ConfigKeys.AFFINITY_MAX_PER_CATEGORY),
+                integer(ConfigKeys.AFFINITY_EXCLUDE_DURABLE_DAYS),
+                number(ConfigKeys.AFFINITY_CYCLE_PRIOR_GAPS),
+                integer(ConfigKeys.AFFINITY_CANDIDATES_PER_SOURCE),
+                integer(ConfigKeys.AFFINITY_POPULARITY_DAYS),
+                integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_MIN_BASKETS),
+                integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_NEIGHBOURS),
+                integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS),
+                integer(ConfigKeys.AFFINITY_ALS_RANK),
+                integer(ConfigKeys.AFFINITY_ALS_MAX_ITER),
+                number(ConfigKeys.AFFINITY_ALS_REG_PARAM),
+                number(ConfigKeys.AFFINITY_ALS_ALPHA),
+                integer(ConfigKeys.AFFINITY_ALS_BLOCKS),
+                integer(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL),
+                number(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN),
+                number(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE),
+                number(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE),
+                number(ConfigKeys.AFFINITY_WEIGHT_POPULARITY),
                 new OneToOneConfig.RankerConfig(
                         Arrays.stream(values.getOrDefault(ConfigKeys.AFFINITY_EXCLUDED_PRODUCTS, "").split(","))
                                 .map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                        intInRange(ConfigKeys.AFFINITY_RANKER_RETRAIN_DAYS, 1, 3650),
-                        oneOf(ConfigKeys.AFFINITY_RANKER_MODEL, "auto", "gbt", "logistic", "tifu_knn", "buy_again"),
-                        intInRange(ConfigKeys.AFFINITY_RANKER_TRAINING_CUSTOMERS, 100, Integer.MAX_VALUE),
-                        intInRange(ConfigKeys.AFFINITY_TIFU_GROUP_SIZE, 1, 1000),
-                        doubleInRange(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY, 0.0, 1.0),
-                        doubleInRange(ConfigKeys.AFFINITY_TIFU_ACROSS_GROUP_DECAY, 0.0, 1.0),
-                        intInRange(ConfigKeys.AFFINITY_TIFU_NEIGHBOURS, 1, 100_000),
-                        doubleInRange(ConfigKeys.AFFINITY_TIFU_ALPHA, 0.0, 1.0),
-                        intInRange(ConfigKeys.AFFINITY_TIFU_POOL_SIZE, 1, 1_000_000),
-                        intInRange(ConfigKeys.AFFINITY_TIFU_MAX_PRODUCTS, 1, 100_000)));
+                        integer(ConfigKeys.AFFINITY_RANKER_RETRAIN_DAYS),
+                        oneOf(ConfigKeys.AFFINITY_RANKER_MODEL),
+                        integer(ConfigKeys.AFFINITY_RANKER_TRAINING_CUSTOMERS),
+                        integer(ConfigKeys.AFFINITY_TIFU_GROUP_SIZE),
+                        number(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY),
+                        number(ConfigKeys.AFFINITY_TIFU_ACROSS_GROUP_DECAY),
+                        integer(ConfigKeys.AFFINITY_TIFU_NEIGHBOURS),
+                        number(ConfigKeys.AFFINITY_TIFU_ALPHA),
+                        integer(ConfigKeys.AFFINITY_TIFU_POOL_SIZE),
+                        integer(ConfigKeys.AFFINITY_TIFU_MAX_PRODUCTS)));
         if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
             throw new ConfigException("the affinity.weight.* keys must not all be 0");
         }
-        double holdoutShare = doubleInRange(ConfigKeys.OFFERS_HOLDOUT_SHARE, 0.0, 0.5);
-        double exploreShare = doubleInRange(ConfigKeys.OFFERS_EXPLORE_SHARE, 0.0, 0.5);
+        double holdoutShare = number(ConfigKeys.OFFERS_HOLDOUT_SHARE);
+        double exploreShare = number(ConfigKeys.OFFERS_EXPLORE_SHARE);
         var offers = new OneToOneConfig.OffersConfig(
                 nonEmpty(ConfigKeys.OFFERS_CAMPAIGNS_FILE),
-                doubleInRange(ConfigKeys.OFFERS_GLOBAL_BUDGET, 0.0, 1e15),
-                intInRange(ConfigKeys.OFFERS_MAX_CONTACTS, 0, 100),
-                intInRange(ConfigKeys.OFFERS_CONTACT_WINDOW_DAYS, 1, 3650),
-                intInRange(ConfigKeys.OFFERS_COOLDOWN_DAYS, 0, 3650),
+                number(ConfigKeys.OFFERS_GLOBAL_BUDGET),
+                integer(ConfigKeys.OFFERS_MAX_CONTACTS),
+                integer(ConfigKeys.OFFERS_CONTACT_WINDOW_DAYS),
+                integer(ConfigKeys.OFFERS_COOLDOWN_DAYS),
                 values.getOrDefault(ConfigKeys.OFFERS_SUPPRESSION_FILE, ""),
                 nonEmpty(ConfigKeys.OFFERS_SALT),
                 holdoutShare,
-                doubleInRange(ConfigKeys.OFFERS_CONTROL_SHARE, 0.0, 0.95),
+                number(ConfigKeys.OFFERS_CONTROL_SHARE),
                 exploreShare,
-                doubleInRange(ConfigKeys.OFFERS_RESPONSE_ELASTICITY, 0.0, 100.0),
-                doubleInRange(ConfigKeys.OFFERS_MARGIN_FLOOR, 0.0, 1.0),
-                doubleInRange(ConfigKeys.OFFERS_POINT_VALUE, 0.0, 1e6),
-                intInRange(ConfigKeys.OFFERS_BISECTION_STEPS, 1, 100),
-                Map.of("email", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_EMAIL, 0.0, 1e6),
-                        "sms", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_SMS, 0.0, 1e6),
-                        "push", doubleInRange(ConfigKeys.OFFERS_CONTACT_COST_PUSH, 0.0, 1e6)),
-                doubleInRange(ConfigKeys.OFFERS_FATIGUE_COST, 0.0, 1e6),
-                doubleInRange(ConfigKeys.OFFERS_MIN_NET_MARGIN, 0.0, 1e6),
-                intInRange(ConfigKeys.OFFERS_LEARNED_RESPONSE_MIN_OUTCOMES, 1, 1_000_000_000));
+                number(ConfigKeys.OFFERS_RESPONSE_ELASTICITY),
+                number(ConfigKeys.OFFERS_MARGIN_FLOOR),
+                number(ConfigKeys.OFFERS_POINT_VALUE),
+                integer(ConfigKeys.OFFERS_BISECTION_STEPS),
+                Map.of("email", number(ConfigKeys.OFFERS_CONTACT_COST_EMAIL),
+                        "sms", number(ConfigKeys.OFFERS_CONTACT_COST_SMS),
+                        "push", number(ConfigKeys.OFFERS_CONTACT_COST_PUSH)),
+                number(ConfigKeys.OFFERS_FATIGUE_COST),
+                number(ConfigKeys.OFFERS_MIN_NET_MARGIN),
+                integer(ConfigKeys.OFFERS_LEARNED_RESPONSE_MIN_OUTCOMES));
         var spark = new LinkedHashMap<String, String>();
         values.forEach((name, value) -> {
             if (name.startsWith(ConfigKeys.SPARK_PREFIX)) {
@@ -218,18 +215,15 @@ public final class ConfigLoader {
         if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
             throw bad(ConfigKeys.CATALOG_DATABASE, "a database name of letters, digits and underscores");
         }
-        String notConverged = nonEmpty(ConfigKeys.GATES_MODEL_NOT_CONVERGED);
-        if (!notConverged.equals("fail") && !notConverged.equals("warn")) {
-            throw bad(ConfigKeys.GATES_MODEL_NOT_CONVERGED, "fail or warn");
-        }
+        String notConverged = oneOf(ConfigKeys.GATES_MODEL_NOT_CONVERGED);
         return new OneToOneConfig.OperationsConfig(
-                doubleInRange(ConfigKeys.LOCK_STALE_AFTER_HOURS, 0.01, 8760.0),
-                doubleInRange(ConfigKeys.MAINTENANCE_VACUUM_RETENTION_HOURS, 0.0, 87600.0),
-                intInRange(ConfigKeys.MAINTENANCE_QUARANTINE_RAW_RETENTION_DAYS, 1, 36500),
+                number(ConfigKeys.LOCK_STALE_AFTER_HOURS),
+                number(ConfigKeys.MAINTENANCE_VACUUM_RETENTION_HOURS),
+                integer(ConfigKeys.MAINTENANCE_QUARANTINE_RAW_RETENTION_DAYS),
                 database,
-                doubleInRange(ConfigKeys.GATES_MAX_VOLUME_DROP, 0.0, 1.0),
+                number(ConfigKeys.GATES_MAX_VOLUME_DROP),
                 notConverged.equals("fail"),
-                intInRange(ConfigKeys.GATES_MAX_KEPT_FIT_AGE_DAYS, 1, 3650));
+                integer(ConfigKeys.GATES_MAX_KEPT_FIT_AGE_DAYS));
     }
 
     private Map<SourceEntity, ColumnMapping> mappings() {
@@ -270,12 +264,7 @@ public final class ConfigLoader {
     }
 
     private IngestConfig.ZeroValuePolicy zeroValuePolicy() {
-        String value = nonEmpty(ConfigKeys.INGEST_ZERO_VALUE_LINES).toUpperCase(Locale.ROOT);
-        try {
-            return IngestConfig.ZeroValuePolicy.valueOf(value);
-        } catch (IllegalArgumentException e) {
-            throw bad(ConfigKeys.INGEST_ZERO_VALUE_LINES, "keep or quarantine");
-        }
+        return IngestConfig.ZeroValuePolicy.valueOf(oneOf(ConfigKeys.INGEST_ZERO_VALUE_LINES).toUpperCase(Locale.ROOT));
     }
 
     private List<String> formats(String key) {
@@ -290,9 +279,11 @@ public final class ConfigLoader {
         return formats;
     }
 
-    private String oneOf(String key, String... allowed) {
+    /** A {@link ConfigKeys.Kind#CHOICE} key's value, in lower case: one of its choices. */
+    private String oneOf(String key) {
+        List<String> allowed = ConfigKeys.key(key).choices();
         String value = nonEmpty(key).toLowerCase(Locale.ROOT);
-        if (!Arrays.asList(allowed).contains(value)) {
+        if (!allowed.contains(value)) {
             throw bad(key, "one of " + String.join(", ", allowed));
         }
         return value;
@@ -333,15 +324,19 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             // reported below with the key's name
         }
-        throw bad(key, "a positive number up to 1e15");
+        throw bad(key, ConfigKeys.key(key).allowed());
     }
 
-    private int intInRange(String key, int min, int max) {
-        return (int) SettingValues.integer(SOURCE, key, nonEmpty(key), min, max);
+    /** An {@link ConfigKeys.Kind#INTEGER} key's value, within the range its definition gives. */
+    private int integer(String key) {
+        ConfigKeys.Key definition = ConfigKeys.key(key);
+        return (int) SettingValues.integer(SOURCE, key, nonEmpty(key), (long) definition.min(), (long) definition.max());
     }
 
-    private double doubleInRange(String key, double min, double max) {
-        return SettingValues.number(SOURCE, key, nonEmpty(key), min, max);
+    /** A {@link ConfigKeys.Kind#NUMBER} key's value, within the range its definition gives. */
+    private double number(String key) {
+        ConfigKeys.Key definition = ConfigKeys.key(key);
+        return SettingValues.number(SOURCE, key, nonEmpty(key), definition.min(), definition.max());
     }
 
     private boolean bool(String key) {
