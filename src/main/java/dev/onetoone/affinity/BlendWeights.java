@@ -25,10 +25,10 @@ public record BlendWeights(Map<AffinitySource, Double> weights) {
 
     public static BlendWeights of(AffinityConfig settings) {
         return new BlendWeights(Map.of(
-                AffinitySource.BUY_AGAIN, settings.weightBuyAgain(),
-                AffinitySource.COLLABORATIVE, settings.weightCollaborative(),
-                AffinitySource.CO_OCCURRENCE, settings.weightCoOccurrence(),
-                AffinitySource.POPULARITY, settings.weightPopularity()));
+                AffinitySource.BUY_AGAIN, settings.weights().buyAgain(),
+                AffinitySource.COLLABORATIVE, settings.weights().collaborative(),
+                AffinitySource.CO_OCCURRENCE, settings.weights().coOccurrence(),
+                AffinitySource.POPULARITY, settings.weights().popularity()));
     }
 
     /** The same weights with one scorer left out. */

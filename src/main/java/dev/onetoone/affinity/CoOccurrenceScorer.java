@@ -36,14 +36,14 @@ final class CoOccurrenceScorer {
     static Dataset<Row> similarity(Dataset<Row> lines, AffinityConfig settings) {
         Dataset<Row> basketProducts = lines.select("basket", "product_id").distinct();
         Dataset<Row> sizes = basketProducts.groupBy("basket").agg(count(lit(1)).as("size"));
-        Dataset<Row> kept = basketProducts.join(sizes.where(col("size").leq(settings.coOccurrenceMaxBasketProducts())), "basket")
+        Dataset<Row> kept = basketProducts.join(sizes.where(col("size").leq(settings.coOccurrence().maxBasketProducts())), "basket")
                 .select("basket", "product_id").persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> productBaskets = kept.groupBy("product_id").agg(count(lit(1)).as("baskets"));
         Dataset<Row> pairs = kept.as("a").join(kept.as("b"),
                         col("a.basket").equalTo(col("b.basket")).and(col("a.product_id").lt(col("b.product_id"))))
                 .groupBy(col("a.product_id").as("i"), col("b.product_id").as("j"))
                 .agg(count(lit(1)).as("together"))
-                .where(col("together").geq(settings.coOccurrenceMinBaskets()));
+                .where(col("together").geq(settings.coOccurrence().minBaskets()));
         Dataset<Row> jaccard = pairs
                 .join(productBaskets.select(col("product_id").as("i"), col("baskets").as("baskets_i")), "i")
                 .join(productBaskets.select(col("product_id").as("j"), col("baskets").as("baskets_j")), "j")
@@ -51,7 +51,7 @@ final class CoOccurrenceScorer {
                         .divide(col("baskets_i").plus(col("baskets_j")).minus(col("together"))));
         Dataset<Row> bothWays = jaccard.select(col("i").as("product_id"), col("j").as("neighbour_id"), col("similarity"))
                 .unionByName(jaccard.select(col("j").as("product_id"), col("i").as("neighbour_id"), col("similarity")));
-        Dataset<Row> top = Scores.topPerGroup(bothWays, "product_id", settings.coOccurrenceNeighbours(),
+        Dataset<Row> top = Scores.topPerGroup(bothWays, "product_id", settings.coOccurrence().neighbours(),
                 col("similarity").desc(), col("neighbour_id")).localCheckpoint(true);
         kept.unpersist();
         return top;
@@ -65,7 +65,7 @@ final class CoOccurrenceScorer {
         Dataset<Row> similarity = similarity(lines, settings);
         Dataset<Row> affinity = ProductLines.decayedDays(lines.join(customers, "customer_id", "left_semi"), "product_id")
                 .withColumnRenamed("decayed_days", "affinity");
-        Dataset<Row> strongest = Scores.topPerGroup(affinity, "customer_id", settings.coOccurrenceNeighbours(),
+        Dataset<Row> strongest = Scores.topPerGroup(affinity, "customer_id", settings.coOccurrence().neighbours(),
                 col("affinity").desc(), col("product_id"));
         Dataset<Row> scored = strongest.join(similarity, "product_id")
                 .groupBy(col("customer_id"), col("neighbour_id").as("product_id"))

@@ -52,16 +52,16 @@ final class CollaborativeScorer {
         Dataset<Row> training = ratings.join(users, "customer_id").join(items, "product_id").select("user", "item", "rating")
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         try {
-            int blocks = settings.alsBlocks() > 0 ? settings.alsBlocks() : spark.sparkContext().defaultParallelism();
+            int blocks = settings.als().blocks() > 0 ? settings.als().blocks() : spark.sparkContext().defaultParallelism();
             ALSModel model = new ALS()
                     .setImplicitPrefs(true)
-                    .setRank(settings.alsRank())
-                    .setMaxIter(settings.alsMaxIter())
-                    .setRegParam(settings.alsRegParam())
-                    .setAlpha(settings.alsAlpha())
+                    .setRank(settings.als().rank())
+                    .setMaxIter(settings.als().maxIter())
+                    .setRegParam(settings.als().regParam())
+                    .setAlpha(settings.als().alpha())
                     .setNumUserBlocks(blocks)
                     .setNumItemBlocks(blocks)
-                    .setCheckpointInterval(settings.alsCheckpointInterval())
+                    .setCheckpointInterval(settings.als().checkpointInterval())
                     .setSeed(SEED)
                     .setColdStartStrategy("drop")
                     .setUserCol("user").setItemCol("item").setRatingCol("rating")

@@ -102,15 +102,15 @@ public final class ProductAffinity {
         this.lastTifu = tifu;
         sources.add(Scores.topPerGroup(tifu.where(col("tifu_score").gt(0)), "customer_id", settings.candidatesPerSource(),
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
-        if (runs(settings.weightCollaborative())) {
+        if (runs(settings.weights().collaborative())) {
             JobDescription.set(spark, "affinity", "als");
             sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings)));
         }
-        if (runs(settings.weightCoOccurrence())) {
+        if (runs(settings.weights().coOccurrence())) {
             JobDescription.set(spark, "affinity", "co-occurrence");
             sources.add(measure(AffinitySource.CO_OCCURRENCE, () -> CoOccurrenceScorer.score(lines, wanted, settings)));
         }
-        if (runs(settings.weightPopularity())) {
+        if (runs(settings.weights().popularity())) {
             JobDescription.set(spark, "affinity", "popularity");
             sources.add(measure(AffinitySource.POPULARITY, () ->
                     PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource())));

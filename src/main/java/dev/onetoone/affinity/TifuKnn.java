@@ -63,12 +63,12 @@ public final class TifuKnn {
         Dataset<Row> numbered = baskets
                 .withColumn("newest_position", row_number().over(Window.partitionBy("customer_id")
                         .orderBy(col("basket_date").desc(), col("basket").desc())).minus(1))
-                .withColumn("group_index", col("newest_position").divide(settings.tifuGroupSize()).cast(DataTypes.IntegerType))
-                .withColumn("in_group", col("newest_position").mod(settings.tifuGroupSize()));
+                .withColumn("group_index", col("newest_position").divide(settings.tifu().groupSize()).cast(DataTypes.IntegerType))
+                .withColumn("in_group", col("newest_position").mod(settings.tifu().groupSize()));
         Dataset<Row> groupSizes = numbered.groupBy("customer_id", "group_index").agg(count(lit(1)).as("group_baskets"));
         Dataset<Row> groupCounts = groupSizes.groupBy("customer_id").agg(count(lit(1)).as("groups"));
-        Column weight = pow(lit(settings.tifuAcrossGroupDecay()), col("group_index"))
-                .multiply(pow(lit(settings.tifuWithinGroupDecay()), col("in_group")))
+        Column weight = pow(lit(settings.tifu().acrossGroupDecay()), col("group_index"))
+                .multiply(pow(lit(settings.tifu().withinGroupDecay()), col("in_group")))
                 .divide(col("group_baskets")).divide(col("groups"));
         return lines.select("customer_id", "basket", "product_id").distinct()
                 .join(numbered, new String[] {"customer_id", "basket"})
@@ -86,7 +86,7 @@ public final class TifuKnn {
      */
     static Dataset<Row> linesToScore(Dataset<Row> lines, Dataset<Row> customers, RankerConfig settings) {
         Dataset<Row> pool = lines.select("customer_id").distinct()
-                .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifuPoolSize());
+                .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifu().poolSize());
         return lines.join(pool.union(customers.select("customer_id")).distinct(), "customer_id", "left_semi");
     }
 
@@ -104,14 +104,14 @@ public final class TifuKnn {
      */
     static Dataset<Row> score(Dataset<Row> vectors, Dataset<Row> customers, RankerConfig settings) {
         Dataset<Row> poolIds = vectors.select("customer_id").distinct()
-                .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifuPoolSize());
+                .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifu().poolSize());
         List<Row> poolRows = vectors.join(poolIds, "customer_id", "left_semi")
                 .select(col("customer_id"), col("product_id"), col("own_vector")).collectAsList();
         NeighbourPool pool = NeighbourPool.of(poolRows);
         Broadcast<NeighbourPool> shared = JavaSparkContext.fromSparkContext(vectors.sparkSession().sparkContext()).broadcast(pool);
-        int neighbours = settings.tifuNeighbours();
-        double alpha = settings.tifuAlpha();
-        int maxProducts = settings.tifuMaxProducts();
+        int neighbours = settings.tifu().neighbours();
+        double alpha = settings.tifu().alpha();
+        int maxProducts = settings.tifu().maxProducts();
         Dataset<Row> grouped = vectors.join(customers, "customer_id", "left_semi")
                 .groupBy("customer_id")
                 .agg(collect_list(struct(col("product_id"), col("own_vector"))).as("vector"));

@@ -149,33 +149,37 @@ public final class ConfigLoader {
                 number(ConfigKeys.AFFINITY_CYCLE_PRIOR_GAPS),
                 integer(ConfigKeys.AFFINITY_CANDIDATES_PER_SOURCE),
                 integer(ConfigKeys.AFFINITY_POPULARITY_DAYS),
-                integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_MIN_BASKETS),
-                integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_NEIGHBOURS),
-                integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS),
-                integer(ConfigKeys.AFFINITY_ALS_RANK),
-                integer(ConfigKeys.AFFINITY_ALS_MAX_ITER),
-                number(ConfigKeys.AFFINITY_ALS_REG_PARAM),
-                number(ConfigKeys.AFFINITY_ALS_ALPHA),
-                integer(ConfigKeys.AFFINITY_ALS_BLOCKS),
-                integer(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL),
-                number(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN),
-                number(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE),
-                number(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE),
-                number(ConfigKeys.AFFINITY_WEIGHT_POPULARITY),
+                new OneToOneConfig.CoOccurrenceConfig(
+                        integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_MIN_BASKETS),
+                        integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_NEIGHBOURS),
+                        integer(ConfigKeys.AFFINITY_CO_OCCURRENCE_MAX_BASKET_PRODUCTS)),
+                new OneToOneConfig.AlsConfig(
+                        integer(ConfigKeys.AFFINITY_ALS_RANK),
+                        integer(ConfigKeys.AFFINITY_ALS_MAX_ITER),
+                        number(ConfigKeys.AFFINITY_ALS_REG_PARAM),
+                        number(ConfigKeys.AFFINITY_ALS_ALPHA),
+                        integer(ConfigKeys.AFFINITY_ALS_BLOCKS),
+                        integer(ConfigKeys.AFFINITY_ALS_CHECKPOINT_INTERVAL)),
+                new OneToOneConfig.NoisyOrWeights(
+                        number(ConfigKeys.AFFINITY_WEIGHT_BUY_AGAIN),
+                        number(ConfigKeys.AFFINITY_WEIGHT_COLLABORATIVE),
+                        number(ConfigKeys.AFFINITY_WEIGHT_CO_OCCURRENCE),
+                        number(ConfigKeys.AFFINITY_WEIGHT_POPULARITY)),
                 new OneToOneConfig.RankerConfig(
                         Arrays.stream(values.getOrDefault(ConfigKeys.AFFINITY_EXCLUDED_PRODUCTS, "").split(","))
                                 .map(String::trim).filter(s -> !s.isEmpty()).toList(),
                         integer(ConfigKeys.AFFINITY_RANKER_RETRAIN_DAYS),
                         oneOf(ConfigKeys.AFFINITY_RANKER_MODEL),
                         integer(ConfigKeys.AFFINITY_RANKER_TRAINING_CUSTOMERS),
-                        integer(ConfigKeys.AFFINITY_TIFU_GROUP_SIZE),
-                        number(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY),
-                        number(ConfigKeys.AFFINITY_TIFU_ACROSS_GROUP_DECAY),
-                        integer(ConfigKeys.AFFINITY_TIFU_NEIGHBOURS),
-                        number(ConfigKeys.AFFINITY_TIFU_ALPHA),
-                        integer(ConfigKeys.AFFINITY_TIFU_POOL_SIZE),
-                        integer(ConfigKeys.AFFINITY_TIFU_MAX_PRODUCTS)));
-        if (affinity.weightBuyAgain() + affinity.weightCollaborative() + affinity.weightCoOccurrence() + affinity.weightPopularity() <= 0) {
+                        new OneToOneConfig.TifuConfig(
+                                integer(ConfigKeys.AFFINITY_TIFU_GROUP_SIZE),
+                                number(ConfigKeys.AFFINITY_TIFU_WITHIN_GROUP_DECAY),
+                                number(ConfigKeys.AFFINITY_TIFU_ACROSS_GROUP_DECAY),
+                                integer(ConfigKeys.AFFINITY_TIFU_NEIGHBOURS),
+                                number(ConfigKeys.AFFINITY_TIFU_ALPHA),
+                                integer(ConfigKeys.AFFINITY_TIFU_POOL_SIZE),
+                                integer(ConfigKeys.AFFINITY_TIFU_MAX_PRODUCTS))));
+        if (affinity.weights().buyAgain() + affinity.weights().collaborative() + affinity.weights().coOccurrence() + affinity.weights().popularity() <= 0) {
             throw new ConfigException("the affinity.weight.* keys must not all be 0");
         }
         double holdoutShare = number(ConfigKeys.OFFERS_HOLDOUT_SHARE);

@@ -54,25 +54,46 @@ public record OneToOneConfig(
             double sensitivityPriorLines) {
     }
 
-    /** Settings of the product affinity stage; see the affinity.* keys in {@link ConfigKeys}. */
+    /**
+     * Settings of the product affinity stage; see the affinity.* keys in {@link ConfigKeys}. The sources' own
+     * settings are grouped: {@code coOccurrence}, {@code als}, the noisy-OR {@code weights}, and the learned
+     * {@code ranker} with TIFU-KNN.
+     */
     public record AffinityConfig(int topK, int horizonDays, double halfLifeDays, double activePAlive, int maxPerCategory,
             int excludeDurableDays, double cyclePriorGaps, int candidatesPerSource, int popularityDays,
-            int coOccurrenceMinBaskets, int coOccurrenceNeighbours, int coOccurrenceMaxBasketProducts, int alsRank,
-            int alsMaxIter, double alsRegParam, double alsAlpha, int alsBlocks, int alsCheckpointInterval,
-            double weightBuyAgain, double weightCollaborative, double weightCoOccurrence, double weightPopularity,
-            RankerConfig ranker) {
+            CoOccurrenceConfig coOccurrence, AlsConfig als, NoisyOrWeights weights, RankerConfig ranker) {
+        /** These settings with other co-occurrence settings. */
+        public AffinityConfig withCoOccurrence(CoOccurrenceConfig other) {
+            return new AffinityConfig(topK, horizonDays, halfLifeDays, activePAlive, maxPerCategory, excludeDurableDays, cyclePriorGaps,
+                    candidatesPerSource, popularityDays, other, als, weights, ranker);
+        }
+    }
+
+    /** affinity.co-occurrence.*: basket support, neighbours kept per product, and the largest basket counted. */
+    public record CoOccurrenceConfig(int minBaskets, int neighbours, int maxBasketProducts) {
+    }
+
+    /** affinity.als.*: Spark MLlib ALS with implicit feedback. */
+    public record AlsConfig(int rank, int maxIter, double regParam, double alpha, int blocks, int checkpointInterval) {
+    }
+
+    /** affinity.weight.*: the noisy-OR blend's weight of each source (0..1). */
+    public record NoisyOrWeights(double buyAgain, double collaborative, double coOccurrence, double popularity) {
     }
 
     /**
      * Settings of the learned ranker and its candidate sources; see the affinity.ranker.*, affinity.tifu.* and
      * affinity.excluded-products keys in {@link ConfigKeys}.
      */
-    public record RankerConfig(java.util.List<String> excludedProducts, int retrainDays, String model, int trainingCustomers,
-            int tifuGroupSize, double tifuWithinGroupDecay, double tifuAcrossGroupDecay, int tifuNeighbours, double tifuAlpha,
-            int tifuPoolSize, int tifuMaxProducts) {
+    public record RankerConfig(java.util.List<String> excludedProducts, int retrainDays, String model, int trainingCustomers, TifuConfig tifu) {
         public RankerConfig {
             excludedProducts = java.util.List.copyOf(excludedProducts);
         }
+    }
+
+    /** affinity.tifu.*: TIFU-KNN (Hu et al. 2020) and its neighbour pool. */
+    public record TifuConfig(int groupSize, double withinGroupDecay, double acrossGroupDecay, int neighbours, double alpha, int poolSize,
+            int maxProducts) {
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
+import dev.onetoone.config.OneToOneConfig.CoOccurrenceConfig;
 import dev.onetoone.testing.SparkTestSupport;
 
 class CoOccurrenceScorerTest extends SparkTestSupport {
@@ -18,12 +19,7 @@ class CoOccurrenceScorerTest extends SparkTestSupport {
 
     private static AffinityConfig settings(int minBaskets, int maxBasketProducts) {
         AffinityConfig defaults = testConfig().affinity();
-        return new AffinityConfig(defaults.topK(), defaults.horizonDays(), defaults.halfLifeDays(), defaults.activePAlive(),
-                defaults.maxPerCategory(), defaults.excludeDurableDays(), defaults.cyclePriorGaps(), defaults.candidatesPerSource(),
-                defaults.popularityDays(), minBaskets, defaults.coOccurrenceNeighbours(), maxBasketProducts, defaults.alsRank(),
-                defaults.alsMaxIter(), defaults.alsRegParam(), defaults.alsAlpha(), defaults.alsBlocks(), defaults.alsCheckpointInterval(),
-                defaults.weightBuyAgain(), defaults.weightCollaborative(), defaults.weightCoOccurrence(), defaults.weightPopularity(),
-                defaults.ranker());
+        return defaults.withCoOccurrence(new CoOccurrenceConfig(minBaskets, defaults.coOccurrence().neighbours(), maxBasketProducts));
     }
 
     @Test

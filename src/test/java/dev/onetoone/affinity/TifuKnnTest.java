@@ -20,12 +20,13 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
 import dev.onetoone.config.OneToOneConfig.RankerConfig;
+import dev.onetoone.config.OneToOneConfig.TifuConfig;
 import dev.onetoone.testing.SparkTestSupport;
 
 class TifuKnnTest extends SparkTestSupport {
     private static final LocalDate AS_OF = LocalDate.parse("2025-03-31");
     /** m = 2, r_b = 0.8, r_g = 0.6, k = 1, alpha = 0.5. */
-    private static final RankerConfig SETTINGS = new RankerConfig(List.of(), 7, "auto", 1000, 2, 0.8, 0.6, 1, 0.5, 1000, 100);
+    private static final RankerConfig SETTINGS = new RankerConfig(List.of(), 7, "auto", 1000, new TifuConfig(2, 0.8, 0.6, 1, 0.5, 1000, 100));
 
     private static AffinityTestData data() {
         return new AffinityTestData().product("X", "c", true).product("Y", "c", true).product("Z", "c", true).product("W", "c", true)
@@ -158,7 +159,7 @@ class TifuKnnTest extends SparkTestSupport {
 
     @Test
     void searchOverAPoolHoldingEveryCustomerIsTheExactSearch() {
-        var settings = new RankerConfig(List.of(), 7, "auto", 1000, 2, 0.8, 0.6, 5, 0.7, 1000, 3);
+        var settings = new RankerConfig(List.of(), 7, "auto", 1000, new TifuConfig(2, 0.8, 0.6, 5, 0.7, 1000, 3));
         var lines = ProductLines.of(randomData().transactions(), randomData().products(), AS_OF, 90.0);
         var vectors = TifuKnn.ownVectors(lines, settings);
         Map<String, Map<String, Double>> own = new HashMap<>();
@@ -173,7 +174,7 @@ class TifuKnnTest extends SparkTestSupport {
 
     @Test
     void aSmallerPoolLimitsTheSearchToThePoolsCustomers() {
-        var settings = new RankerConfig(List.of(), 7, "auto", 1000, 2, 0.8, 0.6, 5, 0.7, 20, 100);
+        var settings = new RankerConfig(List.of(), 7, "auto", 1000, new TifuConfig(2, 0.8, 0.6, 5, 0.7, 20, 100));
         var lines = ProductLines.of(randomData().transactions(), randomData().products(), AS_OF, 90.0);
         var vectors = TifuKnn.ownVectors(lines, settings);
         Map<String, Map<String, Double>> own = new HashMap<>();
@@ -196,7 +197,7 @@ class TifuKnnTest extends SparkTestSupport {
 
     @Test
     void scoringFewCustomersFromThePoolsAndTheirLinesOnlyGivesTheirScoresOfTheWhole() {
-        var settings = new RankerConfig(List.of(), 7, "auto", 1000, 2, 0.8, 0.6, 5, 0.7, 20, 100);
+        var settings = new RankerConfig(List.of(), 7, "auto", 1000, new TifuConfig(2, 0.8, 0.6, 5, 0.7, 20, 100));
         var lines = ProductLines.of(randomData().transactions(), randomData().products(), AS_OF, 90.0);
         Map<String, Map<String, Double>> own = new HashMap<>();
         for (Row row : TifuKnn.ownVectors(lines, settings).collectAsList()) {
