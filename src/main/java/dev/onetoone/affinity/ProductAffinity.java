@@ -96,7 +96,7 @@ public final class ProductAffinity {
         List<Dataset<Row>> sources = new ArrayList<>(List.of(buyAgain));
         JobDescription.set(spark, "affinity", "tifu-knn");
         Dataset<Row> tifu = measureNamed("tifu_knn", () -> {
-            Dataset<Row> vectors = TifuKnn.ownVectors(TifuKnn.linesToScore(lines, wanted, settings.ranker()), settings.ranker());
+            Dataset<Row> vectors = TifuKnn.ownVectors(lines, settings.ranker());
             return TifuKnn.score(vectors, wanted, settings.ranker());
         });
         this.lastTifu = tifu;

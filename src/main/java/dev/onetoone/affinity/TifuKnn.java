@@ -79,18 +79,6 @@ public final class TifuKnn {
     }
 
     /**
-     * The lines whose own vectors {@link #score} needs to score {@code customers}: those of the customers and of the
-     * neighbour pool (the first {@code affinity.tifu.pool-size} customers of the lines by the hash of their id, as
-     * {@link #score} chooses it; every customer of the lines has a vector). A night that scores few customers so
-     * builds vectors for the pool and them, not for every customer; the scores are the same.
-     */
-    static Dataset<Row> linesToScore(Dataset<Row> lines, Dataset<Row> customers, RankerConfig settings) {
-        Dataset<Row> pool = lines.select("customer_id").distinct()
-                .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifu().poolSize());
-        return lines.join(pool.union(customers.select("customer_id")).distinct(), "customer_id", "left_semi");
-    }
-
-    /**
      * Scores for the wanted customers: customer_id, product_id, own_vector, neighbour_vector (the mean of the
      * neighbours' vectors) and tifu_score ({@code p(i)}), for every product in the customer's own vector and the
      * {@code affinity.tifu.max-products} best products that only its neighbours bought.
@@ -100,7 +88,7 @@ public final class TifuKnn {
      * of their id. The pool is collected and broadcast, bounded by its size; the wanted customers are scored where
      * their vectors are, in one pass.
      *
-     * @param vectors {@link #ownVectors} of all customers, or at least of the pool's and the wanted ones ({@link #linesToScore})
+     * @param vectors {@link #ownVectors} of all customers
      */
     static Dataset<Row> score(Dataset<Row> vectors, Dataset<Row> customers, RankerConfig settings) {
         Dataset<Row> poolIds = vectors.select("customer_id").distinct()

@@ -15,7 +15,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -193,33 +192,6 @@ class TifuKnnTest extends SparkTestSupport {
         // And it is not the exact search: the pool really bounds it.
         Map<String, double[]> exact = bruteForce(own, own.keySet(), wanted, 5, 0.7, 100);
         assertFalse(rows.size() == exact.size() && sameScores(exact, rows), "a pool of 20 of 60 customers changed no score");
-    }
-
-    @Test
-    void scoringFewCustomersFromThePoolsAndTheirLinesOnlyGivesTheirScoresOfTheWhole() {
-        var settings = new RankerConfig(List.of(), 7, "auto", 1000, new TifuConfig(2, 0.8, 0.6, 5, 0.7, 20, 100));
-        var lines = ProductLines.of(randomData().transactions(), randomData().products(), AS_OF, 90.0);
-        Map<String, Map<String, Double>> own = new HashMap<>();
-        for (Row row : TifuKnn.ownVectors(lines, settings).collectAsList()) {
-            own.computeIfAbsent(row.getAs("customer_id"), id -> new HashMap<>()).put(row.getAs("product_id"), row.getAs("own_vector"));
-        }
-        Set<String> pool = new HashSet<>(spark().createDataset(List.copyOf(own.keySet()), org.apache.spark.sql.Encoders.STRING()).toDF("customer_id")
-                .orderBy(org.apache.spark.sql.functions.xxhash64(org.apache.spark.sql.functions.col("customer_id")), org.apache.spark.sql.functions.col("customer_id"))
-                .limit(20).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-        // Two customers outside the pool and one in it.
-        List<String> outside = own.keySet().stream().filter(id -> !pool.contains(id)).sorted().limit(2).toList();
-        Set<String> wanted = new HashSet<>(outside);
-        wanted.add(pool.iterator().next());
-        var customers = spark().createDataset(List.copyOf(wanted), org.apache.spark.sql.Encoders.STRING()).toDF("customer_id");
-
-        Dataset<Row> needed = TifuKnn.linesToScore(lines, customers, settings);
-        Set<String> read = new HashSet<>(needed.select("customer_id").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
-        Set<String> expectedRead = new HashSet<>(pool);
-        expectedRead.addAll(wanted);
-        assertEquals(expectedRead, read, "the pool's and the wanted customers' lines");
-        assertTrue(read.size() < own.size(), "fewer customers than all: " + read.size() + " of " + own.size());
-        List<Row> rows = TifuKnn.score(TifuKnn.ownVectors(needed, settings), customers, settings).collectAsList();
-        assertScores(bruteForce(own, pool, wanted, 5, 0.7, 100), rows);
     }
 
     private static boolean sameScores(Map<String, double[]> expected, List<Row> rows) {
