@@ -42,7 +42,7 @@ final class ContactPolicy {
                 col("consent_email"), col("consent_sms"), col("consent_push"));
         Dataset<Row> suppressed = inputs.suppressed().select("customer_id").distinct().withColumn("suppressed", lit(true));
         Dataset<Row> sent = inputs.previousOffers().where(col("as_of").lt(lit(day))
-                .and(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value())));
+                .and(OfferGroup.isSent(col("offer_group"))));
         Dataset<Row> contacts = sent.groupBy("customer_id").agg(
                 sum(when(date_diff(lit(day), col("as_of")).lt(config.contactWindowDays()), 1).otherwise(0)).as("recent_contacts"),
                 max("as_of").as("last_contact"));

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
+import org.apache.spark.sql.Column;
+
 /**
  * The measurement group of an offer row, stored in {@code offers.offer_group} (and in the tables and files derived
  * from it) as its lower-case {@link #value()}. Treatment and explore rows are sent; control and holdout rows are
@@ -33,6 +35,20 @@ public enum OfferGroup {
     /** True when the offer reaches the customer (treatment, explore); false when it is withheld (control, holdout). */
     public boolean sent() {
         return sent;
+    }
+
+    /** True where an offer_group column holds a sent group (treatment, explore). */
+    public static Column isSent(Column offerGroup) {
+        return offerGroup.isin(storedValues(true));
+    }
+
+    /** True where an offer_group column holds a withheld group (control, holdout). */
+    public static Column isWithheld(Column offerGroup) {
+        return offerGroup.isin(storedValues(false));
+    }
+
+    private static Object[] storedValues(boolean sent) {
+        return Arrays.stream(values()).filter(group -> group.sent == sent).map(OfferGroup::value).toArray();
     }
 
     /** The group stored as {@code value}; an unknown value is an error that names it and the known ones. */

@@ -41,7 +41,7 @@ final class OfferRows {
     Dataset<Row> rows(Dataset<Row> chosen) {
         Date day = Date.valueOf(asOf);
         Column form = col("offer_form");
-        Column sent = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value());
+        Column sent = OfferGroup.isSent(col("offer_group"));
         return chosen.select(
                 lit(day).as("as_of"),
                 substring(sha2(concat_ws("|", lit(asOf.toString()), col("campaign_id"), col("customer_id")), 256), 1, 32).as("offer_id"),
@@ -65,7 +65,7 @@ final class OfferRows {
     /** One row per campaign budget and the global budget: spend, price and value of the offers sent. */
     Dataset<Row> shadowPrices(SparkSession spark, Dataset<Row> offers, Map<String, Double> prices) {
         Map<String, Row> sums = new LinkedHashMap<>();
-        for (Row row : offers.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value())).groupBy("campaign_id")
+        for (Row row : offers.where(OfferGroup.isSent(col("offer_group"))).groupBy("campaign_id")
                 .agg(sum(col("expected_cost").plus(col("contact_cost"))), count(lit(1)), sum("expected_incremental_margin")).collectAsList()) {
             sums.put(row.getString(0), row);
         }

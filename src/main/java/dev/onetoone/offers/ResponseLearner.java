@@ -116,7 +116,7 @@ public final class ResponseLearner {
         Map<String, Long> sentCounts = new LinkedHashMap<>();
         // one row per campaign: small by construction
         for (Row row : closed.groupBy("campaign_id").agg(count(lit(1)),
-                sum(when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), 1L).otherwise(0L))).collectAsList()) {
+                sum(when(OfferGroup.isSent(col("offer_group")), 1L).otherwise(0L))).collectAsList()) {
             counts.put(row.getString(0), row.getLong(1));
             sentCounts.put(row.getString(0), row.getLong(2));
         }
@@ -182,7 +182,7 @@ public final class ResponseLearner {
 
     /** The design columns, the label, the raw weight and the validation flag. */
     static Dataset<Row> prepare(Dataset<Row> logged) {
-        Column sent = when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), 1.0).otherwise(0.0);
+        Column sent = when(OfferGroup.isSent(col("offer_group")), 1.0).otherwise(0.0);
         Column assumedShift = ResponseModel.logit(col("p_purchase_with_offer")).minus(ResponseModel.logit(col("p_purchase_without_offer")));
         return logged
                 .withColumn("label", when(col("purchased"), 1.0).otherwise(0.0))

@@ -170,7 +170,7 @@ public final class OffersRunner {
 
     /** CSV files of the offers sent, one directory per channel, for systems that cannot read Delta. */
     private static void export(Dataset<Row> offers, String directory) {
-        offers.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()))
+        offers.where(OfferGroup.isSent(col("offer_group")))
                 .select(col("offer_id"), col("customer_id"), col("campaign_id"), col("offer_form"), col("target_kind"),
                         col("target_product_id"), col("target_category"), col("discount_percent"), col("discount_amount"),
                         col("bonus_points"), col("valid_from"), col("valid_to"), col("offer_group"),

@@ -128,9 +128,9 @@ public final class OfferOutcomes {
      */
     public static Dataset<Row> groupSums(Dataset<Row> perOffer) {
         Dataset<Row> both = perOffer.unionByName(perOffer.withColumn("campaign_id", lit(ALL)));
-        Column sent = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value());
+        Column sent = OfferGroup.isSent(col("offer_group"));
         Column treated = col("offer_group").equalTo(OfferGroup.TREATMENT.value());
-        Column withheld = col("offer_group").isin(OfferGroup.CONTROL.value(), OfferGroup.HOLDOUT.value());
+        Column withheld = OfferGroup.isWithheld(col("offer_group"));
         return both.groupBy("campaign_id").agg(
                         sum(when(sent, 1L).otherwise(0L)).as("offers_sent"),
                         sum(when(sent.and(col("redeemed")), 1L).otherwise(0L)).as("redemptions"),

@@ -304,7 +304,7 @@ public final class OfferResponseSimulator {
         List<Row> rows = outcomes.groupBy("campaign_id", "offer_group")
                 .agg(count(lit(1)).as("offers"),
                         sum(when(col("purchased"), 1L).otherwise(0L)).as("purchases"),
-                        sum(when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), col("p_purchase_with_offer"))
+                        sum(when(OfferGroup.isSent(col("offer_group")), col("p_purchase_with_offer"))
                                 .otherwise(col("p_purchase_without_offer"))).as("expected_purchases"),
                         sum(col("true_expected_incremental_margin")).as("true_expected_incremental_margin"),
                         sum(when(col("purchased"), col("discount")).otherwise(0.0)).as("discount_given"))

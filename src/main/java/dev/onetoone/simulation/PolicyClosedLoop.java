@@ -180,7 +180,7 @@ public final class PolicyClosedLoop {
             }
             Dataset<Row> others = rows.where(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value()).unary_$bang());
             for (int index = 0; index < policies.size(); index++) {
-                others = others.withColumn("send_" + index, when(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value()), 1.0).otherwise(0.0));
+                others = others.withColumn("send_" + index, when(OfferGroup.isSent(col("offer_group")), 1.0).otherwise(0.0));
             }
             List<Column> columns = new ArrayList<>(List.of(col("offer_id"), col("customer_id"), col("valid_from"), col("valid_to"),
                     col("true_with"), col("true_without"), col("basket_margin"), col("discount"), col("contact")));
