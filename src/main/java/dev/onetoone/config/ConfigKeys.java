@@ -1,9 +1,12 @@
 package dev.onetoone.config;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.onetoone.model.PopulationModel;
 
 /**
  * Every configuration key the application understands, each defined once: its default, the values it takes (a
@@ -175,7 +178,7 @@ public final class ConfigKeys {
         integer(INGEST_AS_OF_MAX_DAYS_AHEAD, "1", 0, 36500, "ingest and nightly refuse an --as-of date more than this many days after today.");
         number(RFM_QUANTILE_RELATIVE_ERROR, "0.001", 0.0, 0.1, "Relative error of the approximate quantiles behind the RFM scores (0..0.1).");
         number(MODEL_TIME_UNIT_DAYS, "7", 1.0, 365.0, "Days per time unit of the BTYD summaries t_x and T (7 = weeks).");
-        choice(MODEL_PURCHASE_MODEL, "pareto_nbd", "Model behind p_alive and expected purchases: bg_nbd, mbg_nbd or pareto_nbd.", "bg_nbd", "mbg_nbd", "pareto_nbd");
+        choice(MODEL_PURCHASE_MODEL, "pareto_nbd", "Model behind p_alive and expected purchases: bg_nbd, mbg_nbd or pareto_nbd.", purchaseModels());
         integer(MODEL_REFIT_DAYS, "7", 1, 3650, "Refit the population parameters when the last fit is this many days old or older; 1 = every night.");
         integer(MODEL_MIN_CUSTOMERS, "100", 1, Integer.MAX_VALUE, "Below this many customers (or with no repeat buyer) fits are penalised towards 1 instead of plain maximum likelihood.");
         number(MODEL_SMALL_POPULATION_PENALTY, "0.1", 0.0, 100.0, "L2 penalty per customer on the log-parameters of a penalised fit.");
@@ -270,6 +273,12 @@ public final class ConfigKeys {
 
     private static void choice(String name, String defaultValue, String description, String... choices) {
         KEYS.put(name, new Key(name, defaultValue, description, Kind.CHOICE, 0, 0, List.of(choices), null));
+    }
+
+    /** The codes of the population models that can be the purchase model (not the spend model), sorted. */
+    private static String[] purchaseModels() {
+        return Arrays.stream(PopulationModel.values()).filter(PopulationModel::isPurchaseModel).map(PopulationModel::code).sorted()
+                .toArray(String[]::new);
     }
 
     /** The definition of a key the code names; a programming error if it is not defined. */
