@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,10 +93,8 @@ final class CarriedRanking {
             LOG.info("affinity: the ranking of {} used other affinity.* settings than tonight's; ranking every active customer", previous);
             return Optional.empty();
         }
+        // A run that recorded its ranker wrote ranked_as_of on every row of its date.
         Dataset<Row> rows = warehouse.readAsOf(Tables.PRODUCT_AFFINITY, previous);
-        if (!Arrays.asList(rows.columns()).contains("ranked_as_of")) {
-            rows = rows.withColumn("ranked_as_of", col("as_of"));
-        }
         if (rows.isEmpty()) {
             LOG.info("affinity: no stored ranking for {}; ranking every active customer", previous);
             return Optional.empty();
