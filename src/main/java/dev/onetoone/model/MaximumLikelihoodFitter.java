@@ -284,7 +284,7 @@ public final class MaximumLikelihoodFitter {
      * Cholesky factorisation of (M - tau I) succeeds for tau = 1e-6 times an upper bound on the largest
      * eigenvalue (the max absolute row sum).
      */
-    private static boolean isPositiveDefinite(double[][] matrix) {
+    static boolean isPositiveDefinite(double[][] matrix) {
         int dimension = matrix.length;
         double bound = 0.0;
         for (double[] row : matrix) {
