@@ -43,11 +43,12 @@ import scala.Tuple2;
  * <p>Breeze cannot be called from Java with a Java objective: a Java class cannot implement or extend
  * {@code breeze.optimize.DiffFunction} (javac: "apply(T) in CachedDiffFunction cannot implement apply(T1) in
  * Function1; return type double is not compatible with Object", the Scala-specialised {@code Function1[T, Double]}).
- * MLlib's {@code LBFGS.CostFun}, a DiffFunction over an RDD and an MLlib {@link Gradient} (a Java-extendable class),
- * is the Java-callable route, and the one MLlib itself takes. The optimisers compared are:
+ * MLlib's Scala-private {@code LBFGS.CostFun} (reached by reflection), a DiffFunction over an RDD and an MLlib
+ * {@link Gradient} (a Java-extendable class), is the Java-callable route, and the one MLlib itself takes. The optimisers compared are:
  * <ul>
  *   <li>{@code hand-written}: {@link MaximumLikelihoodFitter} with its default settings;</li>
- *   <li>{@code breeze}: {@code breeze.optimize.LBFGS} (memory 10, strong-Wolfe line search) driven state by state,
+ *   <li>{@code breeze}: {@code breeze.optimize.LBFGS} (memory 10, strong-Wolfe line search; the cost function in a
+ *       {@code CachedDiffFunction}, as MLlib passes it) driven state by state,
  *       stopped by the same tests as the hand-written fitter (max-norm of the per-customer gradient 1e-7, relative
  *       change 1e-13, 500 iterations) or by Breeze's own line-search failure;</li>
  *   <li>{@code breeze (mllib stops)}: the same, stopped by Breeze's own tests only (tolerance 1e-12 on the
@@ -406,9 +407,9 @@ final class OptimiserComparison {
                 InMemoryObjective.paretoNbd(Arrays.copyOf(zeros, 200), Arrays.copyOf(zeros, 200),
                         Arrays.copyOf(ages, 200), null), new double[] {0.75, 4.0, 0.6, 12.0}, 0));
         double[] start = {Math.exp(-2.0), Math.exp(2.0)};
-        cases.add(new Case("log-barrier, NaN beyond |log theta| >= 3 (optimum at log theta = (2, -2))",
+        cases.add(new Case("log-barrier, NaN where abs(log theta) >= 3 (optimum at log theta = (2, -2))",
                 logBarrier(false), start, 0));
-        cases.add(new Case("log-barrier, IllegalArgumentException beyond |log theta| >= 3", logBarrier(true), start, 0));
+        cases.add(new Case("log-barrier, IllegalArgumentException where abs(log theta) >= 3", logBarrier(true), start, 0));
         return cases;
     }
 
