@@ -14,7 +14,7 @@ import java.util.Locale;
  * The peer: the project's RFM measures and quintile scores computed by DuckDB, in one process, from the same Parquet
  * files, through DuckDB's JDBC driver (only plain {@code java.sql} here, so the driver is needed at run time only).
  *
- * <p>It follows {@code rfm.RfmStage}: purchase lines only for first and last purchase day, frequency in distinct
+ * <p>It follows {@code rfm.RfmScoring}: purchase lines only for first and last purchase day, frequency in distinct
  * purchase days and in distinct orders (the transaction id, or the day when there is none), monetary value net of
  * returns, customers with no purchase line not scored; scores are 1 plus the number of quintile cut points strictly
  * below the value, recency reversed. Where SQL on the raw file differs from the stage:
@@ -128,7 +128,7 @@ public final class DuckDbRfm {
                 "FROM rfm CROSS JOIN cuts");
     }
 
-    /** Number of the four cut points strictly below the value, as {@code RfmStage.countBelow}. */
+    /** Number of the four cut points strictly below the value, as {@code RfmScoring.countBelow}. */
     private static String below(String value, String cuts) {
         var terms = new StringBuilder("(");
         for (int index = 1; index <= 4; index++) {

@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * One earning rule: a strategy that turns the night's purchase lines into points. A rule returns one row per
- * award with the columns of {@link #OUTPUT}; the {@link EarningStage} runs the configured rules in order, names each
+ * award with the columns of {@link #OUTPUT}; the {@link EarningStep} runs the configured rules in order, names each
  * entry after the rule's id, applies the caps and writes earn entries to the ledger. Adding a rule is one class
  * implementing this interface plus one line in {@link EarningRules#create}; docs/loyalty.md has a worked example.
  */

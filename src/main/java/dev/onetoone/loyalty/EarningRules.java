@@ -18,7 +18,7 @@ import dev.onetoone.config.ConfigException;
  * <li>{@code birthday}: {@code points} on the first purchase in the birthday month, once a year.</li>
  * </ul>
  * The referral bonus is not a line rule: it is earned when the referred customer's first purchase clears the return
- * window (see {@link ReferralStage}).
+ * window (see {@link ReferralStep}).
  */
 public final class EarningRules {
     /** A rule with the id that names its ledger entries. */

@@ -115,14 +115,14 @@ public final class LoyaltyNight {
         // Referrals: validated and their bonuses drafted first, from the referrals and the lines alone, so that the
         // referrers whose bonus is due are known before the ledger is read.
         JobDescription.set(spark, "loyalty", "referrals");
-        var referralStage = new ReferralStage(config);
+        var referralStep = new ReferralStep(config);
         Dataset<Row> acceptedNow = inputs.referrals().limit(0).select("referred_id", "referrer_id", "referral_date", "referral_code")
                 .withColumn("first_purchase_discount_percent", lit(0.0));
         Dataset<Row> rejectedReferrals = null;
         if (inputs.referralRows().isPresent()) {
             Dataset<Row> typed = inputs.referralRows().get();
             Dataset<Row> referred = typed.select(col("referred_id").as("customer_id")).where(col("customer_id").isNotNull()).distinct();
-            var validated = referralStage.validate(typed, inputs.referrals(), purchasesOf.join(referred, "customer_id").select("customer_id", "purchase_date"));
+            var validated = referralStep.validate(typed, inputs.referrals(), purchasesOf.join(referred, "customer_id").select("customer_id", "purchase_date"));
             acceptedNow = validated.accepted().localCheckpoint(true);
             rejectedReferrals = validated.rejected().localCheckpoint(true);
         }
@@ -130,7 +130,7 @@ public final class LoyaltyNight {
                 .unionByName(acceptedNow.select("referred_id", "referrer_id", "referral_date"));
         Dataset<Row> referredLines = upToNight.join(allReferrals.select(col("referred_id").as("customer_id")), "customer_id")
                 .select("customer_id", "purchase_date", "product_id", "amount", "is_return");
-        Dataset<Row> bonusDrafts = referralStage.bonuses(allReferrals, referredLines, asOf).localCheckpoint(true);
+        Dataset<Row> bonusDrafts = referralStep.bonuses(allReferrals, referredLines, asOf).localCheckpoint(true);
 
         Dataset<Row> ledger = fullLedger;
         if (since.isPresent()) {
@@ -156,7 +156,7 @@ public final class LoyaltyNight {
                 .and(col("valid_to").isNull().or(col("valid_to").geq(date_sub(lit(night), 1))))).select("customer_id", "tier");
         var earningInputs = new EarningInputs(earnLines, firstLines, inputs.customers().select("customer_id", "birth_date"),
                 inputs.offers().select("offer_id", "customer_id", "offer_form", "bonus_points"), tiers, asOf);
-        Dataset<Row> earned = fresh(new EarningStage(config).earn(earningInputs), ledger);
+        Dataset<Row> earned = fresh(new EarningStep(config).earn(earningInputs), ledger);
 
         // Reverse.
         JobDescription.set(spark, "loyalty", "reverse");
@@ -183,7 +183,7 @@ public final class LoyaltyNight {
         Dataset<Row> redeemed = soFar.limit(0);
         Dataset<Row> rejectedRedemptions = null;
         if (inputs.redemptions().isPresent()) {
-            var applied = RedemptionStage.apply(inputs.redemptions().get(), soFar, asOf);
+            var applied = RedemptionStep.apply(inputs.redemptions().get(), soFar, asOf);
             redeemed = fresh(applied.entries(), ledger);
             rejectedRedemptions = applied.rejected().localCheckpoint(true);
         }

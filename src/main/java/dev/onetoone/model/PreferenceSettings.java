@@ -1,7 +1,7 @@
 package dev.onetoone.model;
 
 /**
- * Settings of the {@link PreferenceStage}.
+ * Settings of the {@link PreferenceStep}.
  *
  * @param halfLifeDays          age in days at which a purchase line weighs half as much as one made on the as-of
  *                              date; positive and finite (default 180)

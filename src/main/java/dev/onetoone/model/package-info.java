@@ -6,9 +6,9 @@
  * quadrature); and an L-BFGS maximum-likelihood fitter that works on log-parameters through a
  * {@link dev.onetoone.model.LogLikelihoodObjective}, with mergeable {@link dev.onetoone.model.ValueAndGradient}
  * partial sums and standard errors from a numerical observed information. The Spark side is kept to a few
- * classes: {@link dev.onetoone.model.CustomerStateStage} (sufficient statistics folded night by night),
+ * classes: {@link dev.onetoone.model.CustomerStateStep} (sufficient statistics folded night by night),
  * {@link dev.onetoone.model.DistributedObjective} and {@link dev.onetoone.model.PopulationFitter} (the likelihood
  * summed by Spark, optimised on the driver), {@link dev.onetoone.model.CustomerScorer} (per-customer posterior
- * quantities) and {@link dev.onetoone.model.PreferenceStage} (time-decayed preferences).
+ * quantities) and {@link dev.onetoone.model.PreferenceStep} (time-decayed preferences).
  */
 package dev.onetoone.model;

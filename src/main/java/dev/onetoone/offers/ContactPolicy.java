@@ -30,8 +30,8 @@ final class ContactPolicy {
 
     /**
      * The candidates with the channel, the offers sent to the customer within the contact window before today
-     * (earlier_contacts), their remaining contact slots, and policy_drop: {@value OffersStage#DROPPED_CONSENT} for an unknown,
-     * opted-out or suppressed customer or a campaign without a consented channel, {@value OffersStage#DROPPED_CONTACT_LIMIT}
+     * (earlier_contacts), their remaining contact slots, and policy_drop: {@value OfferSelection#DROPPED_CONSENT} for an unknown,
+     * opted-out or suppressed customer or a campaign without a consented channel, {@value OfferSelection#DROPPED_CONTACT_LIMIT}
      * for a customer without slots, in cool-down, or who already had the campaign within its repeat-after-days;
      * null when the candidate may be contacted.
      */
@@ -75,8 +75,8 @@ final class ContactPolicy {
                 .withColumn("earlier_contacts", coalesce(col("recent_contacts"), lit(0L)).cast("int"))
                 .withColumn("slots", lit(config.maxContacts()).minus(col("earlier_contacts")).cast("int"))
                 .withColumn("channel", channel)
-                .withColumn("policy_drop", when(reachable.unary_$bang().or(col("channel").isNull()), lit(OffersStage.DROPPED_CONSENT))
-                        .when(col("slots").leq(0).or(inCooldown).or(repeatedTooSoon), lit(OffersStage.DROPPED_CONTACT_LIMIT)))
+                .withColumn("policy_drop", when(reachable.unary_$bang().or(col("channel").isNull()), lit(OfferSelection.DROPPED_CONSENT))
+                        .when(col("slots").leq(0).or(inCooldown).or(repeatedTooSoon), lit(OfferSelection.DROPPED_CONTACT_LIMIT)))
                 .drop("contactable", "suppressed", "consent_email", "consent_sms", "consent_push", "recent_contacts", "last_contact",
                         "last_campaign_contact", "preferred_channel");
     }

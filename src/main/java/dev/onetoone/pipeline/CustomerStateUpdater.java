@@ -21,7 +21,7 @@ import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.SparkSessions;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.model.CustomerStateStage;
+import dev.onetoone.model.CustomerStateStep;
 
 /**
  * Brings {@code customer_state} to an as-of date for the rfm and model stages, whichever runs first; the second finds
@@ -78,7 +78,7 @@ final class CustomerStateUpdater {
         if (asOf.isBefore(foldedThrough)) {
             details.put("state_backfill", 1L);
             describe("fold all lines for a backfill");
-            return CustomerStateStage.fold(CustomerStateStage.empty(warehouse.spark()), transactions, null, asOf, halfLife)
+            return CustomerStateStep.fold(CustomerStateStep.empty(warehouse.spark()), transactions, null, asOf, halfLife)
                     .withColumn("state_updated_at", lit(now));
         }
         describe("look for late lines");
@@ -94,7 +94,7 @@ final class CustomerStateUpdater {
             return stored;
         }
         describe("fold the new lines into customer_state");
-        Dataset<Row> changed = CustomerStateStage.foldChanged(stored, transactions, foldedThrough, asOf, halfLife)
+        Dataset<Row> changed = CustomerStateStep.foldChanged(stored, transactions, foldedThrough, asOf, halfLife)
                 .withColumn("state_updated_at", lit(now));
         long updated = warehouse.upsert(Tables.CUSTOMER_STATE, changed);
         details.put("state_customers_updated", updated);
@@ -110,7 +110,7 @@ final class CustomerStateUpdater {
         long inputBytes = DeltaTable.forPath(spark, warehouse.path(Tables.TRANSACTIONS)).detail().first().<Long>getAs("sizeInBytes");
         details.put("state_shuffle_partitions", (long) SparkSessions.sizeShuffles(spark, inputBytes));
         try {
-            Dataset<Row> built = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, asOf, halfLife)
+            Dataset<Row> built = CustomerStateStep.fold(CustomerStateStep.empty(spark), transactions, null, asOf, halfLife)
                     .withColumn("state_updated_at", lit(Timestamp.from(context.now())));
             warehouse.overwrite(Tables.CUSTOMER_STATE, built);
         } finally {

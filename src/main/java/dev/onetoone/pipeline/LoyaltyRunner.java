@@ -36,12 +36,12 @@ import dev.onetoone.io.InputReader;
 import dev.onetoone.io.RawInput;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.loyalty.BalanceStage;
+import dev.onetoone.loyalty.BalanceStep;
 import dev.onetoone.loyalty.EventInputs;
 import dev.onetoone.loyalty.LoyaltyConfig;
 import dev.onetoone.loyalty.LoyaltyMetrics;
 import dev.onetoone.loyalty.LoyaltyNight;
-import dev.onetoone.loyalty.TierStage;
+import dev.onetoone.loyalty.TierStep;
 
 /**
  * The loyalty step of one night: reads the transactions, the ledger and the programme's tables, and the
@@ -178,22 +178,22 @@ public final class LoyaltyRunner {
         // rerun, backfill, rebuild, or when the MERGE stored other entries than the night made).
         boolean fold = previous.isPresent() && inserted == entryCount;
         Dataset<Row> figures = fold
-                ? BalanceStage.fold(warehouse.read(Tables.POINTS_BALANCE), previous.get(), entries, warehouse.read(Tables.POINTS_LEDGER), asOf,
+                ? BalanceStep.fold(warehouse.read(Tables.POINTS_BALANCE), previous.get(), entries, warehouse.read(Tables.POINTS_LEDGER), asOf,
                         config.tierWindowDays())
-                : BalanceStage.sums(warehouse.read(Tables.POINTS_LEDGER), asOf, config.tierWindowDays());
+                : BalanceStep.sums(warehouse.read(Tables.POINTS_LEDGER), asOf, config.tierWindowDays());
         // Materialized: points_balance is read by the fold and overwritten below.
         figures = figures.localCheckpoint(true);
         details.put("balances_folded", fold ? 1L : 0L);
 
         spark.sparkContext().setJobDescription("loyalty: tiers");
-        Dataset<Row> tierRows = new TierStage(config).review(figures.select("customer_id", "qualifying"), warehouse.read(Tables.POINTS_LEDGER),
+        Dataset<Row> tierRows = new TierStep(config).review(figures.select("customer_id", "qualifying"), warehouse.read(Tables.POINTS_LEDGER),
                 warehouse.read(Tables.MEMBER_TIER), asOf, context.runId());
         long tierRowsWritten = warehouse.upsert(Tables.MEMBER_TIER, tierRows);
         details.put("member_tier_rows_written", tierRowsWritten);
 
         spark.sparkContext().setJobDescription("loyalty: balances");
         Dataset<Row> currentTiers = warehouse.read(Tables.MEMBER_TIER).where(col("valid_to").isNull()).select("customer_id", "tier");
-        warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStage.withTiers(figures, currentTiers, asOf));
+        warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStep.withTiers(figures, currentTiers, asOf));
         Dataset<Row> balances = warehouse.read(Tables.POINTS_BALANCE).persist(StorageLevel.MEMORY_AND_DISK());
 
         spark.sparkContext().setJobDescription("loyalty: customer_model columns");

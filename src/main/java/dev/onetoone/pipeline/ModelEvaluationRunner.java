@@ -39,7 +39,7 @@ import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.OneToOneConfig;
 import dev.onetoone.io.Tables;
 import dev.onetoone.model.CustomerScorer;
-import dev.onetoone.model.CustomerStateStage;
+import dev.onetoone.model.CustomerStateStep;
 import dev.onetoone.model.CustomerSummaries;
 import dev.onetoone.model.GammaGammaParameters;
 import dev.onetoone.model.PopulationFit;
@@ -83,7 +83,7 @@ public final class ModelEvaluationRunner {
         PopulationModel primary = settings.purchaseModel();
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
         spark.sparkContext().setJobDescription("evaluate-model: customer summaries at calibration end");
-        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(spark), transactions, null, calibrationEnd);
+        Dataset<Row> state = CustomerStateStep.fold(CustomerStateStep.empty(spark), transactions, null, calibrationEnd);
         Dataset<Row> summaries = CustomerSummaries.of(state, calibrationEnd, unit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             var fitter = new PopulationFitter(new PopulationFitter.Settings(settings.minCustomers(), settings.smallPopulationPenalty()));

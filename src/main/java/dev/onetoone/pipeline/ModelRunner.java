@@ -25,7 +25,7 @@ import dev.onetoone.model.CustomerSummaries;
 import dev.onetoone.model.PopulationFit;
 import dev.onetoone.model.PopulationFitter;
 import dev.onetoone.model.PreferenceSettings;
-import dev.onetoone.model.PreferenceStage;
+import dev.onetoone.model.PreferenceStep;
 import dev.onetoone.model.PopulationModel;
 
 /**
@@ -94,7 +94,7 @@ public final class ModelRunner {
                     settings.margin(), settings.annualDiscountRate(), settings.rhythmPriorPurchases(), meanGap, secondMoment);
             Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
             // Preferences from the state's accumulators: no pass over the transaction lines.
-            Dataset<Row> preferences = new PreferenceStage(new PreferenceSettings(settings.preferenceHalfLifeDays(),
+            Dataset<Row> preferences = new PreferenceStep(new PreferenceSettings(settings.preferenceHalfLifeDays(),
                     settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).fromState(state, asOf).drop("as_of");
             Dataset<Row> model = scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf)))
                     // Filled by the loyalty step, which runs after the model (LoyaltyRunner).

@@ -29,7 +29,7 @@ import dev.onetoone.offers.LearnedResponse;
 import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.offers.OfferInputs;
 import dev.onetoone.offers.OfferSettings;
-import dev.onetoone.offers.OffersStage;
+import dev.onetoone.offers.OfferSelection;
 import dev.onetoone.offers.ResponseLearner;
 
 /**
@@ -85,7 +85,7 @@ public final class OffersRunner {
         var settings = new OfferSettings(config, context.config().model().margin(), campaigns, used);
         var inputs = new OfferInputs(models, warehouse.read(Tables.CUSTOMERS), warehouse.read(Tables.PRODUCTS), affinity,
                 warehouse.read(Tables.OFFERS), suppressed(config.suppressionFile()));
-        OffersStage.Result result = new OffersStage(asOf, settings, context.runId()).run(inputs);
+        OfferSelection.Result result = new OfferSelection(asOf, settings, context.runId()).run(inputs);
         warnings.addAll(result.warnings());
         warehouse.overwriteAsOf(Tables.OFFERS, result.offers(), asOf);
         result.offers().unpersist();
@@ -113,7 +113,7 @@ public final class OffersRunner {
                 details.getOrDefault("group_control", 0L) + details.getOrDefault("group_holdout", 0L),
                 details.getOrDefault("group_control", 0L), details.getOrDefault("group_holdout", 0L), asOf,
                 spend.getDouble(0), spend.getDouble(1), details.getOrDefault("sent_net_expected_margin_cents", 0L) / 100.0,
-                details.getOrDefault(OffersStage.DROPPED_BELOW_CONTACT_COST, 0L));
+                details.getOrDefault(OfferSelection.DROPPED_BELOW_CONTACT_COST, 0L));
         message += learned.isEmpty() ? "; response assumed (elasticity " + config.responseElasticity() + ") for every campaign"
                 : "; response learned for " + learned.stream().map(id -> used.get(id).elasticity() == null
                         ? String.format(java.util.Locale.ROOT, "%s (uplift %.3f)", id, used.get(id).sentUplift())

@@ -9,7 +9,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.io.Tables;
-import dev.onetoone.rfm.RfmStage;
+import dev.onetoone.rfm.RfmScoring;
 
 /**
  * Brings customer_state to the as-of date ({@link CustomerStateUpdater}: the new lines folded in, or an explicit
@@ -39,7 +39,7 @@ public final class RfmRunner {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 spark.sparkContext().setJobDescription("rfm: quantiles and scores from customer_state");
-                Dataset<Row> rfm = new RfmStage(context.config().rfm().quantileRelativeError()).fromState(state, asOf);
+                Dataset<Row> rfm = new RfmScoring(context.config().rfm().quantileRelativeError()).fromState(state, asOf);
                 spark.sparkContext().setJobDescription("rfm: write rfm");
                 warehouse.overwriteAsOf(Tables.RFM, rfm, asOf);
                 spark.sparkContext().setJobDescription("rfm: count segments");

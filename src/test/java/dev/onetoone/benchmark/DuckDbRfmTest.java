@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.io.Tables;
-import dev.onetoone.rfm.RfmStage;
+import dev.onetoone.rfm.RfmScoring;
 import dev.onetoone.testing.SparkTestSupport;
 
 class DuckDbRfmTest extends SparkTestSupport {
@@ -83,7 +83,7 @@ class DuckDbRfmTest extends SparkTestSupport {
                 lit(null).cast("string").as("category"), lit(null).cast("string").as("product_id"), lit(null).cast("string").as("channel"),
                 lit(null).cast("string").as("store_id"), lit(null).cast("string").as("offer_id"), lit(0).cast(Tables.MONEY).as("discount"));
         var byCustomer = new HashMap<String, Map<String, Object>>();
-        for (Row row : new RfmStage(0.0001).compute(transactions, AS_OF).collectAsList()) {
+        for (Row row : new RfmScoring(0.0001).compute(transactions, AS_OF).collectAsList()) {
             var values = new HashMap<String, Object>();
             for (String measure : MEASURES) {
                 Object value = row.getAs(measure);
@@ -119,7 +119,7 @@ class DuckDbRfmTest extends SparkTestSupport {
     }
 
     @Test
-    void duckDbGivesTheRfmStagesNumbersOnTheSameParquetFile() throws IOException, SQLException {
+    void duckDbGivesRfmScoringsNumbersOnTheSameParquetFile() throws IOException, SQLException {
         Path parquet = Files.createDirectories(temporary).resolve("transactions.parquet");
         spark().createDataFrame(rawLines(), RAW).coalesce(1).write().parquet(parquet.toString());
         Dataset<Row> raw = spark().read().parquet(parquet.toString());

@@ -112,7 +112,7 @@ final class LoyaltyFixtures {
         /** The balances derived from the ledger for the day. */
         Row balance(String customerId, String day) {
             Dataset<Row> tiers = memberTier.where("valid_to is null").select("customer_id", "tier");
-            return BalanceStage.balances(ledger, tiers, LocalDate.parse(day), config.tierWindowDays())
+            return BalanceStep.balances(ledger, tiers, LocalDate.parse(day), config.tierWindowDays())
                     .where(org.apache.spark.sql.functions.col("customer_id").equalTo(customerId)).first();
         }
 
@@ -142,11 +142,11 @@ final class LoyaltyFixtures {
             Dataset<Row> tierRows;
             Dataset<Row> figures = null;
             if (fold) {
-                figures = BalanceStage.fold(balances, lastNight, addedRows, ledger, asOf, config.tierWindowDays());
+                figures = BalanceStep.fold(balances, lastNight, addedRows, ledger, asOf, config.tierWindowDays());
                 figures = spark.createDataFrame(figures.collectAsList(), figures.schema());
-                tierRows = new TierStage(config).review(figures.select("customer_id", "qualifying"), ledger, memberTier, asOf, "run-" + day);
+                tierRows = new TierStep(config).review(figures.select("customer_id", "qualifying"), ledger, memberTier, asOf, "run-" + day);
             } else {
-                tierRows = new TierStage(config).review(ledger, memberTier, asOf, "run-" + day);
+                tierRows = new TierStep(config).review(ledger, memberTier, asOf, "run-" + day);
             }
             // Upsert by (customer_id, valid_from), as the runner's MERGE does.
             java.util.Map<String, Row> tiers = new java.util.TreeMap<>();
@@ -159,8 +159,8 @@ final class LoyaltyFixtures {
             }
             memberTier = spark.createDataFrame(new ArrayList<>(tiers.values()), Tables.MEMBER_TIER.schema());
             Dataset<Row> current = memberTier.where("valid_to is null").select("customer_id", "tier");
-            Dataset<Row> derived = fold ? BalanceStage.withTiers(figures, current, asOf)
-                    : BalanceStage.balances(ledger, current, asOf, config.tierWindowDays());
+            Dataset<Row> derived = fold ? BalanceStep.withTiers(figures, current, asOf)
+                    : BalanceStep.balances(ledger, current, asOf, config.tierWindowDays());
             balances = spark.createDataFrame(derived.collectAsList(), derived.schema());
             lastNight = asOf;
             return added;

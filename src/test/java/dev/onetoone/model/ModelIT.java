@@ -70,7 +70,7 @@ class ModelIT extends SparkTestSupport {
         RunContext context = WarehouseFixture.context(warehouseDir, Map.of("affinity.weight.collaborative", "0"));
         copy = context.warehouse();
         // the state as the night a week before the end left it, then the last night folded in incrementally
-        copy.overwrite(Tables.CUSTOMER_STATE, CustomerStateStage.fold(CustomerStateStage.empty(spark()), copy.read(Tables.TRANSACTIONS),
+        copy.overwrite(Tables.CUSTOMER_STATE, CustomerStateStep.fold(CustomerStateStep.empty(spark()), copy.read(Tables.TRANSACTIONS),
                 null, END.minusDays(7)).withColumn("state_updated_at", lit(Timestamp.from(context.now()))));
         incremental = new ModelRunner(context, new RunLog(context)).run(END);
         // an earlier night run after the later one, up to affinity (ALS is left out: it is checked on the shared night;
@@ -191,7 +191,7 @@ class ModelIT extends SparkTestSupport {
         List<String> statistics = List.of("customer_id", "purchase_days", "first_purchase_date", "last_purchase_date",
                 "first_day_spend", "total_spend", "sum_gap_days", "sum_squared_gap_days");
         Dataset<Row> stored = copy.read(Tables.CUSTOMER_STATE).selectExpr(statistics.toArray(String[]::new));
-        Dataset<Row> rebuilt = CustomerStateStage.fold(CustomerStateStage.empty(spark()), copy.read(Tables.TRANSACTIONS), null, END)
+        Dataset<Row> rebuilt = CustomerStateStep.fold(CustomerStateStep.empty(spark()), copy.read(Tables.TRANSACTIONS), null, END)
                 .selectExpr(statistics.toArray(String[]::new));
         assertEquals(CUSTOMERS, stored.count());
         assertEquals(0, stored.exceptAll(rebuilt).count());

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.model.CustomerStateStage;
+import dev.onetoone.model.CustomerStateStep;
 import dev.onetoone.model.PreferenceSettings;
-import dev.onetoone.model.PreferenceStage;
-import dev.onetoone.rfm.RfmStage;
+import dev.onetoone.model.PreferenceStep;
+import dev.onetoone.rfm.RfmScoring;
 import dev.onetoone.testing.PreferenceHistoryFormula;
 import dev.onetoone.testing.RfmHistoryFormula;
 import dev.onetoone.testing.SampleNight;
@@ -72,9 +72,9 @@ class StateEqualsHistoryIT extends SparkTestSupport {
         Dataset<Row> transactions = warehouse().read(Tables.TRANSACTIONS);
         double halfLife = preferenceSettings().halfLifeDays();
         LocalDate start = AS_OF.minusDays(4);
-        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(spark()), transactions, null, start, halfLife).localCheckpoint(true);
+        Dataset<Row> state = CustomerStateStep.fold(CustomerStateStep.empty(spark()), transactions, null, start, halfLife).localCheckpoint(true);
         for (LocalDate night = start.plusDays(1); !night.isAfter(AS_OF); night = night.plusDays(1)) {
-            Dataset<Row> changed = CustomerStateStage.foldChanged(state, transactions, night.minusDays(1), night, halfLife);
+            Dataset<Row> changed = CustomerStateStep.foldChanged(state, transactions, night.minusDays(1), night, halfLife);
             Dataset<Row> kept = state.join(changed.select("customer_id"), state.col("customer_id").equalTo(changed.col("customer_id")), "left_anti");
             state = kept.unionByName(changed).localCheckpoint(true);
         }
@@ -88,7 +88,7 @@ class StateEqualsHistoryIT extends SparkTestSupport {
         // which rows arrive: the folded state arrives in another order than the stored one, so a customer on a cut point
         // may land one score apart; no score may move further.
         Dataset<Row> storedRfm = warehouse().readAsOf(Tables.RFM, AS_OF);
-        Dataset<Row> foldedRfm = new RfmStage(quantileError()).fromState(state, AS_OF);
+        Dataset<Row> foldedRfm = new RfmScoring(quantileError()).fromState(state, AS_OF);
         List<String> measures = rfmColumns().stream().filter(name -> !name.endsWith("_score") && !name.equals("rfm_cell")
                 && !name.equals("segment")).toList();
         StateComparison.assertSameRows(storedRfm, foldedRfm, measures, 0.0);
@@ -98,7 +98,7 @@ class StateEqualsHistoryIT extends SparkTestSupport {
             assertEquals(0L, apart, score + " more than one apart");
         }
         StateComparison.assertSameRows(warehouse().readAsOf(Tables.CUSTOMER_MODEL, AS_OF),
-                new PreferenceStage(preferenceSettings()).fromState(state, AS_OF), PREFERENCES, 1e-9);
+                new PreferenceStep(preferenceSettings()).fromState(state, AS_OF), PREFERENCES, 1e-9);
         assertEquals(warehouse().readAsOf(Tables.CUSTOMER_MODEL, AS_OF).count(),
                 state.where(col("purchase_days").gt(0)).count());
     }

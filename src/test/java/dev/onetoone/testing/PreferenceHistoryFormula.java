@@ -42,7 +42,7 @@ import dev.onetoone.model.PreferenceSettings;
 /**
  * The preference query as it was before the preferences were folded into customer_state: every preference computed
  * from all purchase lines up to the as-of date. Kept in the tests as the reference the state-based
- * {@link dev.onetoone.model.PreferenceStage} must reproduce; see that class for the definitions.
+ * {@link dev.onetoone.model.PreferenceStep} must reproduce; see that class for the definitions.
  */
 public final class PreferenceHistoryFormula {
     /** Spend that a line with amount 0 (or, defensively, below one cent) counts as in category shares. */

@@ -24,7 +24,7 @@ import dev.onetoone.io.Tables;
 
 /**
  * The rfm query as it was before rfm was read from customer_state: the measures from all transaction lines up to the
- * as-of date, then the same scores. Kept in the tests as the reference {@link dev.onetoone.rfm.RfmStage} must
+ * as-of date, then the same scores. Kept in the tests as the reference {@link dev.onetoone.rfm.RfmScoring} must
  * reproduce; see that class for the definitions.
  */
 public final class RfmHistoryFormula {

@@ -25,7 +25,7 @@ import org.apache.spark.storage.StorageLevel;
 import dev.onetoone.io.Tables;
 
 /**
- * Today's offers from the customers' models, composed of steps: candidates per campaign ({@link CandidateStage}),
+ * Today's offers from the customers' models, composed of steps: candidates per campaign ({@link CandidateStep}),
  * the contact policy ({@link ContactPolicy}), one option per allowed discount step with its modelled response and
  * costs ({@link OfferPricing}; for a campaign with a learned response in {@link OfferSettings#learned()}, its logit
  * shift is the learned one, {@link LearnedResponse}), the measurement groups ({@link GroupAssignment}), the randomised
@@ -54,7 +54,7 @@ import dev.onetoone.io.Tables;
  * cost, budget) or what happened to it (withheld in the control or holdout group, not drawn for exploration, sent),
  * so that the counts add up to the candidates.
  */
-public final class OffersStage {
+public final class OfferSelection {
     /** Run log detail keys: the candidates and what happened to each (they add up to the candidates). */
     public static final String CANDIDATES = "candidates";
     public static final String DROPPED_ELIGIBILITY = "dropped_eligibility";
@@ -73,7 +73,7 @@ public final class OffersStage {
     private final OfferSettings settings;
     private final String runId;
 
-    public OffersStage(LocalDate asOf, OfferSettings settings, String runId) {
+    public OfferSelection(LocalDate asOf, OfferSettings settings, String runId) {
         this.asOf = asOf;
         this.settings = settings;
         this.runId = runId;
@@ -94,7 +94,7 @@ public final class OffersStage {
 
         spark.sparkContext().setJobDescription("offers: candidates and contact policy");
         long modelled = inputs.customerModels().where(col("as_of").equalTo(lit(Date.valueOf(asOf)))).count();
-        CandidateStage.Result candidates = new CandidateStage(asOf, settings).compute(inputs);
+        CandidateStep.Result candidates = new CandidateStep(asOf, settings).compute(inputs);
         for (String campaign : candidates.campaignsWithoutAffinity()) {
             warnings.add("campaign " + campaign + " needs product_affinity, which has no rows for " + asOf);
         }

@@ -22,11 +22,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * day (earning.cap-per-day); an award is cut to what is left under the cap, so the rules listed first are paid
  * first. Qualifying points are not capped. Redeemable points are pending while the return window is open.
  */
-public final class EarningStage {
+public final class EarningStep {
     private final LoyaltyConfig config;
     private final List<EarningRules.Named> rules;
 
-    public EarningStage(LoyaltyConfig config) {
+    public EarningStep(LoyaltyConfig config) {
         this.config = config;
         this.rules = EarningRules.create(config);
     }

@@ -22,7 +22,7 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.TransactionColumns;
 
-class RfmStageTest extends SparkTestSupport {
+class RfmScoringTest extends SparkTestSupport {
     private static final LocalDate AS_OF = LocalDate.of(2025, 1, 31);
     private static final StructType SCHEMA = new StructType()
             .add("customer_id", DataTypes.StringType)
@@ -56,7 +56,7 @@ class RfmStageTest extends SparkTestSupport {
                 line("E", "R7", "2025-01-10", "-3.00", true),
                 line("F", "T8", "2024-06-01", "20.00", false)), SCHEMA);
         transactions = TransactionColumns.complete(transactions);
-        Map<String, Row> rfm = byCustomer(new RfmStage(0.001).compute(transactions, AS_OF));
+        Map<String, Row> rfm = byCustomer(new RfmScoring(0.001).compute(transactions, AS_OF));
 
         assertEquals(4, rfm.size(), "D bought after the as-of date, E only returned");
         assertFalse(rfm.containsKey("D"));
@@ -103,7 +103,7 @@ class RfmStageTest extends SparkTestSupport {
                 lines.add(line("K" + k, "T" + k + "_" + day, AS_OF.minusDays(day).toString(), "10.00", false));
             }
         }
-        Map<String, Row> rfm = byCustomer(new RfmStage(0.0001).compute(TransactionColumns.complete(spark().createDataFrame(lines, SCHEMA)), AS_OF));
+        Map<String, Row> rfm = byCustomer(new RfmScoring(0.0001).compute(TransactionColumns.complete(spark().createDataFrame(lines, SCHEMA)), AS_OF));
         for (int k = 1; k <= 10; k++) {
             int expected = (k + 1) / 2;
             assertEquals(expected, (int) rfm.get("K" + k).getAs("f_score"), "f_score of K" + k);
@@ -118,7 +118,7 @@ class RfmStageTest extends SparkTestSupport {
         for (int k = 1; k <= 10; k++) {
             lines.add(line("K" + k, "T" + k, AS_OF.minusDays(10L * k).toString(), "10.00", false));
         }
-        Map<String, Row> rfm = byCustomer(new RfmStage(0.0001).compute(TransactionColumns.complete(spark().createDataFrame(lines, SCHEMA)), AS_OF));
+        Map<String, Row> rfm = byCustomer(new RfmScoring(0.0001).compute(TransactionColumns.complete(spark().createDataFrame(lines, SCHEMA)), AS_OF));
         for (int k = 1; k <= 10; k++) {
             assertEquals(5 - (k - 1) / 2, (int) rfm.get("K" + k).getAs("r_score"), "r_score of K" + k);
         }
@@ -134,8 +134,8 @@ class RfmStageTest extends SparkTestSupport {
                 new StructType().add("r", DataTypes.IntegerType).add("f", DataTypes.IntegerType)
                         .add("days", DataTypes.IntegerType).add("tenure", DataTypes.IntegerType));
         List<Row> result = cells.select(
-                RfmStage.segment(cells.col("r"), cells.col("f")),
-                RfmStage.customerType(cells.col("days"), cells.col("tenure"))).collectAsList();
+                RfmScoring.segment(cells.col("r"), cells.col("f")),
+                RfmScoring.customerType(cells.col("days"), cells.col("tenure"))).collectAsList();
         List<String> segments = result.stream().map(row -> row.getString(0)).toList();
         List<String> types = result.stream().map(row -> row.getString(1)).toList();
         assertEquals(List.of("champions", "new", "promising", "loyal", "need_attention", "about_to_sleep",

@@ -32,10 +32,10 @@ import org.apache.spark.sql.expressions.Window;
  * first purchase day has cleared the return window with a positive net amount, gives the referrer
  * referral.referrer-points available points, once.
  */
-public final class ReferralStage {
+public final class ReferralStep {
     private final LoyaltyConfig config;
 
-    public ReferralStage(LoyaltyConfig config) {
+    public ReferralStep(LoyaltyConfig config) {
         this.config = config;
     }
 

@@ -30,11 +30,11 @@ import org.apache.spark.sql.expressions.Window;
  * expected basket spend for a basket), margin (margin share of the target), share (chance a purchase includes the
  * target), reason_codes and margin_floor.
  */
-public final class CandidateStage {
+public final class CandidateStep {
     private final LocalDate asOf;
     private final OfferSettings settings;
 
-    public CandidateStage(LocalDate asOf, OfferSettings settings) {
+    public CandidateStep(LocalDate asOf, OfferSettings settings) {
         this.asOf = asOf;
         this.settings = settings;
     }

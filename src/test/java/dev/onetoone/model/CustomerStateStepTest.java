@@ -24,7 +24,7 @@ import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.StateComparison;
 import dev.onetoone.testing.TransactionColumns;
 
-class CustomerStateStageTest extends SparkTestSupport {
+class CustomerStateStepTest extends SparkTestSupport {
     private static final StructType SCHEMA = new StructType()
             .add("customer_id", DataTypes.StringType)
             .add("purchase_date", DataTypes.DateType)
@@ -111,9 +111,9 @@ class CustomerStateStageTest extends SparkTestSupport {
     /** Folds night by night from {@code first} through {@code end}, starting from the state of the night before. */
     private static Dataset<Row> foldNightly(Dataset<Row> transactions, LocalDate first, LocalDate end, double halfLife) {
         LocalDate previous = first.minusDays(1);
-        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(spark()), transactions, null, previous, halfLife);
+        Dataset<Row> state = CustomerStateStep.fold(CustomerStateStep.empty(spark()), transactions, null, previous, halfLife);
         for (LocalDate night = first; !night.isAfter(end); night = night.plusDays(1)) {
-            state = mergeChanged(state, CustomerStateStage.foldChanged(state, transactions, previous, night, halfLife)).localCheckpoint(true);
+            state = mergeChanged(state, CustomerStateStep.foldChanged(state, transactions, previous, night, halfLife)).localCheckpoint(true);
             previous = night;
         }
         return state;
@@ -121,8 +121,8 @@ class CustomerStateStageTest extends SparkTestSupport {
 
     @Test
     void fullBuildCollapsesPurchaseDaysAndIgnoresReturns() {
-        Dataset<Row> empty = CustomerStateStage.empty(spark());
-        Map<String, Row> state = byCustomer(CustomerStateStage.fold(empty, transactions(), null, LocalDate.of(2025, 1, 12)));
+        Dataset<Row> empty = CustomerStateStep.empty(spark());
+        Map<String, Row> state = byCustomer(CustomerStateStep.fold(empty, transactions(), null, LocalDate.of(2025, 1, 12)));
         Row a = state.get("A");
         assertEquals(3, a.getInt(1));
         assertEquals(Date.valueOf("2025-01-01"), a.getDate(2));
@@ -139,33 +139,33 @@ class CustomerStateStageTest extends SparkTestSupport {
     @Test
     void foldingNightByNightEqualsAFullRebuild() {
         LocalDate end = LocalDate.of(2025, 1, 12);
-        Map<String, Row> full = byCustomer(CustomerStateStage.fold(CustomerStateStage.empty(spark()), transactions(), null, end));
+        Map<String, Row> full = byCustomer(CustomerStateStep.fold(CustomerStateStep.empty(spark()), transactions(), null, end));
         assertEquals(full, byCustomer(foldNightly(transactions(), LocalDate.of(2025, 1, 1), end, TEN_DAYS)));
     }
 
     @Test
     void severalNewDaysInOneFoldBridgeToThePreviousLastDay() {
-        Dataset<Row> empty = CustomerStateStage.empty(spark());
+        Dataset<Row> empty = CustomerStateStep.empty(spark());
         LocalDate end = LocalDate.of(2025, 1, 12);
-        Dataset<Row> first = CustomerStateStage.fold(empty, transactions(), null, LocalDate.of(2025, 1, 1));
-        Dataset<Row> second = mergeChanged(first, CustomerStateStage.foldChanged(first, transactions(), LocalDate.of(2025, 1, 1), end,
+        Dataset<Row> first = CustomerStateStep.fold(empty, transactions(), null, LocalDate.of(2025, 1, 1));
+        Dataset<Row> second = mergeChanged(first, CustomerStateStep.foldChanged(first, transactions(), LocalDate.of(2025, 1, 1), end,
                 PreferenceSettings.defaults().halfLifeDays()));
-        assertEquals(byCustomer(CustomerStateStage.fold(empty, transactions(), null, end)), byCustomer(second));
+        assertEquals(byCustomer(CustomerStateStep.fold(empty, transactions(), null, end)), byCustomer(second));
     }
 
     @Test
     void everyAccumulatorFoldedNightByNightEqualsAFullRebuild() {
         LocalDate end = LocalDate.of(2025, 1, 12);
-        Dataset<Row> rebuilt = CustomerStateStage.fold(CustomerStateStage.empty(spark()), richTransactions(), null, end, TEN_DAYS);
+        Dataset<Row> rebuilt = CustomerStateStep.fold(CustomerStateStep.empty(spark()), richTransactions(), null, end, TEN_DAYS);
         Dataset<Row> nightly = foldNightly(richTransactions(), LocalDate.of(2025, 1, 1), end, TEN_DAYS);
         // every column of the state, maps entry by entry; logs of weights agree to rounding. state_as_of is the last
         // night that changed the row (a MERGE leaves the others alone), so it is not compared.
         List<String> columns = StateComparison.columns(rebuilt).stream().filter(name -> !name.equals("state_as_of")).toList();
         StateComparison.assertSameRows(rebuilt, nightly, columns, 1e-12);
         // and in three uneven steps, several days per fold
-        Dataset<Row> stepped = CustomerStateStage.fold(CustomerStateStage.empty(spark()), richTransactions(), null, LocalDate.of(2025, 1, 2), TEN_DAYS);
-        stepped = mergeChanged(stepped, CustomerStateStage.foldChanged(stepped, richTransactions(), LocalDate.of(2025, 1, 2), LocalDate.of(2025, 1, 8), TEN_DAYS));
-        stepped = mergeChanged(stepped, CustomerStateStage.foldChanged(stepped, richTransactions(), LocalDate.of(2025, 1, 8), end, TEN_DAYS));
+        Dataset<Row> stepped = CustomerStateStep.fold(CustomerStateStep.empty(spark()), richTransactions(), null, LocalDate.of(2025, 1, 2), TEN_DAYS);
+        stepped = mergeChanged(stepped, CustomerStateStep.foldChanged(stepped, richTransactions(), LocalDate.of(2025, 1, 2), LocalDate.of(2025, 1, 8), TEN_DAYS));
+        stepped = mergeChanged(stepped, CustomerStateStep.foldChanged(stepped, richTransactions(), LocalDate.of(2025, 1, 8), end, TEN_DAYS));
         StateComparison.assertSameRows(rebuilt, stepped, columns, 1e-12);
     }
 
@@ -182,14 +182,14 @@ class CustomerStateStageTest extends SparkTestSupport {
                 detailed("E", "E3", "2000-01-21 12:00", "P1", "b", "0.00", "0.00", "store", null, null, false),
                 detailed("Q", "Q1", "2000-01-02 09:00", "P2", "a", "-5.00", "0.00", "web", null, null, true),
                 detailed("Q", "Q2", "2000-01-15 09:00", "P2", "a", "10.00", "0.00", "web", "S9", null, false)));
-        Dataset<Row> first = CustomerStateStage.fold(CustomerStateStage.empty(spark()), lines, null, LocalDate.of(2000, 1, 11), TEN_DAYS);
+        Dataset<Row> first = CustomerStateStep.fold(CustomerStateStep.empty(spark()), lines, null, LocalDate.of(2000, 1, 11), TEN_DAYS);
         Row q = StateComparison.byCustomer(first).get("Q");
         assertEquals(0, (int) q.getAs("purchase_days"));
         assertNull(q.getAs("first_purchase_date"));
         assertEquals(new BigDecimal("-5.00"), q.getAs("net_spend"));
         assertEquals(Map.of(), q.getJavaMap(q.fieldIndex("category_log_weights")));
 
-        Dataset<Row> second = mergeChanged(first, CustomerStateStage.foldChanged(first, lines, LocalDate.of(2000, 1, 11), LocalDate.of(2000, 1, 21), TEN_DAYS));
+        Dataset<Row> second = mergeChanged(first, CustomerStateStep.foldChanged(first, lines, LocalDate.of(2000, 1, 11), LocalDate.of(2000, 1, 21), TEN_DAYS));
         Map<String, Row> state = StateComparison.byCustomer(second);
         Row e = state.get("E");
         Map<String, Double> categories = e.getJavaMap(e.fieldIndex("category_log_weights"));
@@ -232,10 +232,10 @@ class CustomerStateStageTest extends SparkTestSupport {
             rows.add(detailed("K", "K" + product, "2025-01-05 10:00", id, "x", "1.00", "0.00", "store", null, null, false));
         }
         rows.add(detailed("K", "K99", "2025-01-05 10:00", "P00", "x", "1.00", "0.00", "store", null, null, false));
-        Row k = CustomerStateStage.fold(CustomerStateStage.empty(spark()), detailedTransactions(rows), null, LocalDate.of(2025, 1, 5), TEN_DAYS)
+        Row k = CustomerStateStep.fold(CustomerStateStep.empty(spark()), detailedTransactions(rows), null, LocalDate.of(2025, 1, 5), TEN_DAYS)
                 .first();
         Map<String, Double> products = k.getJavaMap(k.fieldIndex("product_log_weights"));
-        assertEquals(CustomerStateStage.PRODUCTS_KEPT, products.size());
+        assertEquals(CustomerStateStep.PRODUCTS_KEPT, products.size());
         assertEquals(java.util.stream.IntStream.range(0, 50).mapToObj(i -> String.format("P%02d", i)).collect(java.util.stream.Collectors.toSet()),
                 products.keySet());
         assertEquals(Math.log(2), products.get("P00") - products.get("P01"), 1e-12);

@@ -20,7 +20,7 @@ import dev.onetoone.loyalty.LoyaltyFixtures.Programme;
 import dev.onetoone.testing.SparkTestSupport;
 
 /** The referral fraud rules and the referrer's bonus, on a handful of referrals. */
-class ReferralStageTest extends SparkTestSupport {
+class ReferralStepTest extends SparkTestSupport {
     private static final LoyaltyConfig CONFIG = LoyaltyConfig.parse("""
             earning.rules=base
             rule.base.type=base

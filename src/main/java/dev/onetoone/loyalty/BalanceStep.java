@@ -27,12 +27,12 @@ import org.apache.spark.sql.Row;
  * that were inside the previous night's window and are outside tonight's. The fold is exact when the previous
  * balances were derived from the ledger as it stood just before tonight's entries were added.
  */
-public final class BalanceStage {
+public final class BalanceStep {
     /** Columns of {@link #sums} and {@link #fold}: the balance figures that come from the ledger alone. */
     private static final String[] FIGURES = {"available", "pending", "qualifying", "lifetime_earned", "lifetime_redeemed",
             "lifetime_expired", "last_earn_date", "last_burn_date"};
 
-    private BalanceStage() {
+    private BalanceStep() {
     }
 
     /**

@@ -21,7 +21,7 @@ import dev.onetoone.testing.SparkTestSupport;
  * Tier reviews on hand-written qualifying entries: silver from 100 points and gold from 300 in a 180-day window,
  * reviews on 1 January, 30 days' grace.
  */
-class TierStageTest extends SparkTestSupport {
+class TierStepTest extends SparkTestSupport {
     private static final LoyaltyConfig CONFIG = LoyaltyConfig.parse("""
             earning.rules=base
             rule.base.type=base
@@ -44,7 +44,7 @@ class TierStageTest extends SparkTestSupport {
     private void review(String day) {
         Dataset<Row> entries = spark().createDataFrame(ledger, Tables.POINTS_LEDGER.schema());
         Dataset<Row> tiers = spark().createDataFrame(new ArrayList<>(history.values()), Tables.MEMBER_TIER.schema());
-        for (Row row : new TierStage(CONFIG).review(entries, tiers, LocalDate.parse(day), "r").collectAsList()) {
+        for (Row row : new TierStep(CONFIG).review(entries, tiers, LocalDate.parse(day), "r").collectAsList()) {
             history.put(row.<String>getAs("customer_id") + row.getAs("valid_from"), RowFactory.create(row.getAs("customer_id"), row.getAs("tier"),
                     row.getAs("valid_from"), row.getAs("valid_to"), row.getAs("change"), row.getAs("qualifying_points"), row.getAs("run_id")));
         }

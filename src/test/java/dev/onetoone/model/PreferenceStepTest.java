@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import dev.onetoone.io.Tables;
 import dev.onetoone.testing.SparkTestSupport;
 
-class PreferenceStageTest extends SparkTestSupport {
+class PreferenceStepTest extends SparkTestSupport {
     /** A Friday. */
     private static final LocalDate AS_OF = LocalDate.of(2025, 1, 31);
     private static final double EPS = 1e-12;
@@ -99,7 +99,7 @@ class PreferenceStageTest extends SparkTestSupport {
 
     private static Map<String, Row> compute(PreferenceSettings settings, List<Line> lines) {
         Map<String, Row> rows = new HashMap<>();
-        new PreferenceStage(settings).compute(transactions(lines), AS_OF).collectAsList()
+        new PreferenceStep(settings).compute(transactions(lines), AS_OF).collectAsList()
                 .forEach(row -> rows.put(row.getAs("customer_id"), row));
         return rows;
     }
@@ -257,7 +257,7 @@ class PreferenceStageTest extends SparkTestSupport {
     void columnsHaveTheirTypesAndNoneIsNaNEvenWithoutCategoriesOrWhenOldWeightsUnderflow() {
         // Half-life one day: 0.5^3000 underflows to 0 if ages were measured from the as-of date.
         PreferenceSettings oneDay = new PreferenceSettings(1, 10, 5);
-        Dataset<Row> output = new PreferenceStage(oneDay).compute(transactions(List.of(line("X", "X1",
+        Dataset<Row> output = new PreferenceStep(oneDay).compute(transactions(List.of(line("X", "X1",
                 "2025-01-31 10:00", "P1", "x", "1.00"))), AS_OF);
         assertEquals(List.of(
                 "as_of date", "customer_id string", "top_category string", "top_category_share double",

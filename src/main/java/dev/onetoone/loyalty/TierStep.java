@@ -23,10 +23,10 @@ import org.apache.spark.sql.Row;
  * or after R + grace, and only if the member still qualifies for less then and has not changed tier since R. The
  * new tier is the one qualified for on that night. A member's first row is "enrolled" in the tier they qualify for.
  */
-public final class TierStage {
+public final class TierStep {
     private final LoyaltyConfig config;
 
-    public TierStage(LoyaltyConfig config) {
+    public TierStep(LoyaltyConfig config) {
         this.config = config;
     }
 

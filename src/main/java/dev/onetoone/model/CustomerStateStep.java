@@ -84,7 +84,7 @@ import dev.onetoone.io.Tables;
  * lines carry two purchase dates folded on different nights counts twice, where a rebuild counts it once (ingest
  * derives every line's date from its own timestamp, so this takes an order spanning midnight).
  */
-public final class CustomerStateStage {
+public final class CustomerStateStep {
     /** The fixed reference day of the decayed weights; changing it requires a rebuild of the state. */
     public static final LocalDate EPOCH = LocalDate.of(2000, 1, 1);
     static final String EPOCH_TEXT = "2000-01-01";
@@ -99,7 +99,7 @@ public final class CustomerStateStage {
             "channel_log_weights", "store_log_weights");
     private static final List<String> NUMBER_MAPS = List.of("day_of_week_log_weights", "hour_log_weights");
 
-    private CustomerStateStage() {
+    private CustomerStateStep() {
     }
 
     /**

@@ -17,11 +17,11 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 import dev.onetoone.io.Tables;
-import dev.onetoone.model.CustomerStateStage;
+import dev.onetoone.model.CustomerStateStep;
 
 /**
  * Computes the {@code rfm} table for one as-of date from the transactions up to and including that day, as folded
- * into {@code customer_state} ({@link CustomerStateStage}): first and last purchase day, purchase days, baskets and
+ * into {@code customer_state} ({@link CustomerStateStep}): first and last purchase day, purchase days, baskets and
  * net spend are columns of the state, so a night reads the state and no transaction line.
  *
  * <p>Recency and first/last purchase use purchase lines only (returns do not make a customer recent); monetary
@@ -48,20 +48,20 @@ import dev.onetoone.model.CustomerStateStage;
  * regular: at least 3 purchase days and at least 0.5 per month;
  * sporadic: 2 or more purchase days otherwise; occasional: a single purchase day.
  */
-public final class RfmStage {
+public final class RfmScoring {
     private static final double[] QUINTILES = {0.2, 0.4, 0.6, 0.8};
     /** Type of Spark's sum of a MONEY column. */
     private static final DataType SUM_OF_MONEY = DataTypes.createDecimalType(28, 2);
 
     private final double quantileRelativeError;
 
-    public RfmStage(double quantileRelativeError) {
+    public RfmScoring(double quantileRelativeError) {
         this.quantileRelativeError = quantileRelativeError;
     }
 
     /** RFM from the transactions alone: a full fold of the customer state to {@code asOf}, then {@link #fromState}. */
     public Dataset<Row> compute(Dataset<Row> transactions, LocalDate asOf) {
-        return fromState(CustomerStateStage.fold(CustomerStateStage.empty(transactions.sparkSession()), transactions, null, asOf), asOf);
+        return fromState(CustomerStateStep.fold(CustomerStateStep.empty(transactions.sparkSession()), transactions, null, asOf), asOf);
     }
 
     /**

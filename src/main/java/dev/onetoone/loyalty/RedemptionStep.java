@@ -23,12 +23,12 @@ import org.apache.spark.sql.expressions.Window;
  * available balance (entries up to the night, tonight's releases and reversals included) is not applied and goes
  * to quarantine as over_balance, and so is one dated after the night (future_date).
  */
-public final class RedemptionStage {
+public final class RedemptionStep {
     /** Accepted redemptions as draft redeem entries, and the rejected rows with their reason codes. */
     public record Result(Dataset<Row> entries, Dataset<Row> rejected) {
     }
 
-    private RedemptionStage() {
+    private RedemptionStep() {
     }
 
     /** The entry id a redemption gets in the ledger (same as {@link Ledger#finish} makes). */

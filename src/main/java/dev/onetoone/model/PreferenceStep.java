@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.DataTypes;
 /**
  * Computes each customer's preferences (categories, products, discounts, offers, channel, store, day and hour) as
  * of one date from the purchase lines up to and including that day, read from the accumulators of
- * {@code customer_state} ({@link CustomerStateStage}): a per-row computation over the state, with no pass over the
+ * {@code customer_state} ({@link CustomerStateStep}): a per-row computation over the state, with no pass over the
  * lines. {@link #compute} builds that state from the lines first, for a date without a stored state.
  *
  * <p><b>Lines used.</b> Purchase lines only: {@code purchase_date <= asOf} and {@code is_return = false}. A
@@ -63,7 +63,7 @@ import org.apache.spark.sql.types.DataTypes;
  * <li>{@code customer_id} (string).</li>
  * <li>{@code top_category} (string): the category with the largest decayed spend among the customer's lines with a
  *     category; null only if none of the customer's lines has a category. Spend is the line's {@code amount}; a
- *     zero-value line (free item, sample) counts as one cent ({@value CustomerStateStage#ZERO_VALUE_SPEND}), the smallest amount
+ *     zero-value line (free item, sample) counts as one cent ({@value CustomerStateStep#ZERO_VALUE_SPEND}), the smallest amount
  *     there is, so it still counts, but next to any paid line hardly at all.</li>
  * <li>{@code top_category_share} (double in [0, 1]): that category's share of the customer's decayed spend over
  *     lines with a category; 0 when there is no such line.</li>
@@ -72,7 +72,7 @@ import org.apache.spark.sql.types.DataTypes;
  *     has a category.</li>
  * <li>{@code favourite_products} (array&lt;string&gt;): up to {@code favouriteProducts} product ids, by decayed
  *     number of lines, largest first, ties by product id ascending; lines without a product id are skipped; empty
- *     when there are none. Ranked among the {@value CustomerStateStage#PRODUCTS_KEPT} products the state keeps.</li>
+ *     when there are none. Ranked among the {@value CustomerStateStep#PRODUCTS_KEPT} products the state keeps.</li>
  * <li>{@code discount_share} (double in [0, 1]): share of the customer's lines with {@code discount > 0}, not
  *     decayed.</li>
  * <li>{@code price_sensitivity} (double in [0, 1]): {@code discount_share} shrunk towards the population:
@@ -94,19 +94,19 @@ import org.apache.spark.sql.types.DataTypes;
  *     zone) by decayed number of baskets; null only if no line has a {@code ts}, which ingest does not allow.</li>
  * </ul>
  */
-public final class PreferenceStage {
+public final class PreferenceStep {
     /** Decimal places weights are rounded to before they are compared for a mode or an order. */
     static final int TIE_DECIMALS = 9;
 
     private final PreferenceSettings settings;
 
-    public PreferenceStage(PreferenceSettings settings) {
+    public PreferenceStep(PreferenceSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** Preferences from the transactions alone: a full fold of the state to {@code asOf}, then {@link #fromState}. */
     public Dataset<Row> compute(Dataset<Row> transactions, LocalDate asOf) {
-        Dataset<Row> state = CustomerStateStage.fold(CustomerStateStage.empty(transactions.sparkSession()), transactions, null, asOf,
+        Dataset<Row> state = CustomerStateStep.fold(CustomerStateStep.empty(transactions.sparkSession()), transactions, null, asOf,
                 settings.halfLifeDays());
         return fromState(state, asOf);
     }
@@ -155,7 +155,7 @@ public final class PreferenceStage {
 
     /** A map of log weights as weights relative to the reference day: exp(log_weight − (reference − epoch) · ln 2 / h). */
     private static Column relative(Column logWeights, Column referenceDate, Column growth) {
-        Column offset = CustomerStateStage.daysFromEpoch(referenceDate).multiply(growth);
+        Column offset = CustomerStateStep.daysFromEpoch(referenceDate).multiply(growth);
         return transform_values(logWeights, (key, logWeight) -> exp(logWeight.minus(offset)));
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import dev.onetoone.testing.SparkTestSupport;
 
 /** The offers stage on tiny hand-built inputs. */
-class OffersStageTest extends SparkTestSupport {
+class OfferSelectionTest extends SparkTestSupport {
     private static final String SECOND_ORDER = """
             campaign.second.type=second_order
             campaign.second.offer-form=percent_off
@@ -56,7 +56,7 @@ class OffersStageTest extends SparkTestSupport {
     }
 
     private static List<Row> run(OfferSettings settings, OfferInputs inputs) {
-        return new OffersStage(AS_OF, settings, "test-run").run(inputs).offers().orderBy("customer_id", "campaign_id").collectAsList();
+        return new OfferSelection(AS_OF, settings, "test-run").run(inputs).offers().orderBy("customer_id", "campaign_id").collectAsList();
     }
 
     @Test
@@ -242,7 +242,7 @@ class OffersStageTest extends SparkTestSupport {
                 campaign.basket.discount-steps=1,2,3
                 campaign.basket.budget=1000
                 """;
-        var result = new OffersStage(AS_OF, settings(campaigns, "offers.global-budget", "25", "offers.control-share", "0.3",
+        var result = new OfferSelection(AS_OF, settings(campaigns, "offers.global-budget", "25", "offers.control-share", "0.3",
                 "offers.explore-share", "0.05"), "test-run")
                 .run(inputs(models, customers, List.of(), null, List.of(), null));
         Map<String, Double> spend = new TreeMap<>();
@@ -270,7 +270,7 @@ class OffersStageTest extends SparkTestSupport {
         // the worked example's best step (10% off) earns 0.40262990745483407: an e-mail costing 0.40 leaves 0.00263,
         // one costing 0.41 leaves nothing at any step (the other steps earn less), so no offer
         var inputs = inputs(List.of(oneTimeBuyer("c1")), List.of(emailCustomer("c1")), List.of(), null, List.of(), null);
-        var above = new OffersStage(AS_OF, settings(SECOND_ORDER, "offers.contact-cost.email", "0.40"), "test-run").run(inputs);
+        var above = new OfferSelection(AS_OF, settings(SECOND_ORDER, "offers.contact-cost.email", "0.40"), "test-run").run(inputs);
         List<Row> sent = above.offers().collectAsList();
         assertEquals(1, sent.size());
         assertEquals(10.0, sent.get(0).<Double>getAs("discount_percent"));
@@ -281,11 +281,11 @@ class OffersStageTest extends SparkTestSupport {
         Row second = above.shadowPrices().where("budget = 'second'").first();
         assertEquals(1.7184042949159555 + 0.40, second.<Double>getAs("expected_spend"), 1e-12);
 
-        var below = new OffersStage(AS_OF, settings(SECOND_ORDER, "offers.contact-cost.email", "0.41"), "test-run").run(inputs);
+        var below = new OfferSelection(AS_OF, settings(SECOND_ORDER, "offers.contact-cost.email", "0.41"), "test-run").run(inputs);
         assertEquals(0, below.offers().count());
-        assertEquals(1L, below.details().get(OffersStage.DROPPED_BELOW_CONTACT_COST));
+        assertEquals(1L, below.details().get(OfferSelection.DROPPED_BELOW_CONTACT_COST));
         // the floor offers.min-net-margin works the same way: 0.02 e-mail + 0.39 floor stops it too
-        var floored = new OffersStage(AS_OF, settings(SECOND_ORDER, "offers.min-net-margin", "0.39"), "test-run").run(inputs);
+        var floored = new OfferSelection(AS_OF, settings(SECOND_ORDER, "offers.min-net-margin", "0.39"), "test-run").run(inputs);
         assertEquals(0, floored.offers().count());
     }
 
@@ -308,7 +308,7 @@ class OffersStageTest extends SparkTestSupport {
         var customers = List.of(emailCustomer("fresh"), emailCustomer("once"), emailCustomer("long_ago"));
         var models = List.of(oneTimeBuyer("fresh"), oneTimeBuyer("once"), oneTimeBuyer("long_ago"));
         var earlier = List.of(sentOffer("once", "other", AS_OF.minusDays(10)), sentOffer("long_ago", "other", AS_OF.minusDays(40)));
-        var result = new OffersStage(AS_OF, settings(campaigns, "offers.fatigue-cost", "0.3", "offers.max-contacts", "3",
+        var result = new OfferSelection(AS_OF, settings(campaigns, "offers.fatigue-cost", "0.3", "offers.max-contacts", "3",
                 "offers.cooldown-days", "0"), "test-run").run(inputs(models, customers, List.of(), null, earlier, null));
         Map<String, Double> fatigue = new TreeMap<>();
         Map<String, Double> net = new TreeMap<>();
@@ -321,7 +321,7 @@ class OffersStageTest extends SparkTestSupport {
         assertEquals(0.40262990745483407 - 0.02 - 0.3, net.get("once:early"), 1e-12);
         assertEquals(0.40262990745483407 - 0.02 - 0.3, net.get("fresh:second"), 1e-12);
         assertEquals(0.40262990745483407 - 0.02, net.get("fresh:early"), 1e-12);
-        assertEquals(1L, result.details().get(OffersStage.DROPPED_BELOW_CONTACT_COST));
+        assertEquals(1L, result.details().get(OfferSelection.DROPPED_BELOW_CONTACT_COST));
     }
 
     @Test
@@ -332,12 +332,12 @@ class OffersStageTest extends SparkTestSupport {
         String campaigns = SECOND_ORDER.replace("discount-steps=5,10,15,20", "discount-steps=10").replace("budget=1000", "budget=2.5");
         var customers = List.of(emailCustomer("by_email"), customer("by_sms", false, true, false, false, true));
         var models = List.of(oneTimeBuyer("by_email"), oneTimeBuyer("by_sms"));
-        var result = new OffersStage(AS_OF, settings(campaigns, "offers.contact-cost.sms", "0.3"), "test-run")
+        var result = new OfferSelection(AS_OF, settings(campaigns, "offers.contact-cost.sms", "0.3"), "test-run")
                 .run(inputs(models, customers, List.of(), null, List.of(), null));
         List<Row> sent = result.offers().collectAsList();
         assertEquals(List.of("by_email"), sent.stream().map(r -> r.<String>getAs("customer_id")).toList());
         assertEquals(0.40262990745483407 - 0.02, sent.get(0).<Double>getAs("net_expected_margin"), 1e-12);
-        assertEquals(1L, result.details().get(OffersStage.DROPPED_BUDGET));
+        assertEquals(1L, result.details().get(OfferSelection.DROPPED_BUDGET));
         Row budget = result.shadowPrices().where("budget = 'second'").first();
         assertTrue(budget.<Boolean>getAs("binding"), budget.toString());
         assertEquals(1.7184042949159555 + 0.02, budget.<Double>getAs("expected_spend"), 1e-12);
@@ -360,25 +360,25 @@ class OffersStageTest extends SparkTestSupport {
                 emailCustomer("flat"), customer("sms_only", false, true, false, false, true), emailCustomer("good"));
         var models = List.of(model("repeat"), oneTimeBuyer("no_consent"), oneTimeBuyer("cooling"), oneTimeBuyer("flat", "price_sensitivity", 0.0),
                 oneTimeBuyer("sms_only"), oneTimeBuyer("good"));
-        var result = new OffersStage(AS_OF, settings(campaigns, "offers.contact-cost.sms", "0.5"), "test-run")
+        var result = new OfferSelection(AS_OF, settings(campaigns, "offers.contact-cost.sms", "0.5"), "test-run")
                 .run(inputs(models, customers, List.of(), null, List.of(sentOffer("cooling", "other", AS_OF.minusDays(3))), null));
         Map<String, Long> details = result.details();
-        assertEquals(12L, details.get(OffersStage.CANDIDATES));
-        assertEquals(2L, details.get(OffersStage.DROPPED_ELIGIBILITY));
-        assertEquals(2L, details.get(OffersStage.DROPPED_CONSENT));
-        assertEquals(2L, details.get(OffersStage.DROPPED_CONTACT_LIMIT));
-        assertEquals(3L, details.get(OffersStage.DROPPED_MARGIN_FLOOR));
-        assertEquals(1L, details.get(OffersStage.DROPPED_NO_INCREMENTAL_MARGIN));
-        assertEquals(1L, details.get(OffersStage.DROPPED_BELOW_CONTACT_COST));
-        assertEquals(0L, details.get(OffersStage.DROPPED_BUDGET));
-        assertEquals(1L, details.get(OffersStage.SENT));
+        assertEquals(12L, details.get(OfferSelection.CANDIDATES));
+        assertEquals(2L, details.get(OfferSelection.DROPPED_ELIGIBILITY));
+        assertEquals(2L, details.get(OfferSelection.DROPPED_CONSENT));
+        assertEquals(2L, details.get(OfferSelection.DROPPED_CONTACT_LIMIT));
+        assertEquals(3L, details.get(OfferSelection.DROPPED_MARGIN_FLOOR));
+        assertEquals(1L, details.get(OfferSelection.DROPPED_NO_INCREMENTAL_MARGIN));
+        assertEquals(1L, details.get(OfferSelection.DROPPED_BELOW_CONTACT_COST));
+        assertEquals(0L, details.get(OfferSelection.DROPPED_BUDGET));
+        assertEquals(1L, details.get(OfferSelection.SENT));
         assertEquals(38L, details.get("sent_net_expected_margin_cents"));
         assertEquals(2L, details.get("sent_contact_cost_cents"));
         long accounted = 0;
-        for (String key : List.of(OffersStage.DROPPED_ELIGIBILITY, OffersStage.DROPPED_CONSENT, OffersStage.DROPPED_CONTACT_LIMIT,
-                OffersStage.DROPPED_MARGIN_FLOOR, OffersStage.DROPPED_NO_INCREMENTAL_MARGIN, OffersStage.DROPPED_BELOW_CONTACT_COST,
-                OffersStage.DROPPED_BUDGET, OffersStage.EXPLORE_NOT_DRAWN, OffersStage.WITHHELD_CONTROL, OffersStage.WITHHELD_HOLDOUT,
-                OffersStage.SENT)) {
+        for (String key : List.of(OfferSelection.DROPPED_ELIGIBILITY, OfferSelection.DROPPED_CONSENT, OfferSelection.DROPPED_CONTACT_LIMIT,
+                OfferSelection.DROPPED_MARGIN_FLOOR, OfferSelection.DROPPED_NO_INCREMENTAL_MARGIN, OfferSelection.DROPPED_BELOW_CONTACT_COST,
+                OfferSelection.DROPPED_BUDGET, OfferSelection.EXPLORE_NOT_DRAWN, OfferSelection.WITHHELD_CONTROL, OfferSelection.WITHHELD_HOLDOUT,
+                OfferSelection.SENT)) {
             accounted += details.get(key);
         }
         assertEquals(12L, accounted);
