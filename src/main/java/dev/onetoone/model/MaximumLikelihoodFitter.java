@@ -30,9 +30,9 @@ import java.util.Deque;
  * figures in docs/BENCHMARKS.md, "Population fits: hand-written L-BFGS against Breeze"): from the same start, with
  * memory 10 and these stopping tests, Breeze reaches the same log-likelihood (relative difference at most 1e-14 on
  * CDNOW's BG/NBD, Pareto/NBD and MBG/NBD, the shipped sample's BG/NBD, Pareto/NBD and Gamma-Gamma, and a simulated
- * Gamma-Gamma), but with no fewer objective evaluations, each of which is a Spark job in a night: 150 against 146
- * over those seven cold fits (MBG/NBD 20 against 19, the simulated Gamma-Gamma 23 against 20, the others equal),
- * 12 against 13 on a warm start. Stopped by Breeze's own tests, as MLlib's {@code LBFGS.runLBFGS} runs it, five of
+ * Gamma-Gamma), but with no fewer objective evaluations, each of which is a Spark job in a night: 155 against 152
+ * over those seven cold fits (MBG/NBD 20 against 19, the simulated Gamma-Gamma 28 against 26, the others equal),
+ * 12 against 13 on a warm start. Stopped by Breeze's own tests, as MLlib's {@code LBFGS.runLBFGS} runs it, four of
  * the seven fits end with the line search failing twice after 42 to 61 evaluations. Breeze halves a step whose value
  * is NaN only while bracketing, has no box, and an IllegalArgumentException from the objective aborts the fit
  * (measured on a log-barrier objective, which this fitter solves in 16 evaluations). And a Java class cannot

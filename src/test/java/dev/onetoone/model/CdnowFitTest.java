@@ -26,6 +26,14 @@ class CdnowFitTest {
 
     @BeforeAll
     static void load() throws IOException {
+        double[][] summaries = summaries();
+        x = summaries[0];
+        recency = summaries[1];
+        age = summaries[2];
+    }
+
+    /** The CDNOW summaries as columns: x, t_x and T (weeks). */
+    static double[][] summaries() throws IOException {
         List<double[]> rows = new ArrayList<>();
         try (var reader = new BufferedReader(new InputStreamReader(
                 CdnowFitTest.class.getResourceAsStream("/cdnow/cdnow_customers_summary.txt"), StandardCharsets.UTF_8))) {
@@ -37,9 +45,8 @@ class CdnowFitTest {
                 rows.add(new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[1]), Double.parseDouble(fields[2])});
             }
         }
-        x = rows.stream().mapToDouble(row -> row[0]).toArray();
-        recency = rows.stream().mapToDouble(row -> row[1]).toArray();
-        age = rows.stream().mapToDouble(row -> row[2]).toArray();
+        return new double[][] {rows.stream().mapToDouble(row -> row[0]).toArray(), rows.stream().mapToDouble(row -> row[1]).toArray(),
+            rows.stream().mapToDouble(row -> row[2]).toArray()};
     }
 
     @Test

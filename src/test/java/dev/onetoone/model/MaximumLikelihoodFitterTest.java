@@ -66,8 +66,8 @@ class MaximumLikelihoodFitterTest {
         assertWithinFourStandardErrors(PARETO_TRUTH.toArray(), fit, objective);
     }
 
-    @Test
-    void recoversSimulatedGammaGammaParametersWithinFourStandardErrors() {
+    /** Gamma-Gamma spend of 20,000 simulated customers with {@link #SPEND_TRUTH} (seed 99). */
+    static LogLikelihoodObjective simulatedGammaGamma() {
         Simulation simulation = new Simulation(99L);
         int customers = 20_000;
         double[] x = new double[customers];
@@ -79,7 +79,12 @@ class MaximumLikelihoodFitterTest {
             // The mean of x Gamma(p, nu) values is Gamma(p x, nu x).
             meanSpend[i] = simulation.gamma(SPEND_TRUTH.p() * x[i], nu * x[i]);
         }
-        LogLikelihoodObjective objective = InMemoryObjective.gammaGamma(x, meanSpend, null);
+        return InMemoryObjective.gammaGamma(x, meanSpend, null);
+    }
+
+    @Test
+    void recoversSimulatedGammaGammaParametersWithinFourStandardErrors() {
+        LogLikelihoodObjective objective = simulatedGammaGamma();
         FitResult fit = new MaximumLikelihoodFitter().fit(objective, new double[] {1.0, 1.0, 1.0});
         assertTrue(fit.converged(), fit.toString());
         assertWithinFourStandardErrors(SPEND_TRUTH.toArray(), fit, objective);

@@ -372,7 +372,7 @@ final class OptimiserComparison {
 
     private static List<Case> cases(Path repository) throws IOException {
         List<Case> cases = new ArrayList<>();
-        double[][] cdnow = cdnow();
+        double[][] cdnow = CdnowFitTest.summaries();
         double[] ones = {1.0, 1.0, 1.0, 1.0};
         cases.add(new Case("CDNOW BG/NBD, cold", InMemoryObjective.bgNbd(cdnow[0], cdnow[1], cdnow[2], null), ones, 0));
         cases.add(new Case("CDNOW BG/NBD, warm from the published values",
@@ -382,7 +382,7 @@ final class OptimiserComparison {
                 ones, 0));
         cases.add(new Case("CDNOW MBG/NBD, cold", InMemoryObjective.mbgNbd(cdnow[0], cdnow[1], cdnow[2], null), ones,
                 0));
-        cases.add(new Case("Gamma-Gamma, simulated 20,000 (p 6, q 3.8, gamma 15), cold", simulatedGammaGamma(),
+        cases.add(new Case("Gamma-Gamma, simulated 20,000 (p 6, q 3.8, gamma 15), cold", MaximumLikelihoodFitterTest.simulatedGammaGamma(),
                 PopulationModel.GAMMA_GAMMA.coldStart(), 0));
         Path sample = repository.resolve("data-samples/sample/transactions.csv.gz");
         if (Files.exists(sample)) {
@@ -431,38 +431,6 @@ final class OptimiserComparison {
             return new LogLikelihoodObjective.Evaluation(value,
                     new double[] {1.0 - 1.0 / (3.0 - theta[0]), 1.0 / (3.0 + theta[1]) - 1.0}, 1L);
         };
-    }
-
-    private static double[][] cdnow() throws IOException {
-        List<double[]> rows = new ArrayList<>();
-        try (var reader = new BufferedReader(new InputStreamReader(
-                OptimiserComparison.class.getResourceAsStream("/cdnow/cdnow_customers_summary.txt"),
-                StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                String[] fields = line.trim().split("\\s+");
-                rows.add(new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[1]),
-                    Double.parseDouble(fields[2])});
-            }
-        }
-        return new double[][] {rows.stream().mapToDouble(row -> row[0]).toArray(),
-            rows.stream().mapToDouble(row -> row[1]).toArray(), rows.stream().mapToDouble(row -> row[2]).toArray()};
-    }
-
-    /** The simulation of MaximumLikelihoodFitterTest's Gamma-Gamma case. */
-    private static LogLikelihoodObjective simulatedGammaGamma() {
-        Simulation simulation = new Simulation(99L);
-        int customers = 20_000;
-        double[] x = new double[customers];
-        double[] meanSpend = new double[customers];
-        for (int i = 0; i < customers; i++) {
-            x[i] = 1 + Math.floor(simulation.exponential(-Math.log(0.75)));
-            double nu = simulation.gamma(6.0, 15.0);
-            meanSpend[i] = simulation.gamma(6.0 * x[i], nu * x[i]);
-        }
-        return InMemoryObjective.gammaGamma(x, meanSpend, null);
     }
 
     /**
