@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
@@ -110,11 +109,15 @@ public final class RankerFeatures {
      * @param lines      {@link ProductLines#of} rows of all customers as of {@code asOf}
      */
     public static Dataset<Row> of(Dataset<Row> candidates, Dataset<Row> lines, LocalDate asOf) {
-        Dataset<Row> pairs = lines.groupBy("customer_id", "product_id")
-                .agg(count_distinct(col("purchase_date")).as("days"),
-                        count_distinct(when(col("age_days").lt(TREND_RECENT_DAYS), col("purchase_date"))).as("recent_days"),
-                        count_distinct(when(col("age_days").geq(TREND_RECENT_DAYS).and(col("age_days").lt(TREND_RECENT_DAYS + TREND_EARLIER_DAYS)),
-                                col("purchase_date"))).as("earlier_days"));
+        // Every count below is a count of distinct product-days, so they are taken once, here: several distinct
+        // aggregates in one query make Spark expand every line once per distinct aggregate and aggregate it four times.
+        Dataset<Row> productDays = lines.groupBy("customer_id", "product_id", "purchase_date").agg(min("age_days").as("age_days"))
+                .localCheckpoint(true);
+        Dataset<Row> pairs = productDays.groupBy("customer_id", "product_id")
+                .agg(count(lit(1)).as("days"),
+                        sum(when(col("age_days").lt(TREND_RECENT_DAYS), 1).otherwise(0)).as("recent_days"),
+                        sum(when(col("age_days").geq(TREND_RECENT_DAYS).and(col("age_days").lt(TREND_RECENT_DAYS + TREND_EARLIER_DAYS)), 1)
+                                .otherwise(0)).as("earlier_days"));
         Dataset<Row> productPrices = lines.where(col("unit_price").gt(0)).groupBy("product_id")
                 .agg(percentile_approx(col("unit_price"), lit(0.5), lit(1000)).as("product_price"));
         Dataset<Row> products = pairs.groupBy("product_id").agg(
@@ -130,17 +133,25 @@ public final class RankerFeatures {
                                 .as("product_trend"),
                         col("product_price"));
 
-        Dataset<Row> mine = lines.join(candidates.select("customer_id").distinct(), "customer_id", "left_semi");
+        Dataset<Row> candidateCustomers = candidates.select("customer_id").distinct();
+        Dataset<Row> mine = lines.join(candidateCustomers, "customer_id", "left_semi");
         Column asOfDate = lit(Date.valueOf(asOf));
-        Dataset<Row> baskets = mine.groupBy("customer_id", "basket").agg(count_distinct(col("product_id")).as("basket_products"));
-        Dataset<Row> customers = mine.groupBy("customer_id").agg(
-                        count_distinct(col("purchase_date")).as("customer_purchase_days"),
+        // A customer's purchase days, recency and tenure from their distinct days; their products and product-days
+        // from their product-days; their mean unit price over their lines; their basket size over their baskets.
+        Dataset<Row> days = productDays.join(candidateCustomers, "customer_id", "left_semi")
+                .groupBy("customer_id", "purchase_date").agg(count(lit(1)).as("products"))
+                .groupBy("customer_id").agg(
+                        count(lit(1)).as("customer_purchase_days"),
+                        sum("products").as("product_days"),
                         date_diff(asOfDate, max("purchase_date")).cast(DataTypes.DoubleType).as("customer_recency_days"),
-                        date_diff(asOfDate, min("purchase_date")).cast(DataTypes.DoubleType).as("customer_tenure_days"),
-                        count_distinct(col("product_id")).as("distinct_products"),
-                        count_distinct(col("product_id"), col("purchase_date")).as("product_days"),
-                        avg(when(col("unit_price").gt(0), col("unit_price"))).as("customer_price"))
-                .join(baskets.groupBy("customer_id").agg(avg("basket_products").as("customer_basket_size")), "customer_id")
+                        date_diff(asOfDate, min("purchase_date")).cast(DataTypes.DoubleType).as("customer_tenure_days"));
+        Dataset<Row> distinctProducts = pairs.join(candidateCustomers, "customer_id", "left_semi")
+                .groupBy("customer_id").agg(count(lit(1)).as("distinct_products"));
+        Dataset<Row> prices = mine.groupBy("customer_id").agg(avg(when(col("unit_price").gt(0), col("unit_price"))).as("customer_price"));
+        Dataset<Row> baskets = mine.groupBy("customer_id", "basket", "product_id").agg(count(lit(1)).as("lines"))
+                .groupBy("customer_id", "basket").agg(count(lit(1)).as("basket_products"))
+                .groupBy("customer_id").agg(avg("basket_products").as("customer_basket_size"));
+        Dataset<Row> customers = days.join(distinctProducts, "customer_id").join(prices, "customer_id").join(baskets, "customer_id")
                 .withColumn("customer_repeat_share", lit(1.0).minus(col("distinct_products").divide(col("product_days"))))
                 .drop("distinct_products", "product_days");
 
