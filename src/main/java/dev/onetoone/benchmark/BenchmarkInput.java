@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.StructType;
 import dev.onetoone.generate.GeneratorConfig;
 import dev.onetoone.generate.GeneratorSummary;
 import dev.onetoone.generate.SyntheticDataGenerator;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 
@@ -68,7 +69,7 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
         Path history = root.resolve("history");
         Path extraDay = root.resolve("extra-day");
         Path done = root.resolve("_COMPLETE");
-        spark.sparkContext().setJobDescription("benchmark: prepare input");
+        JobDescription.set(spark, "benchmark", "prepare input");
         try {
             if (!Files.exists(done)) {
                 LocalFiles.deleteRecursively(root);
@@ -89,7 +90,7 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the benchmark input under " + root, e);
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
         }
     }
 

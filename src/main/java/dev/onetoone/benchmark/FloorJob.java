@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import dev.onetoone.io.JobDescription;
 
 /**
  * The floor: the least work any Spark job on the benchmark's transactions must do. It reads the Parquet lines, makes
@@ -28,7 +29,7 @@ public final class FloorJob {
         HeapPeak.reset();
         long started = System.nanoTime();
         try {
-            sparkContext.setJobDescription("benchmark: floor " + step);
+            JobDescription.set(sparkContext, "benchmark", "floor " + step);
             spark.read().parquet(transactions.toString())
                     .groupBy("customer_id")
                     .agg(count(lit(1)).as("lines"), sum(col("amount")).as("amount"), max(to_date(col("ts"))).as("last_purchase_date"))
@@ -37,12 +38,12 @@ public final class FloorJob {
             long peak = HeapPeak.peakBytes();
             double load = StageMeasurement.currentLoadAverage();
             // Counted from the small written table, after the clock stopped.
-            sparkContext.setJobDescription("benchmark: floor " + step + " (count, not timed)");
+            JobDescription.set(sparkContext, "benchmark", "floor " + step + " (count, not timed)");
             Row counts = spark.read().format("delta").load(output.toString()).agg(sum("lines"), count(lit(1))).first();
             long linesIn = counts.isNullAt(0) ? 0 : counts.getLong(0);
             return new StageMeasurement(StageMeasurement.FLOOR, step, seconds, linesIn, counts.getLong(1), peak, load);
         } finally {
-            sparkContext.setJobDescription(null);
+            JobDescription.clear(sparkContext);
         }
     }
 }

@@ -1,10 +1,12 @@
 package dev.onetoone.io;
 
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Labels the Spark jobs a step starts, so that the UI, the event log and the history server say which stage and
- * step ran: the description is "{@code stage}: {@code step}" and holds for the jobs this thread starts next.
+ * step ran: the description is "{@code stage}: {@code step}" and holds for the jobs this thread starts next. Every
+ * job description of the project is set here.
  */
 public final class JobDescription {
     private JobDescription() {
@@ -12,6 +14,21 @@ public final class JobDescription {
 
     /** Sets the job description "{@code stage}: {@code step}" for the jobs this thread starts next. */
     public static void set(SparkSession spark, String stage, String step) {
-        spark.sparkContext().setJobDescription(stage + ": " + step);
+        set(spark.sparkContext(), stage, step);
+    }
+
+    /** As {@link #set(SparkSession, String, String)}, for code that holds the SparkContext. */
+    public static void set(SparkContext sparkContext, String stage, String step) {
+        sparkContext.setJobDescription(stage + ": " + step);
+    }
+
+    /** Removes this thread's job description, when a stage ends. */
+    public static void clear(SparkSession spark) {
+        clear(spark.sparkContext());
+    }
+
+    /** As {@link #clear(SparkSession)}, for code that holds the SparkContext. */
+    public static void clear(SparkContext sparkContext) {
+        sparkContext.setJobDescription(null);
     }
 }

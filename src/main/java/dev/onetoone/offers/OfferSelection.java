@@ -22,6 +22,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 
 /**
@@ -92,7 +93,7 @@ public final class OfferSelection {
         Map<String, Long> details = new LinkedHashMap<>();
         List<String> warnings = new ArrayList<>();
 
-        spark.sparkContext().setJobDescription("offers: candidates and contact policy");
+        JobDescription.set(spark, "offers", "candidates and contact policy");
         long modelled = inputs.customerModels().where(col("as_of").equalTo(lit(Date.valueOf(asOf)))).count();
         CandidateStep.Result candidates = new CandidateStep(asOf, settings).compute(inputs);
         for (String campaign : candidates.campaignsWithoutAffinity()) {
@@ -128,7 +129,7 @@ public final class OfferSelection {
 
             // the economic rules judge a candidate by its best option: none within the margin floor, none with a
             // positive expected incremental margin, or none that pays for its contact and fatigue costs
-            spark.sparkContext().setJobDescription("offers: margin floor and contact costs per candidate");
+            JobDescription.set(spark, "offers", "margin floor and contact costs per candidate");
             Dataset<Row> judged = options.groupBy("customer_id", "campaign_id").agg(
                     max(col("within_floor")).as("any_within_floor"),
                     max(when(col("within_floor"), col("expected_incremental_margin"))).as("best_margin"),
@@ -147,7 +148,7 @@ public final class OfferSelection {
 
             // the randomised choices are drawn among the options that pass every rule, so the logged probabilities
             // are those of the draw actually made; explore offers are sent, so they spend the budgets first
-            spark.sparkContext().setJobDescription("offers: explore choice");
+            JobDescription.set(spark, "offers", "explore choice");
             ExploreBudget.Drawn drawn = new ExploreBudget(settings).draw(options.where(explore.and(col("qualifies"))));
             Dataset<Row> exploreChoice = drawn.chosen();
             outcome.put(EXPLORE_NOT_DRAWN, qualifiedExplore - drawn.drawn());
@@ -158,7 +159,7 @@ public final class OfferSelection {
 
             // the allocator maximises the margin net of contact costs above offers.min-net-margin; a contact's
             // channel cost is money, so it is spent from the budgets, its fatigue is not
-            spark.sparkContext().setJobDescription("offers: budget allocation");
+            JobDescription.set(spark, "offers", "budget allocation");
             Dataset<Row> optimisable = options.where(explore.unary_$bang().and(col("qualifies")))
                     .withColumn("value", col("expected_incremental_margin").minus(col("contact_cost")).minus(config.minNetMargin()))
                     .withColumn("cost", col("budget_cost"))
@@ -190,7 +191,7 @@ public final class OfferSelection {
             var offerRows = new OfferRows(asOf, settings, runId);
             Dataset<Row> offers = offerRows.rows(chosen).unionByName(offerRows.rows(explored)).persist(StorageLevel.MEMORY_AND_DISK());
 
-            spark.sparkContext().setJobDescription("offers: counts of the offers decided");
+            JobDescription.set(spark, "offers", "counts of the offers decided");
             Map<String, Long> groups = new LinkedHashMap<>();
             double sentMargin = 0;
             double sentContactCost = 0;
@@ -215,7 +216,7 @@ public final class OfferSelection {
             Dataset<Row> prices = offerRows.shadowPrices(spark, offers, allocation.prices());
             return new Result(offers, prices, details, warnings);
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
             if (decisions != null) {
                 decisions.unpersist();
             }

@@ -33,6 +33,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.onetoone.io.JobDescription;
 
 /**
  * Learns, per campaign, the purchase response to its offers from the logged treatment, explore and control rows
@@ -111,7 +112,7 @@ public final class ResponseLearner {
         Date day = Date.valueOf(asOf);
         Dataset<Row> closed = offers.where(col("as_of").lt(lit(day)).and(col("valid_to").lt(lit(day)))
                 .and(col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.EXPLORE.value(), OfferGroup.CONTROL.value())));
-        spark.sparkContext().setJobDescription("offers: logged outcomes per campaign");
+        JobDescription.set(spark, "offers", "logged outcomes per campaign");
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, Long> sentCounts = new LinkedHashMap<>();
         // one row per campaign: small by construction
@@ -124,7 +125,7 @@ public final class ResponseLearner {
         java.util.function.Function<String, LearnedResponse> tooFew = id -> tooFew(id, counts.getOrDefault(id, 0L), null,
                 sentCounts.getOrDefault(id, 0L), counts.getOrDefault(id, 0L) - sentCounts.getOrDefault(id, 0L));
         if (enough.isEmpty()) {
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
             return campaignIds.stream().map(tooFew).toList();
         }
         Dataset<Row> learnable = closed.where(col("campaign_id").isin(enough.toArray()));
@@ -153,7 +154,7 @@ public final class ResponseLearner {
         var spark = logged.sparkSession();
         Dataset<Row> prepared = prepare(logged).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            spark.sparkContext().setJobDescription("offers: learned response, counts per campaign");
+            JobDescription.set(spark, "offers", "learned response, counts per campaign");
             Map<String, Row> counts = new LinkedHashMap<>();
             // one row per campaign: small by construction
             for (Row row : prepared.groupBy("campaign_id").agg(count(lit(1)).as("outcomes"), sum(col("label")).as("purchases"),
@@ -175,7 +176,7 @@ public final class ResponseLearner {
             }
             return results;
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
             prepared.unpersist();
         }
     }
@@ -212,7 +213,7 @@ public final class ResponseLearner {
 
         // a feature that does not vary in the training rows is collinear with the intercept; the assumed shift must
         // vary among the sent rows, or its interaction is collinear with sent
-        spark.sparkContext().setJobDescription("offers: learned response, " + campaign + ": ranges of the features");
+        JobDescription.set(spark, "offers", "learned response, " + campaign + ": ranges of the features");
         List<Column> ranges = new ArrayList<>();
         for (String feature : CUSTOMER_FEATURES) {
             ranges.add(max(col(feature)).minus(min(col(feature))).as(feature));
@@ -241,7 +242,7 @@ public final class ResponseLearner {
         var regression = new GeneralizedLinearRegression().setFamily("binomial").setLink("logit").setLabelCol("label")
                 .setFeaturesCol("features").setWeightCol("weight").setMaxIter(MAX_ITERATIONS).setTol(1e-8)
                 .setPredictionCol("learned_probability");
-        spark.sparkContext().setJobDescription("offers: learned response, " + campaign + ": logistic regression");
+        JobDescription.set(spark, "offers", "learned response, " + campaign + ": logistic regression");
         GeneralizedLinearRegressionModel model;
         try {
             model = regression.fit(assembled);
@@ -266,7 +267,7 @@ public final class ResponseLearner {
             elasticityError = elasticityError == null ? null : elasticityError * priorElasticity;
         }
 
-        spark.sparkContext().setJobDescription("offers: learned response, " + campaign + ": validation");
+        JobDescription.set(spark, "offers", "learned response, " + campaign + ": validation");
         // the assumed curve on the same fitted baseline: the learned linear predictor with the learned response
         // (sent_uplift x sent + b x sent_x_assumed_shift) replaced by the assumed one (sent_x_assumed_shift), so that
         // the comparison judges the response, which is what pricing takes from the fit, and not the baseline

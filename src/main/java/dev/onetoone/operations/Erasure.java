@@ -35,6 +35,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -132,7 +133,7 @@ public final class Erasure {
             if (!warehouse.exists(table)) {
                 continue;
             }
-            spark.sparkContext().setJobDescription("forget: " + table.name());
+            JobDescription.set(spark, "forget", "" + table.name());
             Dataset<Row> matched = warehouse.read(table).as("target").join(broadcast(ids).as("erased"),
                     expr(matchesAnErasedId(table, "target", "erased")));
             long rows = count(matched, table.name(), perCustomer);
@@ -147,7 +148,7 @@ public final class Erasure {
         if (warehouse.exists(Tables.POINTS_LEDGER)) {
             // A referral bonus is the referrer's entry, kept with their points, but its source_id names the referred
             // customer: that reference is replaced, the entry stays.
-            spark.sparkContext().setJobDescription("forget: points_ledger references to erased customers");
+            JobDescription.set(spark, "forget", "points_ledger references to erased customers");
             Dataset<Row> matched = warehouse.read(Tables.POINTS_LEDGER).join(broadcast(ids), col("source_id").equalTo(col("erased_id")));
             long rows = count(matched, SOURCE_REFERENCES, perCustomer);
             totals.put(SOURCE_REFERENCES, rows);
@@ -161,7 +162,7 @@ public final class Erasure {
             }
         }
         if (warehouse.exists(Tables.QUARANTINE)) {
-            spark.sparkContext().setJobDescription("forget: quarantine raw records");
+            JobDescription.set(spark, "forget", "quarantine raw records");
             Dataset<Row> matched = warehouse.read(Tables.QUARANTINE).join(broadcast(ids), expr("raw_record rlike id_pattern"));
             long rows = count(matched, Tables.QUARANTINE.name(), perCustomer);
             totals.put(Tables.QUARANTINE.name(), rows);
@@ -182,7 +183,7 @@ public final class Erasure {
         Instant removedBy = retention == 0 ? erasedAt : erasedAt.plus(Duration.ofMinutes(Math.round(retention * 60)));
         audit(perCustomer, erasedAt, retention, removedBy);
         ids.unpersist();
-        spark.sparkContext().setJobDescription(null);
+        JobDescription.clear(spark);
         LOG.info("forgot {} customers: {}", customerIds.size(), totals);
         return new Result(customerIds.size(), totals, retention, erasedAt, removedBy);
     }
@@ -218,7 +219,7 @@ public final class Erasure {
                 if (!day.isDirectory() || !day.getPath().getName().startsWith("as_of=")) {
                     continue;
                 }
-                spark.sparkContext().setJobDescription("forget: offer exports " + day.getPath().getName());
+                JobDescription.set(spark, "forget", "offer exports " + day.getPath().getName());
                 Dataset<Row> rows = spark.read().option("header", "true").csv(day.getPath().toString());
                 if (!Arrays.asList(rows.columns()).contains(CUSTOMER_COLUMN)) {
                     continue;

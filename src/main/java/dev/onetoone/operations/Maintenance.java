@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.onetoone.config.OneToOneConfig.OperationsConfig;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -67,13 +68,13 @@ public final class Maintenance {
                 continue;
             }
             long before = dataFiles(warehouse, table);
-            warehouse.spark().sparkContext().setJobDescription("maintain: optimize " + table.name());
+            JobDescription.set(warehouse.spark(), "maintain", "optimize " + table.name());
             Row metrics = DeltaTable.forPath(warehouse.spark(), warehouse.path(table)).optimize().executeCompaction()
                     .selectExpr("metrics.numFilesRemoved", "metrics.numFilesAdded").first();
             vacuum(warehouse, table, settings.vacuumRetentionHours());
             tables.add(new TableResult(table.name(), metrics.getLong(0), metrics.getLong(1), before, dataFiles(warehouse, table)));
         }
-        warehouse.spark().sparkContext().setJobDescription(null);
+        JobDescription.clear(warehouse.spark());
         return new Result(blanked, settings.vacuumRetentionHours(), tables);
     }
 
@@ -84,7 +85,7 @@ public final class Maintenance {
         }
         Instant cutoff = clock.instant().minus(Duration.ofDays(settings.quarantineRawRetentionDays()));
         var expired = col("quarantined_at").lt(lit(Timestamp.from(cutoff))).and(col("raw_record").notEqual(lit(EXPIRED_RAW_RECORD)));
-        warehouse.spark().sparkContext().setJobDescription("maintain: quarantine raw-record retention");
+        JobDescription.set(warehouse.spark(), "maintain", "quarantine raw-record retention");
         long rows = warehouse.read(Tables.QUARANTINE).where(expired).count();
         if (rows > 0) {
             DeltaTable.forPath(warehouse.spark(), warehouse.path(Tables.QUARANTINE)).update(expired, Map.of("raw_record", lit(EXPIRED_RAW_RECORD)));
@@ -99,7 +100,7 @@ public final class Maintenance {
      */
     static void vacuum(Warehouse warehouse, TableSpec table, double retentionHours) {
         SparkSession spark = warehouse.spark();
-        spark.sparkContext().setJobDescription("maintain: vacuum " + table.name());
+        JobDescription.set(spark, "maintain", "vacuum " + table.name());
         boolean belowDefault = retentionHours < DELTA_DEFAULT_RETENTION_HOURS;
         String previous = spark.conf().get(RETENTION_CHECK, "true");
         if (belowDefault) {

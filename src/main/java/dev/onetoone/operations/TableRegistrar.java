@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.StructField;
 
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.ConfigKeys;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -35,7 +36,7 @@ public final class TableRegistrar {
 
     public Result register(String database) {
         SparkSession spark = warehouse.spark();
-        spark.sparkContext().setJobDescription("register-tables: " + database);
+        JobDescription.set(spark, "register-tables", "" + database);
         spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "` COMMENT " + literal("OneToOne tables of " + warehouse.root()));
         List<String> registered = new ArrayList<>();
         List<String> existing = new ArrayList<>();
@@ -60,7 +61,7 @@ public final class TableRegistrar {
             }
             addMissingComments(name, table);
         }
-        spark.sparkContext().setJobDescription(null);
+        JobDescription.clear(spark);
         return new Result(database, registered, existing);
     }
 

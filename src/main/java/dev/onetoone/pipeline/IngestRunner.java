@@ -28,6 +28,7 @@ import dev.onetoone.ingest.TransactionValidator;
 import dev.onetoone.ingest.UnknownMasterData;
 import dev.onetoone.ingest.ValidatedRows;
 import dev.onetoone.io.InputReader;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.RawInput;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
@@ -94,7 +95,7 @@ public final class IngestRunner {
             return;
         }
         LOG.warn("transactions stores line_id as hex text (written by an earlier version): converting it to the binary key once");
-        warehouse.spark().sparkContext().setJobDescription("ingest: convert line_id of transactions to binary");
+        JobDescription.set(warehouse.spark(), "ingest", "convert line_id of transactions to binary");
         warehouse.overwrite(Tables.TRANSACTIONS, stored.withColumn("line_id", substring(unhex(col("line_id")), 1, 16)));
     }
 
@@ -138,7 +139,7 @@ public final class IngestRunner {
         String stage = "ingest_" + entity.key();
         ValidatedRows validated = validation.persist();
         try {
-            sparkContext.setJobDescription("ingest: read, validate and count " + raw.sourceFile());
+            JobDescription.set(sparkContext, "ingest", "read, validate and count " + raw.sourceFile());
             ValidatedRows.Counts counts = validated.counts();
             long rowsRead = counts.rows();
             long rowsAccepted = counts.accepted();
@@ -146,7 +147,7 @@ public final class IngestRunner {
             Map<String, Long> details = new LinkedHashMap<>();
             counts.reasons().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(entry -> details.put("quarantined_" + entry.getKey(), entry.getValue()));
-            sparkContext.setJobDescription("ingest: write quarantine of " + entity.key());
+            JobDescription.set(sparkContext, "ingest", "write quarantine of " + entity.key());
             long quarantineInserted = rowsQuarantined == 0 ? 0 : warehouse.insertNew(Tables.QUARANTINE, validated.quarantined());
             details.put("quarantine_new_rows", quarantineInserted);
 
@@ -168,21 +169,21 @@ public final class IngestRunner {
             long newRows;
             if (entity == SourceEntity.TRANSACTIONS) {
                 convertTextLineIds(warehouse);
-                sparkContext.setJobDescription("ingest: merge new lines into transactions");
+                JobDescription.set(sparkContext, "ingest", "merge new lines into transactions");
                 newRows = warehouse.insertNewOnDates(target, accepted, "purchase_date", counts.acceptedDates());
                 details.put("new_rows", newRows);
                 details.put("already_loaded", rowsAccepted - newRows);
                 details.put(QualityGates.PURCHASE_DAYS, (long) counts.acceptedDates().size());
                 details.put("returns", counts.measures().getOrDefault("returns", 0L));
                 details.put("zero_value_lines", counts.measures().getOrDefault("zero_value_lines", 0L));
-                sparkContext.setJobDescription("ingest: placeholders for unknown customers");
+                JobDescription.set(sparkContext, "ingest", "placeholders for unknown customers");
                 details.put("unknown_customers_created", warehouse.insertNew(Tables.CUSTOMERS,
                         UnknownMasterData.missingCustomers(accepted, warehouse.read(Tables.CUSTOMERS), context.runId(), context.now())));
-                sparkContext.setJobDescription("ingest: placeholders for unknown products");
+                JobDescription.set(sparkContext, "ingest", "placeholders for unknown products");
                 details.put("unknown_products_created", warehouse.insertNew(Tables.PRODUCTS,
                         UnknownMasterData.missingProducts(accepted, warehouse.read(Tables.PRODUCTS), context.runId(), context.now())));
             } else {
-                sparkContext.setJobDescription("ingest: upsert " + entity.key());
+                JobDescription.set(sparkContext, "ingest", "upsert " + entity.key());
                 newRows = warehouse.upsert(target, accepted);
                 details.put("rows_written", newRows);
             }
@@ -190,7 +191,7 @@ public final class IngestRunner {
                     entity.key(), rowsRead, rowsAccepted, rowsQuarantined, raw.sourceFile());
             return new StageResult(stage, rowsRead, rowsAccepted, rowsQuarantined, message, details);
         } finally {
-            sparkContext.setJobDescription(null);
+            JobDescription.clear(sparkContext);
             validated.unpersist();
         }
     }

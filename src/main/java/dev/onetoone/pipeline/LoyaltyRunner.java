@@ -33,6 +33,7 @@ import io.delta.tables.DeltaTable;
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.ConfigLoader;
 import dev.onetoone.io.InputReader;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.RawInput;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -116,7 +117,7 @@ public final class LoyaltyRunner {
         Optional<Dataset<Row>> redemptions = redemptionInput.map(raw -> EventInputs.redemptions(raw).persist(StorageLevel.MEMORY_AND_DISK()));
         Optional<Dataset<Row>> referralRows = referralInput.map(raw -> EventInputs.referrals(raw).persist(StorageLevel.MEMORY_AND_DISK()));
 
-        spark.sparkContext().setJobDescription("loyalty: previous night");
+        JobDescription.set(spark, "loyalty", "previous night");
         Optional<LocalDate> previous = rebuild ? Optional.empty() : previousNight(asOf);
         details.put("ledger_read_whole", previous.isPresent() ? 0L : 1L);
         // Read whole, the ledger is used by every step: kept in memory. Read by member, each step reads its own rows.
@@ -126,7 +127,7 @@ public final class LoyaltyRunner {
         }
         Dataset<Row> memberTier = warehouse.read(Tables.MEMBER_TIER);
         Dataset<Row> referrals = warehouse.read(Tables.REFERRALS);
-        spark.sparkContext().setJobDescription("loyalty: ledger");
+        JobDescription.set(spark, "loyalty", "ledger");
         var inputs = new LoyaltyNight.Inputs(warehouse.read(Tables.TRANSACTIONS), ledger, memberTier, warehouse.read(Tables.CUSTOMERS),
                 warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows, previous);
         LoyaltyNight.Result result = new LoyaltyNight(config, context.runId(), now).run(inputs, asOf);
@@ -153,7 +154,7 @@ public final class LoyaltyRunner {
             details.put("referrals_accepted", accepted);
             details.put("referrals_quarantined", refused);
         }
-        spark.sparkContext().setJobDescription("loyalty: write ledger entries");
+        JobDescription.set(spark, "loyalty", "write ledger entries");
         Dataset<Row> entries = result.entries();
         long entryCount = 0;
         Map<String, Long> entriesByType = new TreeMap<>();
@@ -173,7 +174,7 @@ public final class LoyaltyRunner {
         details.put("returns_unmatched", result.unmatchedReturns());
         ledger.unpersist();
 
-        spark.sparkContext().setJobDescription("loyalty: balance figures");
+        JobDescription.set(spark, "loyalty", "balance figures");
         // Folded from the previous night's balances and tonight's entries, or summed over the whole ledger (first night,
         // rerun, backfill, rebuild, or when the MERGE stored other entries than the night made).
         boolean fold = previous.isPresent() && inserted == entryCount;
@@ -185,18 +186,18 @@ public final class LoyaltyRunner {
         figures = figures.localCheckpoint(true);
         details.put("balances_folded", fold ? 1L : 0L);
 
-        spark.sparkContext().setJobDescription("loyalty: tiers");
+        JobDescription.set(spark, "loyalty", "tiers");
         Dataset<Row> tierRows = new TierStep(config).review(figures.select("customer_id", "qualifying"), warehouse.read(Tables.POINTS_LEDGER),
                 warehouse.read(Tables.MEMBER_TIER), asOf, context.runId());
         long tierRowsWritten = warehouse.upsert(Tables.MEMBER_TIER, tierRows);
         details.put("member_tier_rows_written", tierRowsWritten);
 
-        spark.sparkContext().setJobDescription("loyalty: balances");
+        JobDescription.set(spark, "loyalty", "balances");
         Dataset<Row> currentTiers = warehouse.read(Tables.MEMBER_TIER).where(col("valid_to").isNull()).select("customer_id", "tier");
         warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStep.withTiers(figures, currentTiers, asOf));
         Dataset<Row> balances = warehouse.read(Tables.POINTS_BALANCE).persist(StorageLevel.MEMORY_AND_DISK());
 
-        spark.sparkContext().setJobDescription("loyalty: customer_model columns");
+        JobDescription.set(spark, "loyalty", "customer_model columns");
         Dataset<Row> models = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf);
         long modelled = 0;
         if (!models.isEmpty()) {
@@ -212,7 +213,7 @@ public final class LoyaltyRunner {
         }
         details.put("customer_model_rows", modelled);
 
-        spark.sparkContext().setJobDescription("loyalty: metrics");
+        JobDescription.set(spark, "loyalty", "metrics");
         Dataset<Row> allReferrals = warehouse.read(Tables.REFERRALS);
         Dataset<Row> referredPurchases = warehouse.read(Tables.TRANSACTIONS).where(col("is_return").equalTo(false))
                 .join(allReferrals.select(col("referred_id").as("customer_id")), "customer_id").select("customer_id", "purchase_date");

@@ -37,6 +37,7 @@ import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.OneToOneConfig;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 import dev.onetoone.model.CustomerScorer;
 import dev.onetoone.model.CustomerStateStep;
@@ -82,17 +83,17 @@ public final class ModelEvaluationRunner {
         double unit = settings.timeUnitDays();
         PopulationModel primary = settings.purchaseModel();
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
-        spark.sparkContext().setJobDescription("evaluate-model: customer summaries at calibration end");
+        JobDescription.set(spark, "evaluate-model", "customer summaries at calibration end");
         Dataset<Row> state = CustomerStateStep.fold(CustomerStateStep.empty(spark), transactions, null, calibrationEnd);
         Dataset<Row> summaries = CustomerSummaries.of(state, calibrationEnd, unit).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             var fitter = new PopulationFitter(new PopulationFitter.Settings(settings.minCustomers(), settings.smallPopulationPenalty()));
             Map<PopulationModel, PopulationFit> fits = new LinkedHashMap<>();
             for (PopulationModel kind : PURCHASE_MODELS) {
-                spark.sparkContext().setJobDescription("evaluate-model: fit " + kind.code());
+                JobDescription.set(spark, "evaluate-model", "fit " + kind.code());
                 fits.put(kind, fitter.fit(kind, summaries, Optional.empty(), calibrationEnd));
             }
-            spark.sparkContext().setJobDescription("evaluate-model: fit gamma_gamma");
+            JobDescription.set(spark, "evaluate-model", "fit gamma_gamma");
             PopulationFit gg = fitter.fit(PopulationModel.GAMMA_GAMMA, summaries, Optional.empty(), calibrationEnd);
             long holdoutDays = holdoutEnd.toEpochDay() - calibrationEnd.toEpochDay();
             Map<PopulationModel, double[]> parameters = new LinkedHashMap<>();
@@ -115,7 +116,7 @@ public final class ModelEvaluationRunner {
                     .withColumn("bought_again", when(col("actual_days").gt(0), lit(1.0)).otherwise(lit(0.0)))
                     .drop("own_spend")
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            spark.sparkContext().setJobDescription("evaluate-model: p_alive deciles");
+            JobDescription.set(spark, "evaluate-model", "p_alive deciles");
             String[] aliveColumns = PURCHASE_MODELS.stream().map(kind -> "p_alive_" + kind.code()).toArray(String[]::new);
             double[][] cuts = joined.stat().approxQuantile(aliveColumns, new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}, 0.001);
             Map<PopulationModel, Column> deciles = new LinkedHashMap<>();
@@ -139,7 +140,7 @@ public final class ModelEvaluationRunner {
                     parts.add(metrics(overall, spec).withColumn("auc", lit(null).cast("double")));
                     parts.add(metrics(byDecile, spec).withColumn("auc", lit(null).cast("double")));
                 }
-                spark.sparkContext().setJobDescription("evaluate-model: p_alive AUC of " + model);
+                JobDescription.set(spark, "evaluate-model", "p_alive AUC of " + model);
                 double auc = BinnedAuc.of(joined, "p_alive_" + model, "bought_again");
                 aucs.put(kind, auc);
                 parts.add(metrics(overall, new String[] {model, "buys_again", "p_alive_" + model, "bought_again"})
@@ -156,7 +157,7 @@ public final class ModelEvaluationRunner {
                     .withColumn("calibration_end", lit(Date.valueOf(calibrationEnd)))
                     .withColumn("holdout_end", lit(Date.valueOf(holdoutEnd)))
                     .withColumn("evaluated_at", lit(now));
-            spark.sparkContext().setJobDescription("evaluate-model: write model_evaluation");
+            JobDescription.set(spark, "evaluate-model", "write model_evaluation");
             warehouse.addMissingColumns(Tables.MODEL_EVALUATION);
             warehouse.upsert(Tables.MODEL_EVALUATION, evaluation);
             List<Row> summary = warehouse.read(Tables.MODEL_EVALUATION)
@@ -190,7 +191,7 @@ public final class ModelEvaluationRunner {
                             + String.join("\n  ", lines), details);
         } finally {
             summaries.unpersist();
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
         }
     }
 

@@ -18,15 +18,16 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.config.OneToOneConfig;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.model.CustomerScorer;
 import dev.onetoone.model.CustomerSummaries;
 import dev.onetoone.model.PopulationFit;
 import dev.onetoone.model.PopulationFitter;
+import dev.onetoone.model.PopulationModel;
 import dev.onetoone.model.PreferenceSettings;
 import dev.onetoone.model.PreferenceStep;
-import dev.onetoone.model.PopulationModel;
 
 /**
  * The per-customer model stage for one as-of date:
@@ -67,12 +68,12 @@ public final class ModelRunner {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         Dataset<Row> summaries = CustomerSummaries.of(state, asOf, settings.timeUnitDays()).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            spark.sparkContext().setJobDescription("model: summaries from customer_state");
+            JobDescription.set(spark, "model", "summaries from customer_state");
             long customers = summaries.count();
             if (customers == 0) {
                 return new StageResult("model", 0, 0, 0, "model: no customer has purchased by " + asOf + "; nothing to score", details);
             }
-            spark.sparkContext().setJobDescription("model: fit population models");
+            JobDescription.set(spark, "model", "fit population models");
             List<PopulationFit> fits = fitPopulation(summaries, asOf, settings);
             List<String> warnings = new ArrayList<>();
             for (PopulationFit fit : fits) {
@@ -83,7 +84,7 @@ public final class ModelRunner {
             }
             warehouse.overwriteAsOf(Tables.POPULATION_MODEL, populationRows(fits, asOf), asOf);
 
-            spark.sparkContext().setJobDescription("model: population rhythm");
+            JobDescription.set(spark, "model", "population rhythm");
             Row gaps = summaries.agg(sum("sum_gap_days"), sum("sum_squared_gap_days"), sum("x")).first();
             double totalGaps = gaps.isNullAt(2) ? 0 : ((Number) gaps.get(2)).doubleValue();
             double meanGap = totalGaps > 0 ? gaps.getDouble(0) / totalGaps : 30.0;
@@ -100,9 +101,9 @@ public final class ModelRunner {
                     // Filled by the loyalty step, which runs after the model (LoyaltyRunner).
                     .withColumn("loyalty_tier", lit(null).cast("string")).withColumn("loyalty_vip", lit(null).cast("boolean"))
                     .withColumn("points_available", lit(null).cast("long"));
-            spark.sparkContext().setJobDescription("model: score customers and write customer_model");
+            JobDescription.set(spark, "model", "score customers and write customer_model");
             warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
-            spark.sparkContext().setJobDescription("model: check customer_model");
+            JobDescription.set(spark, "model", "check customer_model");
             long scored = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf).count();
             if (scored != customers) {
                 throw new IllegalStateException("customer_model has " + scored + " rows for " + asOf + " but " + customers + " customers have purchased");
@@ -116,7 +117,7 @@ public final class ModelRunner {
         } finally {
             summaries.unpersist();
             state.unpersist();
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
         }
     }
 

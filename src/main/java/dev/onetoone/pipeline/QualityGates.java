@@ -22,6 +22,7 @@ import dev.onetoone.config.ConfigException;
 import dev.onetoone.config.ConfigKeys;
 import dev.onetoone.config.ConfigLoader;
 import dev.onetoone.config.OneToOneConfig;
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.model.PopulationModel;
@@ -74,7 +75,7 @@ public final class QualityGates {
         if (load.isEmpty() || !warehouse.exists(Tables.RUN_LOG)) {
             return;
         }
-        warehouse.spark().sparkContext().setJobDescription("nightly: volume gate");
+        JobDescription.set(warehouse.spark(), "nightly", "volume gate");
         List<Row> previous = warehouse.read(Tables.RUN_LOG)
                 .where(col("stage").equalTo("ingest_transactions")
                         .and(col("run_id").notEqual(context.runId()))
@@ -120,7 +121,7 @@ public final class QualityGates {
         }
         var settings = context.config().operations();
         List<String> used = List.of(context.config().model().purchaseModel().code(), PopulationModel.GAMMA_GAMMA.code());
-        warehouse.spark().sparkContext().setJobDescription("nightly: model fit gate");
+        JobDescription.set(warehouse.spark(), "nightly", "model fit gate");
         List<String> problems = new ArrayList<>();
         for (Row row : warehouse.readAsOf(Tables.POPULATION_MODEL, asOf).where(col("model").isin(used.toArray()))
                 .select("model", "status", "fitted_as_of").orderBy("model").collectAsList()) {

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
 import dev.onetoone.rfm.RfmScoring;
 
@@ -38,11 +39,11 @@ public final class RfmRunner {
             Dataset<Row> state = new CustomerStateUpdater(context, "rfm").stateAsOf(asOf, update, details)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                spark.sparkContext().setJobDescription("rfm: quantiles and scores from customer_state");
+                JobDescription.set(spark, "rfm", "quantiles and scores from customer_state");
                 Dataset<Row> rfm = new RfmScoring(context.config().rfm().quantileRelativeError()).fromState(state, asOf);
-                spark.sparkContext().setJobDescription("rfm: write rfm");
+                JobDescription.set(spark, "rfm", "write rfm");
                 warehouse.overwriteAsOf(Tables.RFM, rfm, asOf);
-                spark.sparkContext().setJobDescription("rfm: count segments");
+                JobDescription.set(spark, "rfm", "count segments");
                 long stateRows = state.count();
                 Dataset<Row> written = warehouse.readAsOf(Tables.RFM, asOf);
                 long customers = 0;
@@ -54,7 +55,7 @@ public final class RfmRunner {
                         "rfm: " + customers + " customers scored as of " + asOf + " from " + stateRows + " customer_state rows", details);
             } finally {
                 state.unpersist();
-                spark.sparkContext().setJobDescription(null);
+                JobDescription.clear(spark);
             }
         });
     }

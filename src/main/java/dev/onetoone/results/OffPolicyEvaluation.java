@@ -21,6 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.offers.OfferGroup;
 
 /**
@@ -84,7 +85,7 @@ public final class OffPolicyEvaluation {
     /** Evaluates each policy on {@code slots} (columns {@link #SLOT_COLUMNS}). */
     public static Result evaluate(Dataset<Row> slots, List<TargetPolicy> policies) {
         var spark = slots.sparkSession();
-        spark.sparkContext().setJobDescription("evaluate_policy: logged rows per group");
+        JobDescription.set(spark, "evaluate_policy", "logged rows per group");
         Map<String, Long> rowsByGroup = new LinkedHashMap<>();
         for (Row row : slots.groupBy("offer_group").count().orderBy("offer_group").collectAsList()) {
             rowsByGroup.put(row.getString(0), row.getLong(1));
@@ -92,14 +93,14 @@ public final class OffPolicyEvaluation {
 
         Dataset<Row> randomised = randomisedSlots(slots).persist(StorageLevel.MEMORY_AND_DISK());
         try {
-            spark.sparkContext().setJobDescription("evaluate_policy: reward model");
+            JobDescription.set(spark, "evaluate_policy", "reward model");
             RewardModel model = RewardModel.fit(randomised);
             Dataset<Row> evaluated = randomised
                     .withColumn("model_send", model.predict(true).minus(col("contact")))
                     .withColumn("model_withhold", model.predict(false))
                     .withColumn("model_logged", when(col("sent"), col("model_send")).otherwise(col("model_withhold")));
 
-            spark.sparkContext().setJobDescription("evaluate_policy: sums per policy");
+            JobDescription.set(spark, "evaluate_policy", "sums per policy");
             List<Column> aggregates = new ArrayList<>();
             aggregates.add(sum(col("reward")).as("reward_sum"));
             // the reference of the increments: sending nothing
@@ -138,7 +139,7 @@ public final class OffPolicyEvaluation {
             double observed = n == 0 ? 0 : doubleOrZero(totals, "reward_sum") / n;
             return new Result(rowsByGroup, n, unrandomised, observed, results);
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
             randomised.unpersist();
         }
     }

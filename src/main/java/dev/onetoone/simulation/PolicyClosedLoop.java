@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
+import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -163,7 +164,7 @@ public final class PolicyClosedLoop {
      */
     private double[] truths(Dataset<Row> offers, OfferResponseSimulator simulator, List<TargetPolicy> policies) throws IOException {
         var spark = offers.sparkSession();
-        spark.sparkContext().setJobDescription("policy_closed_loop: the simulator's truth per policy");
+        JobDescription.set(spark, "policy_closed_loop", "the simulator's truth per policy");
         Dataset<Row> truth = simulator.outcomes(offers, settings.sample())
                 .select(col("offer_id").as("truth_offer_id"), col("p_purchase_with_offer").as("true_with"),
                         col("p_purchase_without_offer").as("true_without"), col("basket_margin"), col("discount"));
@@ -217,7 +218,7 @@ public final class PolicyClosedLoop {
             }
             return values;
         } finally {
-            spark.sparkContext().setJobDescription(null);
+            JobDescription.clear(spark);
             rows.unpersist();
         }
     }
