@@ -94,7 +94,9 @@ public final class AffinityRanker {
      * @param features features to use (a subset of {@link RankerFeatures#FEATURES}, for ablations)
      */
     public static Trained train(Dataset<Row> labelled, String modelSetting, List<String> features) {
-        Dataset<Row> split = labelled.withColumn("_bucket", pmod(hash(col("customer_id"), lit(SEED)), lit(VALIDATION_BUCKETS)))
+        Row counts = labelled.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("label")).first();
+        Dataset<Row> split = fixedLayout(labelled, counts.getLong(0))
+                .withColumn("_bucket", pmod(hash(col("customer_id"), lit(SEED)), lit(VALIDATION_BUCKETS)))
                 .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
         try {
             Dataset<Row> training = split.where(col("_bucket").notEqual(0));
@@ -113,12 +115,26 @@ public final class AffinityRanker {
             }
             String bestType = choose(types, ndcg, perCustomer);
             PipelineModel best = models.get(bestType);
-            Row counts = labelled.agg(org.apache.spark.sql.functions.count(lit(1)), org.apache.spark.sql.functions.sum("label")).first();
             return new Trained(bestType, best, ndcg, importances(best, featuresOf(bestType, features)), counts.getLong(0),
                     counts.isNullAt(1) ? 0L : (long) counts.getDouble(1));
         } finally {
             split.unpersist();
         }
+    }
+
+    /** Training rows per partition of {@link #fixedLayout}. */
+    static final long TRAINING_ROWS_PER_PARTITION = 250_000;
+
+    /**
+     * The training rows in an order set by the rows alone: hashed by customer into one partition per
+     * {@link #TRAINING_ROWS_PER_PARTITION} rows, sorted by customer and product within each. MLlib's trees draw their
+     * row subsample and their split candidates partition by partition, in row order, so the same rows in another
+     * order train other trees. Without this, the order came from the plan that built the candidates, and a change of
+     * plan (another join strategy, another machine's partitioning) changed the ranker without a change of data.
+     */
+    static Dataset<Row> fixedLayout(Dataset<Row> labelled, long rows) {
+        int partitions = (int) Math.max(1, Math.min(10_000, (rows + TRAINING_ROWS_PER_PARTITION - 1) / TRAINING_ROWS_PER_PARTITION));
+        return labelled.repartition(partitions, col("customer_id")).sortWithinPartitions("customer_id", "product_id");
     }
 
     /**

@@ -122,6 +122,14 @@ class CliIT extends SparkTestSupport {
         assertTrue(table.out().contains("| 2500 |"), table.out());
     }
 
+    /** A statement that is not a query is refused with exit code 2 (one that would change nothing, on the shared night). */
+    @Test
+    void sqlRefusesAStatementThatIsNotAQuery() {
+        Outcome delete = run("sql", "delete from run_log where 1 = 0", "--warehouse", warehouse.toString());
+        assertEquals(2, delete.exitCode(), delete.err());
+        assertTrue(delete.err().contains("refused: only queries may run"), delete.err());
+    }
+
     @Test
     void csvFieldsAreQuotedOnlyWhenNeeded() {
         assertEquals("plain", SqlCommand.csvField("plain"));
