@@ -94,46 +94,46 @@ class RankerFeaturesTest extends SparkTestSupport {
         Map<String, Double> customerB = Map.of("customer_repeat_share", 1 - 2 / 3.0, "customer_basket_size", 1.5,
                 "customer_purchase_days", 2.0, "customer_recency_days", 10.0, "customer_tenure_days", 100.0);
 
-        Map<String, Double> aP1 = new HashMap<>(customerA);
-        aP1.putAll(Map.of("buy_again_score", 0.9, "buy_again_rank", 1.0, "collaborative_score", 0.0, "collaborative_rank", MISSING,
-                "co_occurrence_score", 0.0, "co_occurrence_rank", MISSING, "popularity_score", 0.1, "popularity_rank", 2.0,
-                "own_vector", 0.5, "own_vector_rank", 1.0));
-        aP1.putAll(Map.of("neighbour_vector", 0.2, "neighbour_vector_rank", 2.0, "repeat", 1.0, "purchase_days", 2.0,
-                "log_days_since_last", Math.log1p(5), "cycle_days", 35.0, "overdue_ratio", 5 / 35.0,
-                "product_repeat_rate", p12RepeatRate, "product_log_buyers", p12LogBuyers, "product_trend", p12Trend));
-        aP1.put("price_ratio", Math.log(2 / 4.0));
-        assertFeatures(aP1, rows.get("A/P1"));
-
+        // Scores and ranks in the order of RankerFeatures.SOURCE_SCORES: buy-again, ALS, co-occurrence, popularity,
+        // own vector, neighbours' vector.
+        assertFeatures(expected(customerA, new double[] {0.9, 0.0, 0.0, 0.1, 0.5, 0.2}, new double[] {1, MISSING, MISSING, 2, 1, 2},
+                new double[] {1, 2, Math.log1p(5), 35, 5 / 35.0}, new double[] {p12RepeatRate, p12LogBuyers, p12Trend}, Math.log(2 / 4.0)),
+                rows.get("A/P1"));
         // No cycle of its own: cycle and overdue ratio 0.
-        Map<String, Double> aP2 = new HashMap<>(customerA);
-        aP2.putAll(Map.of("buy_again_score", 0.3, "buy_again_rank", 2.0, "collaborative_score", 0.0, "collaborative_rank", MISSING,
-                "co_occurrence_score", 0.0, "co_occurrence_rank", MISSING, "popularity_score", 0.2, "popularity_rank", 1.0,
-                "own_vector", 0.4, "own_vector_rank", 2.0));
-        aP2.putAll(Map.of("neighbour_vector", 0.3, "neighbour_vector_rank", 1.0, "repeat", 1.0, "purchase_days", 1.0,
-                "log_days_since_last", Math.log1p(5), "cycle_days", 0.0, "overdue_ratio", 0.0,
-                "product_repeat_rate", p12RepeatRate, "product_log_buyers", p12LogBuyers, "product_trend", p12Trend));
-        aP2.put("price_ratio", Math.log(4 / 4.0));
-        assertFeatures(aP2, rows.get("A/P2"));
-
-        Map<String, Double> bP2 = new HashMap<>(customerB);
-        bP2.putAll(Map.of("buy_again_score", 0.4, "buy_again_rank", 1.0, "collaborative_score", 0.2, "collaborative_rank", 2.0,
-                "co_occurrence_score", 0.0, "co_occurrence_rank", MISSING, "popularity_score", 0.2, "popularity_rank", 2.0,
-                "own_vector", 0.3, "own_vector_rank", 1.0));
-        bP2.putAll(Map.of("neighbour_vector", 0.1, "neighbour_vector_rank", 2.0, "repeat", 1.0, "purchase_days", 2.0,
-                "log_days_since_last", Math.log1p(10), "cycle_days", 90.0, "overdue_ratio", 10 / 90.0,
-                "product_repeat_rate", p12RepeatRate, "product_log_buyers", p12LogBuyers, "product_trend", p12Trend));
-        bP2.put("price_ratio", Math.log(4 / 4.0));
-        assertFeatures(bP2, rows.get("B/P2"));
-
+        assertFeatures(expected(customerA, new double[] {0.3, 0.0, 0.0, 0.2, 0.4, 0.3}, new double[] {2, MISSING, MISSING, 1, 2, 1},
+                new double[] {1, 1, Math.log1p(5), 0, 0}, new double[] {p12RepeatRate, p12LogBuyers, p12Trend}, Math.log(4 / 4.0)),
+                rows.get("A/P2"));
+        assertFeatures(expected(customerB, new double[] {0.4, 0.2, 0.0, 0.2, 0.3, 0.1}, new double[] {1, 2, MISSING, 2, 1, 2},
+                new double[] {1, 2, Math.log1p(10), 90, 10 / 90.0}, new double[] {p12RepeatRate, p12LogBuyers, p12Trend}, Math.log(4 / 4.0)),
+                rows.get("B/P2"));
         // Never bought by B: no history features; P3 has one buyer, no repeat, no recent or earlier buyer.
-        Map<String, Double> bP3 = new HashMap<>(customerB);
-        bP3.putAll(Map.of("buy_again_score", 0.0, "buy_again_rank", MISSING, "collaborative_score", 0.7, "collaborative_rank", 1.0,
-                "co_occurrence_score", 0.05, "co_occurrence_rank", 1.0, "popularity_score", 0.3, "popularity_rank", 1.0,
-                "own_vector", 0.0, "own_vector_rank", MISSING));
-        bP3.putAll(Map.of("neighbour_vector", 0.4, "neighbour_vector_rank", 1.0, "repeat", 0.0, "purchase_days", 0.0,
-                "log_days_since_last", 0.0, "cycle_days", 0.0, "overdue_ratio", 0.0,
-                "product_repeat_rate", 1 / 3.0, "product_log_buyers", Math.log1p(1), "product_trend", 0.0));
-        bP3.put("price_ratio", Math.log(10 / 4.0));
-        assertFeatures(bP3, rows.get("B/P3"));
+        assertFeatures(expected(customerB, new double[] {0.0, 0.7, 0.05, 0.3, 0.0, 0.4}, new double[] {MISSING, 1, 1, 1, MISSING, 1},
+                new double[] {0, 0, 0, 0, 0}, new double[] {1 / 3.0, Math.log1p(1), 0.0}, Math.log(10 / 4.0)),
+                rows.get("B/P3"));
+    }
+
+    /**
+     * One candidate's expected features: the customer's, each source's score and rank, the history (repeat, purchase
+     * days, log days since the last purchase, cycle, overdue ratio), the product's (repeat rate, log buyers, trend)
+     * and the price ratio.
+     */
+    private static Map<String, Double> expected(Map<String, Double> customer, double[] scores, double[] ranks, double[] history,
+            double[] product, double priceRatio) {
+        Map<String, Double> features = new HashMap<>(customer);
+        for (int i = 0; i < scores.length; i++) {
+            String score = RankerFeatures.SOURCE_SCORES.get(i);
+            features.put(score, scores[i]);
+            features.put(RankerFeatures.rankColumn(score), ranks[i]);
+        }
+        List<String> historyFeatures = List.of("repeat", "purchase_days", "log_days_since_last", "cycle_days", "overdue_ratio");
+        for (int i = 0; i < history.length; i++) {
+            features.put(historyFeatures.get(i), history[i]);
+        }
+        List<String> productFeatures = List.of("product_repeat_rate", "product_log_buyers", "product_trend");
+        for (int i = 0; i < product.length; i++) {
+            features.put(productFeatures.get(i), product[i]);
+        }
+        features.put("price_ratio", priceRatio);
+        return features;
     }
 }
