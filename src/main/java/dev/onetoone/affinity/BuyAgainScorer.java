@@ -86,10 +86,15 @@ final class BuyAgainScorer {
         Dataset<Row> pairs = pairs(lines);
         Dataset<Row> population = populationLines == lines ? pairs : pairs(populationLines);
 
-        Dataset<Row> byProduct = population.groupBy("product_id").agg(sum("gaps").as("product_gaps"), sum("gap_days").as("product_gap_days"));
-        Dataset<Row> byCategory = population.groupBy(coalesce(col("category"), lit("")).as("category_key"))
-                .agg(try_divide(sum("gap_days"), sum("gaps")).as("category_cycle"));
-        Row overall = population.agg(try_divide(sum("gap_days"), sum("gaps")).as("overall_cycle")).first();
+        // One pass over the population's pairs into sums per product and category (a row per product, small), from
+        // which the product, category and overall cycles are summed: gaps and gap days are whole numbers, so the
+        // sums equal those taken over the pairs directly.
+        Dataset<Row> sums = population.groupBy(col("product_id"), coalesce(col("category"), lit("")).as("category_key"))
+                .agg(sum("gaps").as("gaps"), sum("gap_days").as("gap_days"))
+                .localCheckpoint(true);
+        Dataset<Row> byProduct = sums.groupBy("product_id").agg(sum("gaps").as("product_gaps"), sum("gap_days").as("product_gap_days"));
+        Dataset<Row> byCategory = sums.groupBy("category_key").agg(try_divide(sum("gap_days"), sum("gaps")).as("category_cycle"));
+        Row overall = sums.agg(try_divide(sum("gap_days"), sum("gaps")).as("overall_cycle")).first();
         double overallCycle = overall.isNullAt(0) ? DEFAULT_CYCLE_DAYS : Math.max(1.0, overall.getDouble(0));
 
         Column productCycle = greatest(lit(1.0),
