@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Determinism. Every customer draws from {@link SplittableRandom}s seeded by a hash of the master
  * seed, a stream number and the customer index: one stream for the latent truth and timing, one for
  * basket contents. Files are streamed customer by customer, rows sorted by time within a customer.
+ *
+ * <p>Hidden structure. {@link HiddenStructure} optionally adds latent taste to the choice of new products,
+ * wholesale buyers and seasonal products. It draws from two further streams (products', customers') that are not
+ * touched when it is off, and its draws from the basket stream happen only where it acts, so with it off the files
+ * are byte-identical to a generator without it.
  */
 public final class SyntheticDataGenerator {
 
