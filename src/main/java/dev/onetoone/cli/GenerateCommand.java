@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import dev.onetoone.config.ConfigException;
 import dev.onetoone.generate.GeneratorConfig;
 import dev.onetoone.generate.GeneratorSummary;
+import dev.onetoone.generate.HiddenStructure;
 import dev.onetoone.generate.PurchaseProcess;
 import dev.onetoone.generate.SyntheticDataGenerator;
 import dev.onetoone.io.SparkSessions;
@@ -23,6 +24,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = {"Write synthetic customers, products and transactions drawn from known buy-till-you-die processes, "
                 + "with the population parameters in manifest.json and each customer's latent truth in truth/customer_truth.csv.",
+                "Optional hidden structure (taste factors, wholesale buyers, seasonal products) is recorded in manifest.json "
+                + "and truth/customer_structure.csv.",
                 "Deterministic for a seed."})
 final class GenerateCommand implements Callable<Integer> {
     enum OutputFormat { csv, parquet }
@@ -58,12 +61,31 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--gzip", description = "Write transactions.csv.gz instead of transactions.csv.")
     boolean gzip;
 
+    @Option(names = "--taste-factors", defaultValue = "0", paramLabel = "K",
+            description = "Latent taste factors per customer and product that weight new-product picks "
+                    + "(default ${DEFAULT-VALUE}: no taste).")
+    int tasteFactors;
+
+    @Option(names = "--taste-strength", defaultValue = "1.0", paramLabel = "S",
+            description = "Standard deviation of the taste term in a pick's log weight (default ${DEFAULT-VALUE}).")
+    double tasteStrength;
+
+    @Option(names = "--wholesale-share", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of customers that buy like wholesalers: larger baskets, whole cases "
+                    + "(default ${DEFAULT-VALUE}).")
+    double wholesaleShare;
+
+    @Option(names = "--seasonal-share", defaultValue = "0", paramLabel = "SHARE",
+            description = "Share of products whose purchase weight peaks in a month of their own (default ${DEFAULT-VALUE}).")
+    double seasonalShare;
+
     @Override
     public Integer call() throws IOException {
         GeneratorConfig config;
         try {
             config = GeneratorConfig.of(customers, start, end, seed).withProcess(process)
-                    .withCompressedTransactions(gzip && format == OutputFormat.csv);
+                    .withCompressedTransactions(gzip && format == OutputFormat.csv)
+                    .withStructure(new HiddenStructure(tasteFactors, tasteStrength, wholesaleShare, seasonalShare));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

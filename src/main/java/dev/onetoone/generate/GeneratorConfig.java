@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param returnRate          share of basket lines returned 1-20 days later (returns that would fall
  *                            after {@code end} are not observed and not written)
  * @param compressTransactions write {@code transactions.csv.gz} instead of {@code transactions.csv}
+ * @param structure           hidden taste, buyer mix and seasonality ({@link HiddenStructure#none()} by default)
  */
 public record GeneratorConfig(
         int customers,
@@ -25,7 +26,8 @@ public record GeneratorConfig(
         PurchaseProcess process,
         PopulationParameters parameters,
         double returnRate,
-        boolean compressTransactions) {
+        boolean compressTransactions,
+        HiddenStructure structure) {
 
     /** Share of basket lines that are returned when not configured otherwise. */
     public static final double DEFAULT_RETURN_RATE = 0.015;
@@ -44,6 +46,13 @@ public record GeneratorConfig(
         }
         process = process == null ? PurchaseProcess.BG_NBD : process;
         parameters = parameters == null ? PopulationParameters.defaults() : parameters;
+        structure = structure == null ? HiddenStructure.none() : structure;
+    }
+
+    /** A config without hidden structure. */
+    public GeneratorConfig(int customers, LocalDate start, LocalDate end, long seed, PurchaseProcess process,
+            PopulationParameters parameters, double returnRate, boolean compressTransactions) {
+        this(customers, start, end, seed, process, parameters, returnRate, compressTransactions, HiddenStructure.none());
     }
 
     /** BG/NBD with default parameters, the default return rate and an uncompressed transactions file. */
@@ -53,19 +62,27 @@ public record GeneratorConfig(
     }
 
     public GeneratorConfig withProcess(PurchaseProcess newProcess) {
-        return new GeneratorConfig(customers, start, end, seed, newProcess, parameters, returnRate, compressTransactions);
+        return new GeneratorConfig(customers, start, end, seed, newProcess, parameters, returnRate, compressTransactions,
+                structure);
     }
 
     public GeneratorConfig withParameters(PopulationParameters newParameters) {
-        return new GeneratorConfig(customers, start, end, seed, process, newParameters, returnRate, compressTransactions);
+        return new GeneratorConfig(customers, start, end, seed, process, newParameters, returnRate, compressTransactions,
+                structure);
     }
 
     public GeneratorConfig withReturnRate(double newReturnRate) {
-        return new GeneratorConfig(customers, start, end, seed, process, parameters, newReturnRate, compressTransactions);
+        return new GeneratorConfig(customers, start, end, seed, process, parameters, newReturnRate, compressTransactions,
+                structure);
     }
 
     public GeneratorConfig withCompressedTransactions(boolean compress) {
-        return new GeneratorConfig(customers, start, end, seed, process, parameters, returnRate, compress);
+        return new GeneratorConfig(customers, start, end, seed, process, parameters, returnRate, compress, structure);
+    }
+
+    public GeneratorConfig withStructure(HiddenStructure newStructure) {
+        return new GeneratorConfig(customers, start, end, seed, process, parameters, returnRate, compressTransactions,
+                newStructure);
     }
 
     /** Number of whole days in the window, end inclusive. */

@@ -16,6 +16,46 @@ final class ManifestWriter {
     }
 
     static String manifest(GeneratorConfig config, GeneratorSummary summary) {
+        return Json.pretty(manifestJson(config, summary));
+    }
+
+    /**
+     * The manifest with a {@code hidden_structure} section: the options, the constants that shape them, the realised
+     * counts, and per product its taste vector and peak month (0 when it has no season). The customers' side (wholesale
+     * flag and taste vector) is in {@link SyntheticDataGenerator#STRUCTURE_TRUTH_FILE}, one row per customer.
+     */
+    static String manifest(GeneratorConfig config, GeneratorSummary summary, ProductCatalog catalogue,
+            ProductStructure products, long wholesaleCustomers) {
+        ObjectNode json = manifestJson(config, summary);
+        HiddenStructure structure = config.structure();
+        ObjectNode hidden = json.putObject("hidden_structure");
+        hidden.put("taste_factors", structure.tasteFactors());
+        Json.put(hidden, "taste_strength", structure.tasteStrength());
+        hidden.put("taste_weight", "popularity * exp(taste_strength * dot(customer_taste, product_taste) / sqrt(taste_factors))"
+                + " among the products of the chosen category, for picks that are not repeats");
+        Json.put(hidden, "wholesale_share", structure.wholesaleShare());
+        Json.put(hidden, "wholesale_spend_factor", HiddenStructure.WHOLESALE_SPEND_FACTOR);
+        hidden.put("wholesale_case_size", HiddenStructure.WHOLESALE_CASE_SIZE);
+        hidden.put("wholesale_customers", wholesaleCustomers);
+        Json.put(hidden, "seasonal_share", structure.seasonalShare());
+        Json.put(hidden, "seasonal_concentration", HiddenStructure.SEASONAL_CONCENTRATION);
+        hidden.put("seasonal_weight", "exp(seasonal_concentration * (cos(2 pi (month_position - (peak_month - 0.5)) / 12) - 1)),"
+                + " month_position 0 at 1 January and 12 at 31 December");
+        hidden.put("seasonal_products", products.seasonalProducts());
+        hidden.put("customer_truth_file", SyntheticDataGenerator.STRUCTURE_TRUTH_FILE);
+        ObjectNode byProduct = hidden.putObject("products");
+        for (Product product : catalogue.products()) {
+            ObjectNode entry = byProduct.putObject(product.id());
+            entry.put("peak_month", products.peakMonth(product.index()));
+            ArrayNode vector = entry.putArray("taste");
+            for (double coordinate : products.tasteVector(product.index())) {
+                vector.add(coordinate);
+            }
+        }
+        return Json.pretty(json);
+    }
+
+    private static ObjectNode manifestJson(GeneratorConfig config, GeneratorSummary summary) {
         PopulationParameters parameters = config.parameters();
         ObjectNode json = Json.object()
                 .put("format_version", FORMAT_VERSION)
@@ -72,6 +112,6 @@ final class ManifestWriter {
 
         ArrayNode files = json.putArray("files");
         summary.filesWritten().forEach(files::add);
-        return Json.pretty(json);
+        return json;
     }
 }

@@ -22,11 +22,14 @@ public final class ProductCatalog {
     private final List<Product> products;
     private final int[][] productsByCategory;
     private final double[][] cumulativePopularityByCategory;
+    private final double[][] popularityByCategory;
 
-    private ProductCatalog(List<Product> products, int[][] productsByCategory, double[][] cumulativePopularityByCategory) {
+    private ProductCatalog(List<Product> products, int[][] productsByCategory, double[][] cumulativePopularityByCategory,
+            double[][] popularityByCategory) {
         this.products = products;
         this.productsByCategory = productsByCategory;
         this.cumulativePopularityByCategory = cumulativePopularityByCategory;
+        this.popularityByCategory = popularityByCategory;
     }
 
     /** Catalogue size for a customer count: grows with the customer base, between 300 and 50,000. */
@@ -44,6 +47,7 @@ public final class ProductCatalog {
         List<Product> products = new ArrayList<>(productCount);
         int[][] productsByCategory = new int[categories.length][];
         double[][] cumulativePopularity = new double[categories.length][];
+        double[][] popularityWeights = new double[categories.length][];
         double runningShare = 0.0;
         long previousBoundary = 0;
         for (ProductCategory category : categories) {
@@ -73,8 +77,9 @@ public final class ProductCatalog {
             }
             productsByCategory[category.ordinal()] = indices;
             cumulativePopularity[category.ordinal()] = RandomDistributions.cumulative(popularity);
+            popularityWeights[category.ordinal()] = popularity;
         }
-        return new ProductCatalog(List.copyOf(products), productsByCategory, cumulativePopularity);
+        return new ProductCatalog(List.copyOf(products), productsByCategory, cumulativePopularity, popularityWeights);
     }
 
     private static Product newProduct(int index, ProductCategory category, SplittableRandom random) {
@@ -106,6 +111,11 @@ public final class ProductCatalog {
     /** Catalogue indices of the products in a category. */
     int[] productIndices(ProductCategory category) {
         return productsByCategory[category.ordinal()];
+    }
+
+    /** Popularity weights (Zipf, not normalised) of the category's products, in the order of {@link #productIndices}. */
+    double[] popularityWeights(ProductCategory category) {
+        return popularityByCategory[category.ordinal()];
     }
 
     /** A product of the category drawn by popularity. */

@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * <p>Determinism. Every customer draws from {@link SplittableRandom}s seeded by a hash of the master
  * seed, a stream number and the customer index: one stream for the latent truth and timing, one for
  * basket contents. Files are streamed customer by customer, rows sorted by time within a customer.
+ *
+ * <p>Hidden structure. {@link HiddenStructure} optionally adds latent taste to the choice of new products,
+ * wholesale buyers and seasonal products. It draws from two further streams (products', customers') that are not
+ * touched when it is off, and its draws from the basket stream happen only where it acts, so with it off the files
+ * are byte-identical to a generator without it.
  */
 public final class SyntheticDataGenerator {
 
@@ -73,6 +78,13 @@ public final class SyntheticDataGenerator {
     private static final long STREAM_STORES = 2L;
     private static final long STREAM_LATENT = 3L;
     private static final long STREAM_BASKET = 4L;
+    /** Streams of the hidden structure: read only when it is switched on, so the streams above never change. */
+    private static final long STREAM_PRODUCT_STRUCTURE = 5L;
+    private static final long STREAM_CUSTOMER_STRUCTURE = 6L;
+
+    /** Truth of the hidden structure per customer, written only when it is switched on. */
+    public static final String STRUCTURE_TRUTH_FILE = "truth/customer_structure.csv";
+    private static final int MAX_SEASONAL_REDRAWS = 100;
 
     /** Dirichlet concentrations for store, web, app: small, so customers lean on one channel. */
     private static final double[] CHANNEL_CONCENTRATION = {1.0, 0.5, 0.4};
@@ -126,8 +138,16 @@ public final class SyntheticDataGenerator {
         double[] storeCumulative = storePopularity(storeCount,
                 new SplittableRandom(derivedSeed(config.seed(), STREAM_STORES, 0L)));
         String transactionsFile = config.compressTransactions() ? "transactions.csv.gz" : "transactions.csv";
-        List<String> files = List.of("customers.csv", "products.csv", transactionsFile, "truth/customer_truth.csv",
-                "manifest.json");
+        HiddenStructure structure = config.structure();
+        ProductStructure productStructure = structure.enabled()
+                ? ProductStructure.draw(structure, catalogue.size(), config.start(), config.windowDays(),
+                        new SplittableRandom(derivedSeed(config.seed(), STREAM_PRODUCT_STRUCTURE, 0L)))
+                : null;
+        List<String> files = structure.enabled()
+                ? List.of("customers.csv", "products.csv", transactionsFile, "truth/customer_truth.csv",
+                        STRUCTURE_TRUTH_FILE, "manifest.json")
+                : List.of("customers.csv", "products.csv", transactionsFile, "truth/customer_truth.csv",
+                        "manifest.json");
 
         writeProducts(outDir.resolve("products.csv"), catalogue);
 
@@ -135,26 +155,43 @@ public final class SyntheticDataGenerator {
         TimeFormatter time = new TimeFormatter(config.start(), config.windowDays());
         try (Writer customers = open(outDir.resolve("customers.csv"), false);
                 Writer transactions = open(outDir.resolve(transactionsFile), config.compressTransactions());
-                Writer truth = open(outDir.resolve("truth/customer_truth.csv"), false)) {
+                Writer truth = open(outDir.resolve("truth/customer_truth.csv"), false);
+                Writer structureTruth = structure.enabled() ? open(outDir.resolve(STRUCTURE_TRUTH_FILE), false) : null) {
+            if (structureTruth != null) {
+                structureTruth.write(structureTruthHeader(structure.tasteFactors()));
+                structureTruth.write('\n');
+            }
             customers.write(CUSTOMERS_HEADER);
             customers.write('\n');
             transactions.write(TRANSACTIONS_HEADER);
             transactions.write('\n');
             truth.write(TRUTH_HEADER);
             truth.write('\n');
-            CustomerSimulation simulation = new CustomerSimulation(config, catalogue, storeCount, storeCumulative, time);
+            CustomerSimulation simulation = new CustomerSimulation(config, catalogue, productStructure, storeCount,
+                    storeCumulative, time);
             for (int customerIndex = 0; customerIndex < config.customers(); customerIndex++) {
-                simulation.run(customerIndex, customers, transactions, truth, statistics);
+                simulation.run(customerIndex, customers, transactions, truth, structureTruth, statistics);
             }
         }
         GeneratorSummary summary = statistics.summary(config.customers(), catalogue.size(), storeCount, files);
-        Files.writeString(outDir.resolve("manifest.json"), ManifestWriter.manifest(config, summary),
-                StandardCharsets.UTF_8);
+        String manifest = productStructure == null
+                ? ManifestWriter.manifest(config, summary)
+                : ManifestWriter.manifest(config, summary, catalogue, productStructure, statistics.wholesaleCustomers);
+        Files.writeString(outDir.resolve("manifest.json"), manifest, StandardCharsets.UTF_8);
         LoyaltyInputsGenerator.write(outDir, transactionsFile, config.seed(), false);
         LOGGER.info("Generated {} customers, {} baskets, {} transaction rows into {} in {} ms",
                 summary.customers(), summary.baskets(), summary.transactionLines(), outDir,
                 (System.nanoTime() - startedNanos) / 1_000_000L);
         return summary;
+    }
+
+    /** Header of truth/customer_structure.csv: customer_id, wholesale, then taste_1..taste_K. */
+    static String structureTruthHeader(int factors) {
+        StringBuilder header = new StringBuilder("customer_id,wholesale");
+        for (int factor = 1; factor <= factors; factor++) {
+            header.append(",taste_").append(factor);
+        }
+        return header.toString();
     }
 
     /** SplitMix64 finaliser (Steele, Lea &amp; Flood 2014): decorrelates nearby seeds and indices. */
@@ -346,6 +383,7 @@ public final class SyntheticDataGenerator {
         long returnLines;
         long oneTimeBuyers;
         long aliveAtEnd;
+        long wholesaleCustomers;
         double basketAmountSum;
         double targetSum;
         double relativeDeviationSum;
@@ -418,6 +456,7 @@ public final class SyntheticDataGenerator {
         private final GeneratorConfig config;
         private final PopulationParameters parameters;
         private final ProductCatalog catalogue;
+        private final ProductStructure productStructure;
         private final int storeCount;
         private final double[] storeCumulative;
         private final TimeFormatter time;
@@ -429,11 +468,12 @@ public final class SyntheticDataGenerator {
         private final String[] storeIds;
         private long nextTransactionNumber = 1;
 
-        CustomerSimulation(GeneratorConfig config, ProductCatalog catalogue, int storeCount, double[] storeCumulative,
-                TimeFormatter time) {
+        CustomerSimulation(GeneratorConfig config, ProductCatalog catalogue, ProductStructure productStructure,
+                int storeCount, double[] storeCumulative, TimeFormatter time) {
             this.config = config;
             this.parameters = config.parameters();
             this.catalogue = catalogue;
+            this.productStructure = productStructure;
             this.storeCount = storeCount;
             this.storeCumulative = storeCumulative;
             this.time = time;
@@ -459,8 +499,8 @@ public final class SyntheticDataGenerator {
             }
         }
 
-        void run(int customerIndex, Writer customersOut, Writer transactionsOut, Writer truthOut, Statistics statistics)
-                throws IOException {
+        void run(int customerIndex, Writer customersOut, Writer transactionsOut, Writer truthOut, Writer structureOut,
+                Statistics statistics) throws IOException {
             SplittableRandom latent = new SplittableRandom(derivedSeed(config.seed(), STREAM_LATENT, customerIndex));
             SplittableRandom basket = new SplittableRandom(derivedSeed(config.seed(), STREAM_BASKET, customerIndex));
             String customerId = paddedId('C', customerIndex + 1L, 7);
@@ -543,11 +583,26 @@ public final class SyntheticDataGenerator {
                 }
             }
 
+            // The hidden structure comes from its own stream, so switching it on leaves every draw above unchanged.
+            boolean wholesale = false;
+            double[] taste = null;
+            if (productStructure != null) {
+                SplittableRandom structureRandom = new SplittableRandom(
+                        derivedSeed(config.seed(), STREAM_CUSTOMER_STRUCTURE, customerIndex));
+                wholesale = structureRandom.nextDouble() < config.structure().wholesaleShare();
+                taste = ProductStructure.standardNormalVector(structureRandom, config.structure().tasteFactors());
+                writeStructureTruth(structureOut, customerId, wholesale, taste);
+                if (wholesale) {
+                    statistics.wholesaleCustomers++;
+                }
+            }
             BasketBuilder builder = new BasketBuilder(basket, catalogue, categoryShares, promoSensitivity,
-                    replenishmentCycleDays);
+                    replenishmentCycleDays, productStructure, config.structure().hasTaste() ? taste : null,
+                    config.structure().tasteStrength(), wholesale);
+            double spendFactor = wholesale ? HiddenStructure.WHOLESALE_SPEND_FACTOR : 1.0;
             List<Row> rows = new ArrayList<>();
             for (PurchaseEvent event : events) {
-                writeBasket(event, customerId, builder, basket, spendScale, rows, statistics);
+                writeBasket(event, customerId, builder, basket, spendScale, spendFactor, rows, statistics);
             }
             rows.sort((left, right) -> Long.compare(left.second(), right.second()));
             for (Row row : rows) {
@@ -575,8 +630,9 @@ public final class SyntheticDataGenerator {
         }
 
         private void writeBasket(PurchaseEvent event, String customerId, BasketBuilder builder, SplittableRandom random,
-                double spendScale, List<Row> rows, Statistics statistics) {
-            double target = RandomDistributions.gamma(random, parameters.p(), spendScale);
+                double spendScale, double spendFactor, List<Row> rows, Statistics statistics) {
+            // Wholesale buyers: the Gamma-Gamma value scaled up (a factor of 1 leaves the value's bits unchanged).
+            double target = spendFactor * RandomDistributions.gamma(random, parameters.p(), spendScale);
             int day = (int) (event.second() / SECONDS_PER_DAY);
             List<BasketBuilder.Line> lines = builder.build(target, day);
             String transactionId = paddedId('T', nextTransactionNumber++, 10);
@@ -619,6 +675,16 @@ public final class SyntheticDataGenerator {
             appendCents(line, quantity * product.priceCents() - discountCents);
             line.append(',').append(channel).append(',').append(store).append(",\n");
             return line.toString();
+        }
+
+        private void writeStructureTruth(Writer out, String customerId, boolean wholesale, double[] taste)
+                throws IOException {
+            line.setLength(0);
+            line.append(customerId).append(',').append(wholesale);
+            for (double coordinate : taste) {
+                line.append(',').append(coordinate);
+            }
+            out.append(line.append('\n'));
         }
 
         private void writeTruth(Writer out, CustomerTruth truth) throws IOException {
@@ -714,14 +780,27 @@ public final class SyntheticDataGenerator {
         private final double replenishmentCycleDays;
         private final int[][] favourites = new int[CATEGORIES.length][];
         private final Map<Integer, Integer> lastBoughtDay = new TreeMap<>();
+        /** Null when no hidden structure is switched on. */
+        private final ProductStructure structure;
+        /** The customer's taste vector, or null without taste. */
+        private final double[] taste;
+        private final double tasteScale;
+        private final boolean wholesale;
+        /** Per category, the customer's cumulative taste-weighted popularity, built on the category's first pick. */
+        private final double[][] tasteCumulative = new double[CATEGORIES.length][];
 
         BasketBuilder(SplittableRandom random, ProductCatalog catalogue, double[] categoryShares, double promoSensitivity,
-                double replenishmentCycleDays) {
+                double replenishmentCycleDays, ProductStructure structure, double[] taste, double tasteStrength,
+                boolean wholesale) {
             this.random = random;
             this.catalogue = catalogue;
             this.categoryCumulative = RandomDistributions.cumulative(categoryShares);
             this.promoSensitivity = promoSensitivity;
             this.replenishmentCycleDays = replenishmentCycleDays;
+            this.structure = structure;
+            this.taste = taste;
+            this.tasteScale = taste == null || taste.length == 0 ? 0.0 : tasteStrength / Math.sqrt(taste.length);
+            this.wholesale = wholesale;
         }
 
         /**
@@ -747,7 +826,7 @@ public final class SyntheticDataGenerator {
             }
             List<Product> candidates = new ArrayList<>(due.size());
             for (int productIndex : due) {
-                if (random.nextDouble() < REPLENISH_WHEN_DUE_PROBABILITY) {
+                if (random.nextDouble() < REPLENISH_WHEN_DUE_PROBABILITY && inSeason(productIndex, day)) {
                     candidates.add(catalogue.product(productIndex));
                 }
             }
@@ -755,13 +834,13 @@ public final class SyntheticDataGenerator {
             int attempts = 0;
             while (net < targetCents && attempts < MAX_CANDIDATES_PER_BASKET && lines.size() < MAX_LINES_PER_BASKET) {
                 attempts++;
-                Product product = dueOffset < candidates.size() ? candidates.get(dueOffset++) : pickProduct();
+                Product product = dueOffset < candidates.size() ? candidates.get(dueOffset++) : pickProduct(day);
                 if (contains(lines, product)) {
                     continue;
                 }
                 long remaining = targetCents - net;
                 if (lines.isEmpty()) {
-                    product = affordableFirstProduct(product, remaining, lines);
+                    product = affordableFirstProduct(product, remaining, day);
                 }
                 Line line = line(product, remaining);
                 long value = line.amountCents();
@@ -783,16 +862,19 @@ public final class SyntheticDataGenerator {
          * The first line may not be dropped, so it is chosen among a few candidates: the first that fits
          * the target, else the cheapest.
          */
-        private Product affordableFirstProduct(Product first, long targetCents, List<Line> lines) {
+        private Product affordableFirstProduct(Product first, long targetCents, int day) {
+            // A wholesale buyer's smallest line is one case.
+            long units = wholesale ? HiddenStructure.WHOLESALE_CASE_SIZE : 1L;
             Product cheapest = first;
             Product candidate = first;
-            for (int attempt = 1; candidate.priceCents() > targetCents && attempt < FIRST_LINE_CANDIDATES; attempt++) {
-                candidate = pickProduct();
+            for (int attempt = 1; units * candidate.priceCents() > targetCents && attempt < FIRST_LINE_CANDIDATES;
+                    attempt++) {
+                candidate = pickProduct(day);
                 if (candidate.priceCents() < cheapest.priceCents()) {
                     cheapest = candidate;
                 }
             }
-            return candidate.priceCents() <= targetCents ? candidate : cheapest;
+            return units * candidate.priceCents() <= targetCents ? candidate : cheapest;
         }
 
         private static boolean contains(List<Line> lines, Product product) {
@@ -807,7 +889,12 @@ public final class SyntheticDataGenerator {
         /** A line for the product: consumables may take several units while they fit; promotion by sensitivity. */
         private Line line(Product product, long remaining) {
             int quantity = 1;
-            if (product.replenishable() && remaining >= 2 * product.priceCents()) {
+            if (wholesale) {
+                // Whole cases, one to four as they fit (at least one).
+                long casePrice = HiddenStructure.WHOLESALE_CASE_SIZE * product.priceCents();
+                long affordableCases = Math.max(1L, Math.min(4L, remaining / casePrice));
+                quantity = HiddenStructure.WHOLESALE_CASE_SIZE * (1 + random.nextInt((int) affordableCases));
+            } else if (product.replenishable() && remaining >= 2 * product.priceCents()) {
                 long affordable = Math.min(4L, remaining / product.priceCents());
                 quantity = 1 + random.nextInt((int) affordable);
             }
@@ -827,6 +914,27 @@ public final class SyntheticDataGenerator {
             }
         }
 
+        /**
+         * A product for the basket on the window day. A seasonal product's pick is kept with its keep-probability for
+         * the day and redrawn otherwise (rejection sampling), so its weight is multiplied by its seasonal bump; without
+         * seasonal products nothing extra is drawn.
+         */
+        private Product pickProduct(int day) {
+            Product product = pickProduct();
+            for (int redraw = 0; redraw < MAX_SEASONAL_REDRAWS && !inSeason(product.index(), day); redraw++) {
+                product = pickProduct();
+            }
+            return product;
+        }
+
+        /** True for products without a season; for seasonal ones a draw with the day's keep-probability. */
+        private boolean inSeason(int productIndex, int day) {
+            if (structure == null || !structure.seasonal(productIndex)) {
+                return true;
+            }
+            return random.nextDouble() < structure.keepProbability(productIndex, day);
+        }
+
         private Product pickProduct() {
             ProductCategory category = CATEGORIES[RandomDistributions.categorical(random, categoryCumulative)];
             int[] personal = favourites[category.ordinal()];
@@ -837,14 +945,50 @@ public final class SyntheticDataGenerator {
                 size = Math.min(size, catalogue.productIndices(category).length);
                 personal = new int[size];
                 for (int slot = 0; slot < size; slot++) {
-                    personal[slot] = catalogue.popularProduct(category, random).index();
+                    personal[slot] = newProduct(category).index();
                 }
                 favourites[category.ordinal()] = personal;
             }
             if (random.nextDouble() < FAVOURITE_PROBABILITY) {
                 return catalogue.product(personal[random.nextInt(personal.length)]);
             }
-            return catalogue.popularProduct(category, random);
+            return newProduct(category);
+        }
+
+        /**
+         * A product of the category that is not a repeat: by popularity, or with taste by
+         * {@code popularity * exp(tasteScale * taste . vector)}. The customer's weights for a category are built once, on
+         * its first pick there (O(products in the category * K)), in log space with the largest log weight subtracted so
+         * that exp never overflows; every pick is then a binary search.
+         */
+        private Product newProduct(ProductCategory category) {
+            if (taste == null) {
+                return catalogue.popularProduct(category, random);
+            }
+            int[] indices = catalogue.productIndices(category);
+            double[] cumulative = tasteCumulative[category.ordinal()];
+            if (cumulative == null) {
+                double[] popularity = catalogue.popularityWeights(category);
+                double[] logWeights = new double[indices.length];
+                double largest = Double.NEGATIVE_INFINITY;
+                for (int offset = 0; offset < indices.length; offset++) {
+                    double[] vector = structure.tasteVector(indices[offset]);
+                    double dot = 0.0;
+                    for (int factor = 0; factor < taste.length; factor++) {
+                        dot += taste[factor] * vector[factor];
+                    }
+                    logWeights[offset] = Math.log(popularity[offset]) + tasteScale * dot;
+                    largest = Math.max(largest, logWeights[offset]);
+                }
+                cumulative = new double[indices.length];
+                double running = 0.0;
+                for (int offset = 0; offset < indices.length; offset++) {
+                    running += Math.exp(logWeights[offset] - largest);
+                    cumulative[offset] = running;
+                }
+                tasteCumulative[category.ordinal()] = cumulative;
+            }
+            return catalogue.product(indices[RandomDistributions.categorical(random, cumulative)]);
         }
     }
 }

@@ -6,7 +6,9 @@
  * Jiang 1999), together with each customer's latent parameters and a manifest, so that the
  * behavioural models of OneToOne can be tested on whether they recover what generated the data; the
  * package is plain Java, deterministic for a given seed, and streams its output so that millions of
- * customers fit in a small heap. The simulated responses of the same customers to offers live in
+ * customers fit in a small heap. Optional hidden structure ({@link dev.onetoone.generate.HiddenStructure}:
+ * latent taste factors, wholesale buyers, seasonal products) gives recommenders something true to recover,
+ * recorded in the manifest. The simulated responses of the same customers to offers live in
  * {@link dev.onetoone.simulation}.
  */
 package dev.onetoone.generate;
