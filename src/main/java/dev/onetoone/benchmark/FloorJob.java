@@ -25,11 +25,10 @@ public final class FloorJob {
 
     /** Runs the floor on {@code transactions} (a Parquet directory), overwriting the Delta table at {@code output}. */
     public static StageMeasurement run(SparkSession spark, Path transactions, Path output, String step) {
-        var sparkContext = spark.sparkContext();
         HeapPeak.reset();
         long started = System.nanoTime();
         try {
-            JobDescription.set(sparkContext, "benchmark", "floor " + step);
+            JobDescription.set(spark, "benchmark", "floor " + step);
             spark.read().parquet(transactions.toString())
                     .groupBy("customer_id")
                     .agg(count(lit(1)).as("lines"), sum(col("amount")).as("amount"), max(to_date(col("ts"))).as("last_purchase_date"))
@@ -38,12 +37,12 @@ public final class FloorJob {
             long peak = HeapPeak.peakBytes();
             double load = StageMeasurement.currentLoadAverage();
             // Counted from the small written table, after the clock stopped.
-            JobDescription.set(sparkContext, "benchmark", "floor " + step + " (count, not timed)");
+            JobDescription.set(spark, "benchmark", "floor " + step + " (count, not timed)");
             Row counts = spark.read().format("delta").load(output.toString()).agg(sum("lines"), count(lit(1))).first();
             long linesIn = counts.isNullAt(0) ? 0 : counts.getLong(0);
             return new StageMeasurement(StageMeasurement.FLOOR, step, seconds, linesIn, counts.getLong(1), peak, load);
         } finally {
-            JobDescription.clear(sparkContext);
+            JobDescription.clear(spark);
         }
     }
 }

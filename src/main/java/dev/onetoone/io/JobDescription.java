@@ -1,6 +1,5 @@
 package dev.onetoone.io;
 
-import org.apache.spark.SparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -14,21 +13,11 @@ public final class JobDescription {
 
     /** Sets the job description "{@code stage}: {@code step}" for the jobs this thread starts next. */
     public static void set(SparkSession spark, String stage, String step) {
-        set(spark.sparkContext(), stage, step);
-    }
-
-    /** As {@link #set(SparkSession, String, String)}, for code that holds the SparkContext. */
-    public static void set(SparkContext sparkContext, String stage, String step) {
-        sparkContext.setJobDescription(stage + ": " + step);
+        spark.sparkContext().setJobDescription(stage + ": " + step);
     }
 
     /** Removes this thread's job description, when a stage ends. */
     public static void clear(SparkSession spark) {
-        clear(spark.sparkContext());
-    }
-
-    /** As {@link #clear(SparkSession)}, for code that holds the SparkContext. */
-    public static void clear(SparkContext sparkContext) {
-        sparkContext.setJobDescription(null);
+        spark.sparkContext().setJobDescription(null);
     }
 }

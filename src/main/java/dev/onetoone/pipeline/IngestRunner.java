@@ -135,11 +135,11 @@ public final class IngestRunner {
     private StageResult load(SourceEntity entity, RawInput raw, ValidatedRows validation, TableSpec target,
             UnaryOperator<Dataset<Row>> enrich) {
         Warehouse warehouse = context.warehouse();
-        var sparkContext = warehouse.spark().sparkContext();
+        var spark = warehouse.spark();
         String stage = "ingest_" + entity.key();
         ValidatedRows validated = validation.persist();
         try {
-            JobDescription.set(sparkContext, "ingest", "read, validate and count " + raw.sourceFile());
+            JobDescription.set(spark, "ingest", "read, validate and count " + raw.sourceFile());
             ValidatedRows.Counts counts = validated.counts();
             long rowsRead = counts.rows();
             long rowsAccepted = counts.accepted();
@@ -147,7 +147,7 @@ public final class IngestRunner {
             Map<String, Long> details = new LinkedHashMap<>();
             counts.reasons().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(entry -> details.put("quarantined_" + entry.getKey(), entry.getValue()));
-            JobDescription.set(sparkContext, "ingest", "write quarantine of " + entity.key());
+            JobDescription.set(spark, "ingest", "write quarantine of " + entity.key());
             long quarantineInserted = rowsQuarantined == 0 ? 0 : warehouse.insertNew(Tables.QUARANTINE, validated.quarantined());
             details.put("quarantine_new_rows", quarantineInserted);
 
@@ -169,21 +169,21 @@ public final class IngestRunner {
             long newRows;
             if (entity == SourceEntity.TRANSACTIONS) {
                 convertTextLineIds(warehouse);
-                JobDescription.set(sparkContext, "ingest", "merge new lines into transactions");
+                JobDescription.set(spark, "ingest", "merge new lines into transactions");
                 newRows = warehouse.insertNewOnDates(target, accepted, "purchase_date", counts.acceptedDates());
                 details.put("new_rows", newRows);
                 details.put("already_loaded", rowsAccepted - newRows);
                 details.put(QualityGates.PURCHASE_DAYS, (long) counts.acceptedDates().size());
                 details.put("returns", counts.measures().getOrDefault("returns", 0L));
                 details.put("zero_value_lines", counts.measures().getOrDefault("zero_value_lines", 0L));
-                JobDescription.set(sparkContext, "ingest", "placeholders for unknown customers");
+                JobDescription.set(spark, "ingest", "placeholders for unknown customers");
                 details.put("unknown_customers_created", warehouse.insertNew(Tables.CUSTOMERS,
                         UnknownMasterData.missingCustomers(accepted, warehouse.read(Tables.CUSTOMERS), context.runId(), context.now())));
-                JobDescription.set(sparkContext, "ingest", "placeholders for unknown products");
+                JobDescription.set(spark, "ingest", "placeholders for unknown products");
                 details.put("unknown_products_created", warehouse.insertNew(Tables.PRODUCTS,
                         UnknownMasterData.missingProducts(accepted, warehouse.read(Tables.PRODUCTS), context.runId(), context.now())));
             } else {
-                JobDescription.set(sparkContext, "ingest", "upsert " + entity.key());
+                JobDescription.set(spark, "ingest", "upsert " + entity.key());
                 newRows = warehouse.upsert(target, accepted);
                 details.put("rows_written", newRows);
             }
@@ -191,7 +191,7 @@ public final class IngestRunner {
                     entity.key(), rowsRead, rowsAccepted, rowsQuarantined, raw.sourceFile());
             return new StageResult(stage, rowsRead, rowsAccepted, rowsQuarantined, message, details);
         } finally {
-            JobDescription.clear(sparkContext);
+            JobDescription.clear(spark);
             validated.unpersist();
         }
     }
