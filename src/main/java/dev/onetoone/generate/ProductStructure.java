@@ -12,14 +12,11 @@ final class ProductStructure {
 
     private static final int MONTHS = 12;
 
-    private final int factors;
     private final double[][] tasteVectors;
     private final int[] peakMonths;
     private final double[][] keepProbabilityByDayAndMonth;
 
-    private ProductStructure(int factors, double[][] tasteVectors, int[] peakMonths,
-            double[][] keepProbabilityByDayAndMonth) {
-        this.factors = factors;
+    private ProductStructure(double[][] tasteVectors, int[] peakMonths, double[][] keepProbabilityByDayAndMonth) {
         this.tasteVectors = tasteVectors;
         this.peakMonths = peakMonths;
         this.keepProbabilityByDayAndMonth = keepProbabilityByDayAndMonth;
@@ -50,7 +47,7 @@ final class ProductStructure {
                 keep[day][month - 1] = Math.exp(HiddenStructure.SEASONAL_CONCENTRATION * (Math.cos(angle) - 1.0));
             }
         }
-        return new ProductStructure(factors, vectors, peaks, keep);
+        return new ProductStructure(vectors, peaks, keep);
     }
 
     /** K independent standard normal coordinates. */
@@ -60,10 +57,6 @@ final class ProductStructure {
             vector[factor] = RandomDistributions.standardNormal(random);
         }
         return vector;
-    }
-
-    int factors() {
-        return factors;
     }
 
     double[] tasteVector(int product) {

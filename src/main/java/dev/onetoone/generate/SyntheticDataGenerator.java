@@ -980,12 +980,11 @@ public final class SyntheticDataGenerator {
                     logWeights[offset] = Math.log(popularity[offset]) + tasteScale * dot;
                     largest = Math.max(largest, logWeights[offset]);
                 }
-                cumulative = new double[indices.length];
-                double running = 0.0;
+                double[] weights = new double[indices.length];
                 for (int offset = 0; offset < indices.length; offset++) {
-                    running += Math.exp(logWeights[offset] - largest);
-                    cumulative[offset] = running;
+                    weights[offset] = Math.exp(logWeights[offset] - largest);
                 }
+                cumulative = RandomDistributions.cumulative(weights);
                 tasteCumulative[category.ordinal()] = cumulative;
             }
             return catalogue.product(indices[RandomDistributions.categorical(random, cumulative)]);
