@@ -3,7 +3,6 @@ package dev.onetoone.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,6 +113,7 @@ public final class AffinityRunner {
                 }
                 if (carried.isPresent()) {
                     details.put("carried_from_epoch_day", carried.get().from().toEpochDay());
+                    details.put("customers_carried", carried.get().customers());
                     Dataset<Row> kept = Warehouse.conform(Tables.PRODUCT_AFFINITY, carried.get().rows(asOf));
                     ranked = ranked == null ? kept : ranked.unionByName(kept);
                 }
@@ -124,16 +124,15 @@ public final class AffinityRunner {
             });
             details.putAll(affinity.measurements());
             Row written = warehouse.readAsOf(Tables.PRODUCT_AFFINITY, asOf)
-                    .agg(org.apache.spark.sql.functions.count(lit(1)), count_distinct(col("customer_id")),
-                            count_distinct(when(col("ranked_as_of").lt(lit(Date.valueOf(asOf))), col("customer_id"))))
+                    .agg(org.apache.spark.sql.functions.count(lit(1)), count_distinct(col("customer_id")))
                     .first();
             long rows = written.getLong(0);
             long ranked = written.getLong(1);
             details.put("customers_ranked", ranked);
-            details.put("customers_carried", written.getLong(2));
+            details.putIfAbsent("customers_carried", 0L);
             String message = "affinity: " + rows + " ranked products for " + ranked + " of " + activeCustomers + " active customers as of " + asOf
-                    + (details.get("ranking_full") == 1L ? "" : " (" + details.get("customers_reranked") + " re-ranked, " + written.getLong(2)
-                            + " carried from " + LocalDate.ofEpochDay(details.get("carried_from_epoch_day")) + ")");
+                    + (details.get("ranking_full") == 1L ? "" : " (" + details.get("customers_reranked") + " re-ranked, "
+                            + details.get("customers_carried") + " carried from " + LocalDate.ofEpochDay(details.get("carried_from_epoch_day")) + ")");
             if (ranked < activeCustomers) {
                 details.put("customers_without_ranking", activeCustomers - ranked);
                 details.put(StageResult.WARNINGS, 1L);

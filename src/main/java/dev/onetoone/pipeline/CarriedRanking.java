@@ -33,9 +33,11 @@ import dev.onetoone.io.Warehouse;
  * {@code affinity.ranker.retrain-days}, ranks everyone again and bounds it. {@code affinity --rebuild} ranks everyone
  * on any night.
  *
- * <p>The previous ranking is the product_affinity rows of the latest successful affinity run before tonight, kept
- * only when it used tonight's ranker and affinity settings (its run_log details record the ranker's training date
- * and a fingerprint of the settings) and its rows are still stored.
+ * <p>The previous ranking is the product_affinity rows of the latest successful affinity run for an as-of date up to
+ * tonight's, kept only when it used tonight's ranker and affinity settings (its run_log details record the ranker's
+ * training date and a fingerprint of the settings) and its rows are still stored. A rerun of a night therefore
+ * carries that night's own ranking and re-ranks only the customers with lines ingested since it started: a rerun
+ * costs what changed, not a full ranking.
  */
 final class CarriedRanking {
     /** run_log detail of the affinity stage: the ranker's training date (epoch day) the night ranked with. */
@@ -58,7 +60,7 @@ final class CarriedRanking {
     }
 
     /**
-     * The previous ranking before {@code asOf} that ranked with the ranker trained as of {@code rankerTrainedAsOf},
+     * The latest ranking as of {@code asOf} or before that ranked with the ranker trained as of {@code rankerTrainedAsOf},
      * or empty when there is none to carry (then every active customer is ranked).
      *
      * @param active the customers to rank tonight (customer_id)
@@ -72,7 +74,7 @@ final class CarriedRanking {
         }
         JobDescription.set(warehouse.spark(), "affinity", "find the previous ranking");
         List<Row> runs = warehouse.read(Tables.RUN_LOG)
-                .where(col("stage").equalTo("affinity").and(col("as_of").lt(lit(Date.valueOf(asOf))))
+                .where(col("stage").equalTo("affinity").and(col("as_of").leq(lit(Date.valueOf(asOf))))
                         .and(col("status").isin(SUCCEEDED.toArray())))
                 .orderBy(col("as_of").desc(), col("ended_at").desc()).limit(1)
                 .select("as_of", "started_at", "details").collectAsList();
@@ -124,6 +126,11 @@ final class CarriedRanking {
     /** The date of the ranking carried from. */
     LocalDate from() {
         return from;
+    }
+
+    /** How many customers keep their ranking. */
+    long customers() {
+        return carriedCustomers.count();
     }
 
     /** The active customers to rank tonight (customer_id). */

@@ -1,5 +1,6 @@
 package dev.onetoone.pipeline;
 
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,8 +31,10 @@ import dev.onetoone.testing.WarehouseFixture;
 /**
  * The nightly command reruns a night: on a copy of the shared sample night's warehouse ({@link SampleNight}), the
  * command for the same date with the same settings exits 0, names the tables, changes no table's row count, decides
- * the same offers, and adds one run_log row per stage. The first night is the shared one (built once per test JVM),
- * so the test costs one night, not two. A backfilled night (an earlier date after a later one) is checked in ModelIT.
+ * the same offers, and adds one run_log row per stage. Its affinity stage carries the night's own ranking instead of
+ * ranking again: no line came since, so only the active customers the first run could not rank are ranked again, and
+ * every product_affinity row stays as it was. The first night is the shared one (built once per test JVM), so the
+ * test costs one night, not two. A backfilled night (an earlier date after a later one) is checked in ModelIT.
  */
 class NightlyIT extends SparkTestSupport {
     private static final LocalDate AS_OF = SampleNight.AS_OF;
@@ -63,12 +66,26 @@ class NightlyIT extends SparkTestSupport {
         return warehouse.readAsOf(Tables.OFFERS, asOf).drop("run_id").orderBy("offer_id").collectAsList().stream().map(Row::toString).toList();
     }
 
+    /** The product_affinity rows of a date as text (a few tens of thousands). */
+    private static List<String> affinityRows(Warehouse warehouse, LocalDate asOf) {
+        return warehouse.readAsOf(Tables.PRODUCT_AFFINITY, asOf).orderBy("customer_id", "rank").collectAsList().stream().map(Row::toString).toList();
+    }
+
+    /** The details of the latest affinity run_log row for the date. */
+    private static Map<String, Long> affinityDetails(Warehouse warehouse, LocalDate asOf) {
+        Row log = warehouse.read(Tables.RUN_LOG).where(col("stage").equalTo("affinity").and(col("as_of").equalTo(java.sql.Date.valueOf(asOf))))
+                .orderBy(col("ended_at").desc()).first();
+        return log.getJavaMap(log.fieldIndex("details"));
+    }
+
     @Test
     void aSecondRunForTheSameDateChangesNoCountsAndDecidesTheSameOffers(@TempDir Path directory) throws IOException {
         Path warehouseDir = WarehouseFixture.copy(Path.of(SampleNight.warehouse().root()), directory.resolve("warehouse"));
         Warehouse warehouse = WarehouseFixture.context(warehouseDir, Map.of()).warehouse();
         Map<String, Long> before = counts(warehouse);
         List<String> offersBefore = offerRows(warehouse, AS_OF);
+        List<String> affinityBefore = affinityRows(warehouse, AS_OF);
+        Map<String, Long> firstAffinity = affinityDetails(warehouse, AS_OF);
         long runLogBefore = warehouse.read(Tables.RUN_LOG).count();
         assertTrue(before.get("offers") > 0 && before.get("product_affinity") > 0 && before.get("points_ledger") > 0, before.toString());
         AffinityChecks.assertEveryActiveCustomerHasARanking(warehouse, AS_OF);
@@ -79,6 +96,14 @@ class NightlyIT extends SparkTestSupport {
 
         assertEquals(before, counts(warehouse));
         assertEquals(offersBefore, offerRows(warehouse, AS_OF), "a rerun decides the same offers");
+        Map<String, Long> rerunAffinity = affinityDetails(warehouse, AS_OF);
+        assertEquals(1L, firstAffinity.get("ranking_full"));
+        assertEquals(0L, rerunAffinity.get("ranking_full"), rerunAffinity.toString());
+        assertEquals(AS_OF.toEpochDay(), rerunAffinity.get("carried_from_epoch_day"));
+        assertEquals(firstAffinity.getOrDefault("customers_without_ranking", 0L), rerunAffinity.get("customers_reranked"),
+                "only the active customers the first run could not rank are ranked again");
+        assertEquals(firstAffinity.get("customers_ranked"), rerunAffinity.get("customers_carried"));
+        assertEquals(affinityBefore, affinityRows(warehouse, AS_OF), "the rerun keeps every product_affinity row");
         assertEquals(runLogBefore + 8, warehouse.read(Tables.RUN_LOG).count(),
                 "one row per stage: ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
     }
