@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.SampleNight;
+import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -32,6 +33,7 @@ import dev.onetoone.testing.WarehouseFixture;
  * second_order with its learned response and says so; the five other campaigns have no logged outcome and keep
  * the assumed one.
  */
+@SampleNightReader
 class LearnedResponseNightIT extends SparkTestSupport {
     private static final int CAMPAIGNS = 6;
 

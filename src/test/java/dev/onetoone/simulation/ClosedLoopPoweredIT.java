@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.results.OfferLift;
+import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 
 /**
@@ -21,6 +22,7 @@ import dev.onetoone.testing.SparkTestSupport;
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClosedLoopPoweredIT}. Its figures
  * are in docs/measurement.md.
  */
+@SampleNightReader
 class ClosedLoopPoweredIT extends SparkTestSupport {
     static final int WAVES = 20;
 
