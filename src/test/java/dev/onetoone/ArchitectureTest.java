@@ -17,22 +17,17 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** Rules of the code's layout, read from the sources (no Spark). */
+/** Rules of the code's layout, read from the main sources (no Spark). */
 class ArchitectureTest {
     private static final Path MAIN = Path.of(System.getProperty("onetoone.home", "."), "src/main/java/dev/onetoone");
-    private static final Path TEST = Path.of(System.getProperty("onetoone.home", "."), "src/test/java/dev/onetoone");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.onetoone\\.([a-z]+)\\.", Pattern.MULTILINE);
 
     /** Each main source file's text by its path under dev/onetoone. */
     private static Map<String, String> sources() {
-        return sources(MAIN);
-    }
-
-    private static Map<String, String> sources(Path root) {
-        try (Stream<Path> files = Files.walk(root)) {
+        try (Stream<Path> files = Files.walk(MAIN)) {
             Map<String, String> sources = new TreeMap<>();
             for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
-                sources.put(root.relativize(file).toString().replace('\\', '/'), Files.readString(file));
+                sources.put(MAIN.relativize(file).toString().replace('\\', '/'), Files.readString(file));
             }
             return sources;
         } catch (IOException e) {
@@ -74,30 +69,5 @@ class ArchitectureTest {
                 .filter(source -> source.getValue().contains("setJobDescription("))
                 .map(Map.Entry::getKey).toList();
         assertEquals(List.of(), offending);
-    }
-
-    /**
-     * The build runs the integration tests that read the shared sample night after the others (pom.xml), by their
-     * {@code @SampleNightReader} tag: a test class carries it exactly when it uses SampleNight, directly or through a
-     * helper that does (such as ClosedLoopScenario). An untagged reader would still pass, but wait for the night.
-     */
-    @Test
-    void exactlyTheTestClassesThatReadTheSharedNightAreTaggedForIt() {
-        Map<String, String> tests = sources(TEST);
-        Pattern testClass = Pattern.compile("(IT|Test)\\.java$");
-        Set<String> readers = new java.util.TreeSet<>(List.of("SampleNight"));
-        tests.forEach((path, text) -> {
-            String name = path.substring(path.lastIndexOf('/') + 1, path.length() - ".java".length());
-            if (!testClass.matcher(path).find() && !name.startsWith("SampleNight") && text.contains("SampleNight.")) {
-                readers.add(name);
-            }
-        });
-        List<String> wrong = tests.entrySet().stream()
-                .filter(test -> testClass.matcher(test.getKey()).find() && !test.getKey().equals("ArchitectureTest.java"))
-                .filter(test -> readers.stream().anyMatch(reader -> test.getValue().contains(reader + "."))
-                        != test.getValue().contains("@SampleNightReader\n"))
-                .map(Map.Entry::getKey).toList();
-        assertTrue(readers.contains("ClosedLoopScenario"), "helpers that read the night: " + readers);
-        assertEquals(List.of(), wrong);
     }
 }

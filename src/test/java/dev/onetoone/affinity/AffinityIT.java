@@ -16,7 +16,6 @@ import dev.onetoone.io.Warehouse;
 import dev.onetoone.pipeline.AffinityEvaluationRunner;
 import dev.onetoone.pipeline.RunContext;
 import dev.onetoone.pipeline.RunLog;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.SampleNight;
 
@@ -25,7 +24,6 @@ import dev.onetoone.testing.SampleNight;
  * rankings, and the offline evaluation of rankings trained before 2025-10-01 against the purchases of the following
  * 30 days.
  */
-@SampleNightReader
 class AffinityIT extends SparkTestSupport {
     private static final LocalDate CUTOFF = LocalDate.of(2025, 10, 1);
     private static final int HORIZON = 30;

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -23,7 +22,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * The command line in process: exit codes, help, configuration errors and SQL output formats (on the shared sample
  * night). The nightly command itself is run by NightlyIT.
  */
-@SampleNightReader
 class CliIT extends SparkTestSupport {
     private static final String MESSY = WarehouseFixture.sample("data-samples/messy/transactions.csv").toString();
 

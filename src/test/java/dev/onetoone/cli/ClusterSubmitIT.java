@@ -27,7 +27,6 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.ExecutorKillPlugin;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.StandaloneCluster;
 import dev.onetoone.testing.TableComparison;
@@ -39,7 +38,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * as the local run, although the executor is killed in the middle of a stage and the night goes on on its
  * replacement.
  */
-@SampleNightReader
 class ClusterSubmitIT extends SparkTestSupport {
     /** The executor dies when it starts this task: well inside the night (ingest alone runs a few hundred tasks). */
     private static final int KILL_AT_TASK = 100;

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -32,7 +31,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * Every query of docs/queries.md, run through the sql command against the shared sample night, and checked against
  * the same question answered with the Dataset API.
  */
-@SampleNightReader
 class QueriesDocIT extends SparkTestSupport {
     private static final Pattern BLOCK = Pattern.compile("(?m)^## (.+)$(?s:.*?)```sql\\n((?s:.*?))```");
     private static Map<String, String> queries;

@@ -38,7 +38,6 @@ import dev.onetoone.pipeline.StageObserver;
 import dev.onetoone.pipeline.StageResult;
 import dev.onetoone.testing.AffinityChecks;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -49,7 +48,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * tables run on a copy of its warehouse: the last week folded into the state incrementally, a backfilled night, and
  * the evaluation on a holdout.
  */
-@SampleNightReader
 class ModelIT extends SparkTestSupport {
     private static final LocalDate END = SampleNight.AS_OF;
     /** From the sample's manifest: every generated customer buys at least once. */

@@ -28,7 +28,6 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.AffinityChecks;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -40,7 +39,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * not rank), and their rows equal those of a full ranking of the same night ({@code affinity --rebuild}); every other
  * customer keeps the previous night's products, scores and ranks, with one more day in each repeat reason.
  */
-@SampleNightReader
 class AffinityCarryIT extends SparkTestSupport {
     private static final LocalDate PREVIOUS = SampleNight.AS_OF;
     private static final LocalDate NIGHT = PREVIOUS.plusDays(1);

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -33,7 +32,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * second_order with its learned response and says so; the five other campaigns have no logged outcome and keep
  * the assumed one.
  */
-@SampleNightReader
 class LearnedResponseNightIT extends SparkTestSupport {
     private static final int CAMPAIGNS = 6;
 

@@ -18,11 +18,9 @@ import org.junit.jupiter.api.Test;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 
 /** The loyalty step of the shared nightly run on the shipped sample, and a rerun of it. */
-@SampleNightReader
 class LoyaltyIT extends SparkTestSupport {
 
     @Test

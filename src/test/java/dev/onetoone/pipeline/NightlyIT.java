@@ -25,7 +25,6 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.AffinityChecks;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -37,7 +36,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * every product_affinity row stays as it was. The first night is the shared one (built once per test JVM), so the
  * test costs one night, not two. A backfilled night (an earlier date after a later one) is checked in ModelIT.
  */
-@SampleNightReader
 class NightlyIT extends SparkTestSupport {
     private static final LocalDate AS_OF = SampleNight.AS_OF;
 

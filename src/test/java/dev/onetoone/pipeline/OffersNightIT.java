@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.SampleNight;
 
@@ -29,7 +28,6 @@ import dev.onetoone.testing.SampleNight;
  * One night on the shipped sample (2,500 customers, as of 2025-12-31; {@link SampleNight}) with tight budgets and a
  * strong response, then every constraint of the offers checked by SQL over the written tables.
  */
-@SampleNightReader
 class OffersNightIT extends SparkTestSupport {
     private static final LocalDate AS_OF = LocalDate.of(2025, 12, 31);
 

@@ -35,7 +35,6 @@ import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -45,7 +44,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * path-style access and dummy credentials. Every table has the counts of the local run, and transactions were
  * written by Delta MERGE through s3a.
  */
-@SampleNightReader
 class S3WarehouseIT extends SparkTestSupport {
     private static final String BUCKET = "onetoone";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);

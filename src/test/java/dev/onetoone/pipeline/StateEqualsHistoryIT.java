@@ -20,7 +20,6 @@ import dev.onetoone.rfm.RfmScoring;
 import dev.onetoone.testing.PreferenceHistoryFormula;
 import dev.onetoone.testing.RfmHistoryFormula;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.StateComparison;
 
@@ -29,7 +28,6 @@ import dev.onetoone.testing.StateComparison;
  * the queries over every transaction line gave before the state held them; and a state folded night by night gives
  * the same tables as one rebuilt from all lines.
  */
-@SampleNightReader
 class StateEqualsHistoryIT extends SparkTestSupport {
     private static final LocalDate AS_OF = SampleNight.AS_OF;
     private static final List<String> PREFERENCES = List.of("top_category", "top_category_share", "category_shares",

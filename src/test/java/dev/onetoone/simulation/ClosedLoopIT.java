@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 
 /**
@@ -21,7 +20,6 @@ import dev.onetoone.testing.SparkTestSupport;
  * the engine); whether offer-results can tell the arms apart needs about 8,400 offers per arm, the 20 waves of
  * {@link ClosedLoopPoweredIT}, which is run on demand (docs/measurement.md).
  */
-@SampleNightReader
 class ClosedLoopIT extends SparkTestSupport {
     static final int WAVES = 2;
 

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.onetoone.results.OfferLift;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 
 /**
@@ -22,7 +21,6 @@ import dev.onetoone.testing.SparkTestSupport;
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ClosedLoopPoweredIT}. Its figures
  * are in docs/measurement.md.
  */
-@SampleNightReader
 class ClosedLoopPoweredIT extends SparkTestSupport {
     static final int WAVES = 20;
 

@@ -22,7 +22,6 @@ import dev.onetoone.io.Warehouse;
 import dev.onetoone.offers.LearnedResponse;
 import dev.onetoone.offers.ResponseLearner;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 
 /**
@@ -38,7 +37,6 @@ import dev.onetoone.testing.SparkTestSupport;
  * with {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LearnedResponseClosedLoopIT}.
  * Its figures are in docs/measurement.md.
  */
-@SampleNightReader
 class LearnedResponseClosedLoopIT extends SparkTestSupport {
     static final int WAVES = 20;
     static final double ENGINE_ELASTICITY = 25.0;

@@ -17,7 +17,6 @@ import dev.onetoone.io.Tables;
 import dev.onetoone.results.PolicyEstimator;
 import dev.onetoone.results.TargetPolicy;
 import dev.onetoone.testing.SampleNight;
-import dev.onetoone.testing.SampleNightReader;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.WarehouseFixture;
 
@@ -30,7 +29,6 @@ import dev.onetoone.testing.WarehouseFixture;
  * median net_expected_margin of its planned offers, half of its largest campaign's planned offers), so that each
  * policy sends some planned offers and withholds others.
  */
-@SampleNightReader
 class PolicyClosedLoopIT extends SparkTestSupport {
     private static final int WAVES = 6;
 

@@ -58,30 +58,6 @@ public final class SampleNight {
         return context;
     }
 
-    /**
-     * Runs the night into the shared directory {@code args[0]} as {@link #context()} does, for
-     * {@link SampleNightPrebuild}; stops without finishing when the process {@code args[1]} (the build) has gone.
-     */
-    public static void main(String[] args) throws IOException {
-        long build = Long.parseLong(args[1]);
-        Thread watch = new Thread(() -> {
-            while (ProcessHandle.of(build).map(ProcessHandle::isAlive).orElse(false)) {
-                try {
-                    Thread.sleep(5_000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-            Runtime.getRuntime().halt(3);
-        }, "build-watch");
-        watch.setDaemon(true);
-        if (build > 0) {
-            watch.start();
-        }
-        builtOnce(Path.of(args[0]));
-        System.exit(0);
-    }
-
     /** Runs the night into {@code directory}/warehouse. */
     private static void night(Path directory) throws IOException {
         new NightlyPipeline(WarehouseFixture.context(directory.resolve("warehouse"), settings(directory))).run(AS_OF, Optional.of(SAMPLE));
