@@ -63,14 +63,14 @@ public final class BalanceStep {
      * The figures of {@link #sums} for the night, folded from the previous night's.
      *
      * @param previous      points_balance as of {@code previousNight}, derived from the ledger as it stood before the
-     *                      new entries were added
+     *                      new entries were added; {@code previousNight} may be the night itself (a rerun)
      * @param newEntries    the ledger entries added since (tonight's); none is dated after the night it is written
      * @param ledger        the ledger, with or without the new entries: only its qualifying entries that leave the
      *                      tier window tonight are read (a filter on entry_date), less the new ones
      */
     public static Dataset<Row> fold(Dataset<Row> previous, LocalDate previousNight, Dataset<Row> newEntries, Dataset<Row> ledger,
             LocalDate asOf, int tierWindowDays) {
-        if (!previousNight.isBefore(asOf)) {
+        if (previousNight.isAfter(asOf)) {
             throw new IllegalArgumentException("balances of " + previousNight + " cannot be folded forward to " + asOf);
         }
         // In the previous window, (previous - W, previous], and not in tonight's, (night - W, night].

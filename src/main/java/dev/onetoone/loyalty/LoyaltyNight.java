@@ -41,11 +41,12 @@ import dev.onetoone.io.JobDescription;
  * {@link Inputs#previousNight}), those members are: the members of the night's lines (purchases and returns, late
  * arrivals included), of its redemptions, the referrers whose bonus is due, the members with pending earn entries
  * whose return window closed after the previous night, and the members with available points lots whose expiry day
- * fell after it. Nobody else can get an entry: every release and expiry due by the previous night was made that
+ * fell after it. The previous night may be the night itself, run before (a rerun): then no release or expiry falls
+ * after it, and only the members of recent lines, redemptions and due bonuses are read. Nobody else can get an entry: every release and expiry due by the previous night was made that
  * night, and a member's expiry grows only when a lot expires or the member has new entries (see {@link FifoExpiry}).
  * The night then reads the ledger rows of those members once (a broadcast semi-join, no shuffle of the ledger),
  * and two date-filtered scans to find the members of releases and expiries. Without a previous night (the first
- * night, a rerun, a backfill, a documented rebuild) it reads the whole ledger; both ways give the same entries.
+ * night, a backfill, a gap of days, a documented rebuild) it reads the whole ledger; both ways give the same entries.
  * Changing points.return-window-days or points.expiry-days needs a rebuild night, since the previous night's
  * releases and expiries were made with the old settings.
  */
@@ -98,7 +99,7 @@ public final class LoyaltyNight {
     public Result run(Inputs inputs, LocalDate asOf) {
         SparkSession spark = SparkSession.active();
         Date night = Date.valueOf(asOf);
-        Optional<LocalDate> since = inputs.previousNight().filter(previous -> previous.isBefore(asOf));
+        Optional<LocalDate> since = inputs.previousNight().filter(previous -> !previous.isAfter(asOf));
         Dataset<Row> fullLedger = inputs.ledger();
         // The ledger names its source lines as text: the binary line key as lower-case hex.
         Dataset<Row> upToNight = inputs.transactions().where(col("purchase_date").leq(lit(night)))

@@ -175,8 +175,8 @@ public final class LoyaltyRunner {
         ledger.unpersist();
 
         JobDescription.set(spark, "loyalty", "balance figures");
-        // Folded from the previous night's balances and tonight's entries, or summed over the whole ledger (first night,
-        // rerun, backfill, rebuild, or when the MERGE stored other entries than the night made).
+        // Folded from the previous night's balances (tonight's own, on a rerun) and tonight's entries, or summed over the
+        // whole ledger (first night, backfill, rebuild, or when the MERGE stored other entries than the night made).
         boolean fold = previous.isPresent() && inserted == entryCount;
         Dataset<Row> figures = fold
                 ? BalanceStep.fold(warehouse.read(Tables.POINTS_BALANCE), previous.get(), entries, warehouse.read(Tables.POINTS_LEDGER), asOf,
@@ -236,10 +236,10 @@ public final class LoyaltyRunner {
     }
 
     /**
-     * The night before {@code asOf}, if its balances are the latest and were derived from the ledger as it stands:
-     * points_balance holds that night (all its rows), and the ledger's last commit is not later than the balances'.
-     * A night that added entries and stopped before writing its balances, a rerun, a backfill or a gap of days gives
-     * none, and the night reads the whole ledger.
+     * The night before {@code asOf}, or {@code asOf} itself for a rerun, if its balances are the latest and were
+     * derived from the ledger as it stands: points_balance holds that night (all its rows), and the ledger's last
+     * commit is not later than the balances'. A night that added entries and stopped before writing its balances, a
+     * backfill or a gap of days gives none, and the night reads the whole ledger.
      */
     private Optional<LocalDate> previousNight(LocalDate asOf) {
         Warehouse warehouse = context.warehouse();
@@ -247,14 +247,18 @@ public final class LoyaltyRunner {
             return Optional.empty();
         }
         Row marks = warehouse.read(Tables.POINTS_BALANCE).agg(min("as_of"), max("as_of")).first();
-        if (marks.isNullAt(0) || !marks.getDate(0).equals(marks.getDate(1)) || !marks.getDate(1).toLocalDate().equals(asOf.minusDays(1))) {
+        if (marks.isNullAt(0) || !marks.getDate(0).equals(marks.getDate(1))) {
+            return Optional.empty();
+        }
+        LocalDate balancesAsOf = marks.getDate(1).toLocalDate();
+        if (!balancesAsOf.equals(asOf.minusDays(1)) && !balancesAsOf.equals(asOf)) {
             return Optional.empty();
         }
         if (lastCommit(Tables.POINTS_LEDGER).after(lastCommit(Tables.POINTS_BALANCE))) {
             LOG.info("loyalty: points_ledger changed after points_balance was derived; reading the whole ledger");
             return Optional.empty();
         }
-        return Optional.of(asOf.minusDays(1));
+        return Optional.of(balancesAsOf);
     }
 
     /**

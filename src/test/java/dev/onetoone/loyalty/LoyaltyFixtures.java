@@ -118,14 +118,14 @@ final class LoyaltyFixtures {
 
         /**
          * Runs a night as the loyalty runner does, keeping points_balance and member_tier too: with {@code incremental}
-         * and the night before run last, the night reads the ledger rows of the members it touches and folds the
-         * previous balances; otherwise it reads the whole ledger and sums every balance (a rebuild). Accepted
+         * and the night before (or the same night, a rerun) run last, the night reads the ledger rows of the members it
+         * touches and folds the last balances; otherwise it reads the whole ledger and sums every balance (a rebuild). Accepted
          * referrals join the referrals table. Returns the entries added.
          */
         List<Row> night(String day, boolean incremental, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
             LocalDate asOf = LocalDate.parse(day);
             var spark = SparkTestSupport.spark();
-            boolean fold = incremental && asOf.minusDays(1).equals(lastNight);
+            boolean fold = incremental && (asOf.minusDays(1).equals(lastNight) || asOf.equals(lastNight));
             Optional<LocalDate> previous = fold ? Optional.of(lastNight) : Optional.empty();
             var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previous);
             last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);

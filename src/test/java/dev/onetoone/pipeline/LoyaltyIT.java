@@ -69,8 +69,13 @@ class LoyaltyIT extends SparkTestSupport {
         long entries = warehouse.read(Tables.POINTS_LEDGER).count();
         List<Row> before = warehouse.read(Tables.POINTS_BALANCE).drop("as_of").orderBy("customer_id").collectAsList();
         long quarantined = warehouse.read(Tables.QUARANTINE).count();
+        List<Row> tiers = warehouse.read(Tables.MEMBER_TIER).drop("run_id").orderBy("customer_id", "valid_from").collectAsList();
         StageResult result = new LoyaltyRunner(context, new RunLog(context)).run(SampleNight.AS_OF, Optional.of(SampleNight.SAMPLE));
         assertEquals(0, result.rowsOut());
+        // from the night's own balances: only the members a rerun can touch are read, and the balances are folded
+        assertEquals(0L, result.details().get("ledger_read_whole"), result.details().toString());
+        assertEquals(1L, result.details().get("balances_folded"), result.details().toString());
+        assertEquals(tiers, warehouse.read(Tables.MEMBER_TIER).drop("run_id").orderBy("customer_id", "valid_from").collectAsList());
         assertEquals(entries, warehouse.read(Tables.POINTS_LEDGER).count());
         assertEquals(quarantined, warehouse.read(Tables.QUARANTINE).count());
         assertEquals(before, warehouse.read(Tables.POINTS_BALANCE).drop("as_of").orderBy("customer_id").collectAsList());
