@@ -99,6 +99,8 @@ public final class AffinityRunner {
                 long reranked = carried.isPresent() ? toRank.count() : activeCustomers;
                 details.put("ranking_full", carried.isPresent() ? 0L : 1L);
                 details.put("customers_reranked", reranked);
+                // The carried customers are the active ones not ranked again (CarriedRanking.toRank).
+                details.put("customers_carried", activeCustomers - reranked);
                 Dataset<Row> ranked = null;
                 if (reranked > 0) {
                     Dataset<Row> candidates = affinity.candidates(transactions, products, toRank, asOf, settings.horizonDays());
@@ -113,7 +115,6 @@ public final class AffinityRunner {
                 }
                 if (carried.isPresent()) {
                     details.put("carried_from_epoch_day", carried.get().from().toEpochDay());
-                    details.put("customers_carried", carried.get().customers());
                     Dataset<Row> kept = Warehouse.conform(Tables.PRODUCT_AFFINITY, carried.get().rows(asOf));
                     ranked = ranked == null ? kept : ranked.unionByName(kept);
                 }
@@ -129,7 +130,6 @@ public final class AffinityRunner {
             long rows = written.getLong(0);
             long ranked = written.getLong(1);
             details.put("customers_ranked", ranked);
-            details.putIfAbsent("customers_carried", 0L);
             String message = "affinity: " + rows + " ranked products for " + ranked + " of " + activeCustomers + " active customers as of " + asOf
                     + (details.get("ranking_full") == 1L ? "" : " (" + details.get("customers_reranked") + " re-ranked, "
                             + details.get("customers_carried") + " carried from " + LocalDate.ofEpochDay(details.get("carried_from_epoch_day")) + ")");

@@ -128,11 +128,6 @@ final class CarriedRanking {
         return from;
     }
 
-    /** How many customers keep their ranking. */
-    long customers() {
-        return carriedCustomers.count();
-    }
-
     /** The active customers to rank tonight (customer_id). */
     Dataset<Row> toRank() {
         return toRank;
