@@ -42,8 +42,9 @@ import dev.onetoone.io.JobDescription;
  * arrivals included), of its redemptions, the referrers whose bonus is due, the members with pending earn entries
  * whose return window closed after the previous night, and the members with available points lots whose expiry day
  * fell after it. The previous night may be the night itself, run before (a rerun): then no release or expiry falls
- * after it, and only the members of recent lines, redemptions and due bonuses are read. Nobody else can get an entry: every release and expiry due by the previous night was made that
- * night, and a member's expiry grows only when a lot expires or the member has new entries (see {@link FifoExpiry}).
+ * after it, and only the members of recent lines, redemptions and due bonuses are read. Nobody else can get an
+ * entry: every release and expiry due by the previous night was made that night, and a member's expiry grows only
+ * when a lot expires or the member has new entries (see {@link FifoExpiry}).
  * The night then reads the ledger rows of those members once (a broadcast semi-join, no shuffle of the ledger),
  * and two date-filtered scans to find the members of releases and expiries. Without a previous night (the first
  * night, a backfill, a gap of days, a documented rebuild) it reads the whole ledger; both ways give the same entries.

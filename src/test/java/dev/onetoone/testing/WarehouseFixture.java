@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,7 +56,7 @@ public final class WarehouseFixture {
                 } else {
                     // with the files' times: Delta reads a commit's time from its log file's, and the copy keeps the
                     // order of the tables' commits (the loyalty stage compares the ledger's with the balances')
-                    Files.copy(file, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         } catch (UncheckedIOException e) {
