@@ -9,7 +9,11 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,15 +21,23 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.onetoone.config.ConfigLoader;
+import dev.onetoone.config.OneToOneConfig;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
+import dev.onetoone.pipeline.IngestRequest;
+import dev.onetoone.pipeline.IngestRunner;
+import dev.onetoone.pipeline.RunContext;
+import dev.onetoone.pipeline.RunLog;
 import dev.onetoone.testing.ExecutorKillPlugin;
+import dev.onetoone.testing.S3MockServer;
 import dev.onetoone.testing.SampleNight;
 import dev.onetoone.testing.SparkTestSupport;
 import dev.onetoone.testing.StandaloneCluster;
@@ -33,36 +45,56 @@ import dev.onetoone.testing.TableComparison;
 import dev.onetoone.testing.WarehouseFixture;
 
 /**
- * jobs/submit against a real Spark standalone cluster (a Master and a Worker started here from target/lib): the
- * shipped sample's night, submitted in client mode with the shared sample night's settings, writes the same tables
- * as the local run, although the executor is killed in the middle of a stage and the night goes on on its
- * replacement.
+ * The production paths in one night: jobs/submit against a real Spark standalone cluster (a Master and a Worker
+ * started here from target/lib) with the warehouse on object storage (a local S3-compatible server, Adobe S3Mock's
+ * executable jar fetched by the production-it profile). The shipped sample's night, submitted in client mode with
+ * the shared sample night's settings, hadoop-aws shipped with {@code jars} as docs/operations.md says for a cluster
+ * without it, and the credentials in a spark-submit properties file, writes through s3a the tables of the local
+ * run, although the executor is killed in the middle of a stage and the night goes on on its replacement.
  */
 class ClusterSubmitIT extends SparkTestSupport {
     /** The executor dies when it starts this task: well inside the night (ingest alone runs a few hundred tasks). */
     private static final int KILL_AT_TASK = 100;
     private static final double TOLERANCE = 1e-6;
+    private static final String BUCKET = "onetoone";
 
     @Test
-    void aNightOnTheClusterWritesTheTablesOfTheLocalRunAlthoughAnExecutorDiesMidStage(@TempDir Path directory) throws Exception {
-        assumeTrue(Boolean.getBoolean("onetoone.production-it"), "cluster test: run with -Pproduction-it");
+    void aNightOnTheClusterWithTheWarehouseOnS3WritesTheTablesOfTheLocalRunAlthoughAnExecutorDiesMidStage(@TempDir Path directory)
+            throws Exception {
+        assumeTrue(Boolean.getBoolean("onetoone.production-it"), "cluster and object storage test: run with -Pproduction-it");
+        assumeTrue(Files.isRegularFile(S3MockServer.jar()), "S3Mock's executable jar is missing (the production-it profile copies it): "
+                + S3MockServer.jar());
         Path pluginJar = pluginJar(directory);
         Path marker = directory.resolve("executor-killed");
-        Path warehouse = directory.resolve("warehouse");
+        String warehouse = "s3a://" + BUCKET + "/warehouse";
         Path driverLog = directory.resolve("driver.log");
-        try (var cluster = StandaloneCluster.start(directory.resolve("cluster"), 2, "1g", List.of(pluginJar))) {
+        try (var s3 = S3MockServer.start(directory, BUCKET);
+             var cluster = StandaloneCluster.start(directory.resolve("cluster"), 2, "1g", List.of(pluginJar))) {
             var command = new ArrayList<>(List.of(WarehouseFixture.sample("jobs/submit").toString(),
                     "nightly", "--as-of", SampleNight.AS_OF.toString(), "--input", SampleNight.SAMPLE,
-                    "--warehouse", warehouse.toString(), "-D", "spark.sql.shuffle.partitions=2"));
+                    "--warehouse", warehouse, "-D", "spark.sql.shuffle.partitions=2"));
             for (Map.Entry<String, String> setting : SampleNight.settings(Files.createDirectories(directory.resolve("conf"))).entrySet()) {
                 command.addAll(List.of("-D", setting.getKey() + "=" + setting.getValue()));
             }
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(driverLog.toFile());
             Map<String, String> environment = builder.environment();
             environment.put("ONETOONE_MASTER", cluster.masterUrl());
-            // The cluster's jars/ holds Delta and picocli (it links target/lib), so nothing is resolved from Maven.
+            // The cluster's jars/ holds Delta and picocli (it links target/lib), so nothing is resolved from Maven. It
+            // has no hadoop-aws: that comes with the submission, as on a cluster without it.
             environment.put("ONETOONE_PACKAGES", "");
-            environment.put("ONETOONE_JARS", pluginJar.toString());
+            var jars = new ArrayList<>(List.of(pluginJar.toString()));
+            jars.addAll(s3aJars());
+            environment.put("ONETOONE_JARS", String.join(",", jars));
+            environment.put("ONETOONE_S3_ENDPOINT", s3.endpoint());
+            environment.put("ONETOONE_S3_PATH_STYLE_ACCESS", "true");
+            environment.put("ONETOONE_S3_CREDENTIALS_PROVIDER", s3.s3aSettings().get("fs.s3a.aws.credentials.provider"));
+            // The secrets in a properties file, kept out of the command line, as docs/operations.md advises.
+            Path secrets = directory.resolve("s3-secrets.properties");
+            Files.writeString(secrets, String.join("\n",
+                    "spark.hadoop.fs.s3a.access.key=" + S3MockServer.ACCESS_KEY,
+                    "spark.hadoop.fs.s3a.secret.key=" + S3MockServer.SECRET_KEY,
+                    "spark.hadoop.fs.s3a.endpoint.region=" + s3.s3aSettings().get("fs.s3a.endpoint.region"), ""));
+            environment.put("ONETOONE_PROPERTIES_FILE", secrets.toString());
             environment.put("ONETOONE_DRIVER_MEMORY", "1g");
             environment.put("ONETOONE_EXECUTOR_MEMORY", "1g");
             environment.put("ONETOONE_EXECUTOR_CORES", "2");
@@ -95,16 +127,81 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertTrue(driverOutput.contains("run ") && driverOutput.contains(" ok: 8 stage(s)"), tail(driverOutput));
                 assertTrue(executorsLaunched(cluster) >= 2, "the Worker launched a replacement executor");
 
-                Warehouse onCluster = new Warehouse(spark(), warehouse.toString());
-                assertSameTable(local, onCluster, Tables.TRANSACTIONS, List.of("line_id"));
-                assertSameTable(local, onCluster, Tables.RFM, List.of("as_of", "customer_id"));
-                assertSameTable(local, onCluster, Tables.CUSTOMER_MODEL, List.of("as_of", "customer_id"));
-                assertSameTable(local, onCluster, Tables.OFFERS, List.of("offer_id"));
+                Configuration hadoop = spark().sparkContext().hadoopConfiguration();
+                s3.s3aSettings().forEach(hadoop::set);
+                Warehouse onS3 = new Warehouse(spark(), warehouse);
+                assertSameTable(local, onS3, Tables.TRANSACTIONS, List.of("line_id"));
+                assertSameTable(local, onS3, Tables.RFM, List.of("as_of", "customer_id"));
+                assertSameTable(local, onS3, Tables.CUSTOMER_MODEL, List.of("as_of", "customer_id"));
+                assertSameTable(local, onS3, Tables.OFFERS, List.of("offer_id"));
+                assertEquals(counts(local), counts(onS3));
+                assertEquals(8L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
+                        "ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
+                assertObjectStorage(directory, s3, onS3, hadoop);
             } finally {
                 stop(submit);
                 Runtime.getRuntime().removeShutdownHook(stopDriver);
             }
         }
+    }
+
+    /**
+     * What went through s3a: transactions' first load is a plain WRITE and a second load of the products, from this
+     * JVM, is a Delta MERGE that changes no count; the Delta log is listed through s3a; and the objects are in the
+     * server's store.
+     */
+    private void assertObjectStorage(Path directory, S3MockServer s3, Warehouse onS3, Configuration hadoop) throws IOException {
+        var settings = new HashMap<>(SampleNight.settings(Files.createDirectories(directory.resolve("conf-again"))));
+        settings.put("warehouse", onS3.root());
+        settings.put("spark.sql.shuffle.partitions", "2");
+        OneToOneConfig config = new ConfigLoader().withOverrides(settings).load();
+        var context = RunContext.start(config, onS3, Clock.fixed(WarehouseFixture.NOW, ZoneOffset.UTC));
+        Path productsOnly = Files.createDirectories(directory.resolve("products-again"));
+        Files.copy(Path.of(SampleNight.SAMPLE, "products.csv"), productsOnly.resolve("products.csv"));
+        long products = onS3.read(Tables.PRODUCTS).count();
+        new IngestRunner(context, new RunLog(context)).ingest(IngestRequest.fromInput(productsOnly.toString()), null, SampleNight.AS_OF);
+        assertEquals(products, onS3.read(Tables.PRODUCTS).count(), "a second load of the same products adds none");
+        Map<String, List<String>> operations = new LinkedHashMap<>();
+        for (TableSpec table : List.of(Tables.TRANSACTIONS, Tables.PRODUCTS)) {
+            operations.put(table.name(), spark().sql("describe history delta.`" + onS3.path(table) + "`")
+                    .select("operation").collectAsList().stream().map(row -> row.getString(0)).toList());
+        }
+        assertTrue(operations.get(Tables.TRANSACTIONS.name()).contains("WRITE"), "transactions were written on s3a: " + operations);
+        assertTrue(operations.get(Tables.PRODUCTS.name()).contains("MERGE"), "the products were merged on s3a: " + operations);
+        var deltaLog = new org.apache.hadoop.fs.Path(onS3.path(Tables.TRANSACTIONS) + "/_delta_log");
+        var fileSystem = deltaLog.getFileSystem(hadoop);
+        assertEquals("s3a", fileSystem.getScheme());
+        assertTrue(fileSystem.listStatus(deltaLog).length > 0, "the Delta log of transactions is listed through s3a");
+        try (Stream<Path> stored = Files.walk(s3.store().resolve(BUCKET))) {
+            assertTrue(stored.filter(file -> file.getFileName().toString().equals("binaryData")).count() > 0,
+                    "the tables are objects in the S3 server's store");
+        }
+    }
+
+    /** The tables a night writes (the shared night's warehouse also holds tables other tests add, and their run_log rows). */
+    private static final List<TableSpec> NIGHT_TABLES = List.of(Tables.TRANSACTIONS, Tables.QUARANTINE, Tables.CUSTOMERS,
+            Tables.PRODUCTS, Tables.RFM, Tables.CUSTOMER_STATE, Tables.POPULATION_MODEL, Tables.CUSTOMER_MODEL,
+            Tables.PRODUCT_AFFINITY, Tables.OFFERS, Tables.BUDGET_SHADOW_PRICES);
+
+    private static Map<String, Long> counts(Warehouse warehouse) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (TableSpec table : NIGHT_TABLES) {
+            counts.put(table.name(), warehouse.read(table).count());
+        }
+        return counts;
+    }
+
+    /**
+     * hadoop-aws and what it needs at run time (the AWS SDK bundle, the analytics accelerator), as the production-it
+     * profile puts them on the test class path. Found by a class of each, so this compiles without the profile.
+     */
+    private static List<String> s3aJars() throws ClassNotFoundException, URISyntaxException {
+        var jars = new ArrayList<String>();
+        for (String className : List.of("org.apache.hadoop.fs.s3a.S3AFileSystem", "software.amazon.awssdk.services.s3.S3Client",
+                "software.amazon.s3.analyticsaccelerator.SeekableInputStream")) {
+            jars.add(Path.of(Class.forName(className).getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        }
+        return jars;
     }
 
     private static void stop(Process process) {

@@ -119,7 +119,8 @@ public final class StandaloneCluster implements AutoCloseable {
         throw new IllegalStateException("no '" + text + "' in " + log + " after " + START_TIMEOUT + ":\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 
-    private static int freePort() throws IOException {
+    /** A port free on loopback now (the child process binds it a moment later). */
+    static int freePort() throws IOException {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
