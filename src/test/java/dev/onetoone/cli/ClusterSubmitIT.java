@@ -9,10 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +24,6 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.onetoone.config.ConfigLoader;
-import dev.onetoone.config.OneToOneConfig;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -68,12 +63,14 @@ class ClusterSubmitIT extends SparkTestSupport {
         Path marker = directory.resolve("executor-killed");
         String warehouse = "s3a://" + BUCKET + "/warehouse";
         Path driverLog = directory.resolve("driver.log");
+        Map<String, String> settings = SampleNight.settings(Files.createDirectories(directory.resolve("conf")));
         try (var s3 = S3MockServer.start(directory, BUCKET);
              var cluster = StandaloneCluster.start(directory.resolve("cluster"), 2, "1g", List.of(pluginJar))) {
+            Map<String, String> s3a = s3.s3aSettings();
             var command = new ArrayList<>(List.of(WarehouseFixture.sample("jobs/submit").toString(),
                     "nightly", "--as-of", SampleNight.AS_OF.toString(), "--input", SampleNight.SAMPLE,
                     "--warehouse", warehouse, "-D", "spark.sql.shuffle.partitions=2"));
-            for (Map.Entry<String, String> setting : SampleNight.settings(Files.createDirectories(directory.resolve("conf"))).entrySet()) {
+            for (Map.Entry<String, String> setting : settings.entrySet()) {
                 command.addAll(List.of("-D", setting.getKey() + "=" + setting.getValue()));
             }
             var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(driverLog.toFile());
@@ -87,13 +84,14 @@ class ClusterSubmitIT extends SparkTestSupport {
             environment.put("ONETOONE_JARS", String.join(",", jars));
             environment.put("ONETOONE_S3_ENDPOINT", s3.endpoint());
             environment.put("ONETOONE_S3_PATH_STYLE_ACCESS", "true");
-            environment.put("ONETOONE_S3_CREDENTIALS_PROVIDER", s3.s3aSettings().get("fs.s3a.aws.credentials.provider"));
+            environment.put("ONETOONE_S3_CREDENTIALS_PROVIDER", s3a.get("fs.s3a.aws.credentials.provider"));
             // The secrets in a properties file, kept out of the command line, as docs/operations.md advises.
             Path secrets = directory.resolve("s3-secrets.properties");
-            Files.writeString(secrets, String.join("\n",
-                    "spark.hadoop.fs.s3a.access.key=" + S3MockServer.ACCESS_KEY,
-                    "spark.hadoop.fs.s3a.secret.key=" + S3MockServer.SECRET_KEY,
-                    "spark.hadoop.fs.s3a.endpoint.region=" + s3.s3aSettings().get("fs.s3a.endpoint.region"), ""));
+            var secretLines = new StringBuilder();
+            for (String key : List.of("fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.endpoint.region")) {
+                secretLines.append("spark.hadoop.").append(key).append('=').append(s3a.get(key)).append('\n');
+            }
+            Files.writeString(secrets, secretLines);
             environment.put("ONETOONE_PROPERTIES_FILE", secrets.toString());
             environment.put("ONETOONE_DRIVER_MEMORY", "1g");
             environment.put("ONETOONE_EXECUTOR_MEMORY", "1g");
@@ -128,7 +126,7 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertTrue(executorsLaunched(cluster) >= 2, "the Worker launched a replacement executor");
 
                 Configuration hadoop = spark().sparkContext().hadoopConfiguration();
-                s3.s3aSettings().forEach(hadoop::set);
+                s3a.forEach(hadoop::set);
                 Warehouse onS3 = new Warehouse(spark(), warehouse);
                 assertSameTable(local, onS3, Tables.TRANSACTIONS, List.of("line_id"));
                 assertSameTable(local, onS3, Tables.RFM, List.of("as_of", "customer_id"));
@@ -137,7 +135,7 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertEquals(counts(local), counts(onS3));
                 assertEquals(8L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
                         "ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
-                assertObjectStorage(directory, s3, onS3, hadoop);
+                assertObjectStorage(directory, settings, s3, onS3, hadoop);
             } finally {
                 stop(submit);
                 Runtime.getRuntime().removeShutdownHook(stopDriver);
@@ -150,12 +148,9 @@ class ClusterSubmitIT extends SparkTestSupport {
      * JVM, is a Delta MERGE that changes no count; the Delta log is listed through s3a; and the objects are in the
      * server's store.
      */
-    private void assertObjectStorage(Path directory, S3MockServer s3, Warehouse onS3, Configuration hadoop) throws IOException {
-        var settings = new HashMap<>(SampleNight.settings(Files.createDirectories(directory.resolve("conf-again"))));
-        settings.put("warehouse", onS3.root());
-        settings.put("spark.sql.shuffle.partitions", "2");
-        OneToOneConfig config = new ConfigLoader().withOverrides(settings).load();
-        var context = RunContext.start(config, onS3, Clock.fixed(WarehouseFixture.NOW, ZoneOffset.UTC));
+    private void assertObjectStorage(Path directory, Map<String, String> settings, S3MockServer s3, Warehouse onS3, Configuration hadoop)
+            throws IOException {
+        RunContext context = WarehouseFixture.context(onS3.root(), settings, WarehouseFixture.NOW);
         Path productsOnly = Files.createDirectories(directory.resolve("products-again"));
         Files.copy(Path.of(SampleNight.SAMPLE, "products.csv"), productsOnly.resolve("products.csv"));
         long products = onS3.read(Tables.PRODUCTS).count();

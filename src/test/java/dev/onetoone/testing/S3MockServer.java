@@ -21,8 +21,8 @@ import java.util.Map;
 public final class S3MockServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     /** S3Mock accepts any credentials; these stand for what a user sets. */
-    public static final String ACCESS_KEY = "dummy-access-key";
-    public static final String SECRET_KEY = "dummy-secret-key";
+    private static final String ACCESS_KEY = "dummy-access-key";
+    private static final String SECRET_KEY = "dummy-secret-key";
 
     private final Process process;
     private final int port;

@@ -30,8 +30,13 @@ public final class WarehouseFixture {
 
     /** As {@link #context(Path, Map)}, with the clock fixed at {@code now}: for a later night's run. */
     public static RunContext context(Path warehouseDirectory, Map<String, String> overrides, Instant now) {
+        return context(warehouseDirectory.toString(), overrides, now);
+    }
+
+    /** As {@link #context(Path, Map, Instant)}, for a warehouse at any URI, such as {@code s3a://bucket/path}. */
+    public static RunContext context(String warehouse, Map<String, String> overrides, Instant now) {
         var all = new java.util.HashMap<>(overrides);
-        all.put("warehouse", warehouseDirectory.toString());
+        all.put("warehouse", warehouse);
         all.put("spark.sql.shuffle.partitions", "2");
         OneToOneConfig config = new ConfigLoader().withOverrides(all).load();
         var spark = SparkTestSupport.spark();
