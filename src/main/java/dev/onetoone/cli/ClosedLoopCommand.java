@@ -87,6 +87,13 @@ final class ClosedLoopCommand implements Callable<Integer> {
         double halfWidth = OfferLift.Z_95 * result.differenceStandardError();
         text.append(String.format(Locale.ROOT, "  targeted minus random: true %.2f, measured %.2f, 95%% CI [%.2f, %.2f]%n",
                 result.trueDifference(), difference, difference - halfWidth, difference + halfWidth));
+        for (var arm : List.of(result.targeted(), result.random())) {
+            text.append(String.format(Locale.ROOT, "  %s net of contact costs (%.2f for %d sent offers): true %.2f, measured %.2f%n",
+                    arm.name(), arm.contactCost(), arm.all().offersSent(), arm.trueNetIncrement(), arm.measuredNetIncrement()));
+        }
+        double net = result.measuredNetDifference();
+        text.append(String.format(Locale.ROOT, "  targeted minus random, net of contact costs: true %.2f, measured %.2f, 95%% CI [%.2f, %.2f]%n",
+                result.trueNetDifference(), net, net - halfWidth, net + halfWidth));
         return text.toString().stripTrailing();
     }
 }

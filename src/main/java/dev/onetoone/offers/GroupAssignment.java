@@ -22,8 +22,13 @@ public final class GroupAssignment {
 
     /** A uniform draw in [0, 1): the low 53 bits of the hash divided by 2^53. */
     public static Column draw(String salt, String purpose, Column... ids) {
+        return draw(lit(salt), purpose, ids);
+    }
+
+    /** {@link #draw(String, String, Column...)} with the salt taken from a string column: the same draw for the same text. */
+    public static Column draw(Column salt, String purpose, Column... ids) {
         List<Column> parts = new ArrayList<>();
-        parts.add(lit(salt));
+        parts.add(salt);
         parts.add(lit(purpose));
         parts.addAll(List.of(ids));
         return xxhash64(parts.toArray(Column[]::new)).bitwiseAND(lit(MASK_53_BITS)).cast("double").divide(TWO_TO_53);

@@ -1,11 +1,11 @@
 package dev.onetoone.simulation;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.offers.GroupAssignment;
 import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.pipeline.IngestRequest;
 import dev.onetoone.pipeline.IngestRunner;
@@ -79,8 +78,11 @@ public final class ClosedLoopExperiment {
         }
     }
 
-    /** One arm: the simulator's truth per campaign and group, and what offer-results measured (all last). */
-    public record Arm(String name, ResponseSummary truth, List<Measured> measured) {
+    /**
+     * One arm: the simulator's truth per campaign and group, what offer-results measured (all last), and the contact
+     * cost of its sent (treatment) offers, the sum of their {@code contact_cost}.
+     */
+    public record Arm(String name, ResponseSummary truth, List<Measured> measured, double contactCost) {
         public Measured all() {
             return measured.get(measured.size() - 1);
         }
@@ -95,6 +97,16 @@ public final class ClosedLoopExperiment {
         public double discountGiven() {
             return truth.groups().stream().filter(group -> group.offerGroup().equals(OfferGroup.TREATMENT.value()))
                     .mapToDouble(ResponseSummary.GroupTruth::discountGiven).sum();
+        }
+
+        /** The true incremental margin of the sent offers less what sending them cost: the arm's true profit. */
+        public double trueNetIncrement() {
+            return trueIncrement() - contactCost;
+        }
+
+        /** The measured incremental margin of all campaigns less the contact cost of the sent offers. */
+        public double measuredNetIncrement() {
+            return all().incrementalMargin() - contactCost;
         }
     }
 
@@ -111,6 +123,20 @@ public final class ClosedLoopExperiment {
 
         public double trueDifference() {
             return targeted.trueIncrement() - random.trueIncrement();
+        }
+
+        /**
+         * The measured difference in profit net of contact costs. Both arms send the same offers on the same channels,
+         * so their contact costs are equal and this equals {@link #measuredDifference}; it is computed from the costs
+         * rather than assumed, and its standard error is {@link #differenceStandardError} (the costs are known, not
+         * measured).
+         */
+        public double measuredNetDifference() {
+            return targeted.measuredNetIncrement() - random.measuredNetIncrement();
+        }
+
+        public double trueNetDifference() {
+            return targeted.trueNetIncrement() - random.trueNetIncrement();
         }
     }
 
@@ -144,23 +170,12 @@ public final class ClosedLoopExperiment {
     /** The night's rows repeated in waves, each re-split between treatment and control (see the class comment). */
     private Dataset<Row> waves(Dataset<Row> night, int gap) {
         double controlShare = source.config().offers().controlShare();
-        Dataset<Row> all = null;
-        for (int wave = 0; wave < settings.waves(); wave++) {
-            Dataset<Row> rows = night;
-            if (wave > 0) {
-                int shift = gap * wave;
-                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, OfferGroup.CONTROL.value(), col("campaign_id"), col("customer_id"))
-                        .lt(controlShare);
-                rows = night.withColumn("offer_id", concat(col("offer_id"), lit("-w" + wave)))
-                        .withColumn("as_of", date_add(col("as_of"), shift))
-                        .withColumn("valid_from", date_add(col("valid_from"), shift))
-                        .withColumn("valid_to", date_add(col("valid_to"), shift))
-                        .withColumn("offer_group", when(col("offer_group").equalTo(OfferGroup.HOLDOUT.value()), lit(OfferGroup.HOLDOUT.value()))
-                                .when(control, lit(OfferGroup.CONTROL.value())).otherwise(lit(OfferGroup.TREATMENT.value())));
-            }
-            all = all == null ? rows : all.unionByName(rows);
-        }
-        return all;
+        Dataset<Row> repeated = Waves.repeat(night, settings.waves(), gap)
+                .withColumn("offer_group", when(Waves.first(), col("offer_group"))
+                        .when(col("offer_group").equalTo(OfferGroup.HOLDOUT.value()), lit(OfferGroup.HOLDOUT.value()))
+                        .when(Waves.control(settings.salt(), controlShare), lit(OfferGroup.CONTROL.value()))
+                        .otherwise(lit(OfferGroup.TREATMENT.value())));
+        return Waves.inColumnsOf(night, repeated);
     }
 
     private Arm arm(String name, Dataset<Row> offers, LocalDate from, LocalDate to, LocalDate lastDay) throws IOException {
@@ -185,6 +200,9 @@ public final class ClosedLoopExperiment {
                     row.<Double>getAs("incremental_margin"), row.<Double>getAs("incremental_margin_ci_low"),
                     row.<Double>getAs("incremental_margin_ci_high")));
         }
-        return new Arm(name, truth, measured);
+        // one figure: the contact cost of the arm's sent offers (null before contact costs were counted: 0)
+        Row cost = offers.where(col("offer_group").equalTo(OfferGroup.TREATMENT.value()))
+                .agg(sum(coalesce(col("contact_cost"), lit(0.0)))).first();
+        return new Arm(name, truth, measured, cost.isNullAt(0) ? 0.0 : cost.getDouble(0));
     }
 }

@@ -1,9 +1,7 @@
 package dev.onetoone.simulation;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
@@ -28,7 +26,6 @@ import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
-import dev.onetoone.offers.GroupAssignment;
 import dev.onetoone.offers.OfferGroup;
 import dev.onetoone.pipeline.IngestRequest;
 import dev.onetoone.pipeline.IngestRunner;
@@ -135,26 +132,14 @@ public final class PolicyClosedLoop {
     private Dataset<Row> waves(Dataset<Row> night, int gap) {
         var offers = source.config().offers();
         double regular = 1 - offers.holdoutShare() - offers.exploreShare();
-        Dataset<Row> all = null;
-        for (int wave = 0; wave < settings.waves(); wave++) {
-            Dataset<Row> rows = night;
-            if (wave > 0) {
-                int shift = gap * wave;
-                Column planned = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value());
-                Column control = GroupAssignment.draw(settings.salt() + "-wave-" + wave, OfferGroup.CONTROL.value(), col("campaign_id"), col("customer_id"))
-                        .lt(offers.controlShare());
-                rows = night.withColumn("offer_id", concat(col("offer_id"), lit("-w" + wave)))
-                        .withColumn("as_of", date_add(col("as_of"), shift))
-                        .withColumn("valid_from", date_add(col("valid_from"), shift))
-                        .withColumn("valid_to", date_add(col("valid_to"), shift))
-                        .withColumn("assignment_probability", when(planned.and(control), lit(regular * offers.controlShare()))
-                                .when(planned, lit(regular * (1 - offers.controlShare()))).otherwise(col("assignment_probability")))
-                        .withColumn("offer_group", when(planned.and(control), lit(OfferGroup.CONTROL.value())).when(planned, lit(OfferGroup.TREATMENT.value()))
-                                .otherwise(col("offer_group")));
-            }
-            all = all == null ? rows : all.unionByName(rows);
-        }
-        return all;
+        Column planned = col("offer_group").isin(OfferGroup.TREATMENT.value(), OfferGroup.CONTROL.value()).and(Waves.first().unary_$bang());
+        Column control = Waves.control(settings.salt(), offers.controlShare());
+        Dataset<Row> repeated = Waves.repeat(night, settings.waves(), gap)
+                .withColumn("assignment_probability", when(planned.and(control), lit(regular * offers.controlShare()))
+                        .when(planned, lit(regular * (1 - offers.controlShare()))).otherwise(col("assignment_probability")))
+                .withColumn("offer_group", when(planned.and(control), lit(OfferGroup.CONTROL.value())).when(planned, lit(OfferGroup.TREATMENT.value()))
+                        .otherwise(col("offer_group")));
+        return Waves.inColumnsOf(night, repeated);
     }
 
     /**

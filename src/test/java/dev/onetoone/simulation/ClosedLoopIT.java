@@ -65,6 +65,22 @@ class ClosedLoopIT extends SparkTestSupport {
         assertTrue(result.trueDifference() > 0, "true difference " + result.trueDifference());
     }
 
+    /**
+     * Both arms send the same offers on the same channels, so they pay the same contact cost, and the difference net
+     * of contact costs is the gross difference. Every sent offer costs one of the configured channel costs (email
+     * 0.02, SMS 0.08, push 0.005), so the cost per sent offer lies between the cheapest and the dearest.
+     */
+    @Test
+    void bothArmsPayTheSameContactCostForTheirSentOffers() {
+        double targeted = result.targeted().contactCost();
+        long sent = result.targeted().all().offersSent();
+        assertEquals(targeted, result.random().contactCost(), 1e-9);
+        assertTrue(targeted >= 0.005 * sent - 1e-9 && targeted <= 0.08 * sent + 1e-9, targeted + " for " + sent + " sent offers");
+        assertEquals(result.targeted().all().incrementalMargin() - targeted, result.targeted().measuredNetIncrement(), 1e-9);
+        assertEquals(result.measuredDifference(), result.measuredNetDifference(), 1e-6);
+        assertEquals(result.trueDifference(), result.trueNetDifference(), 1e-6);
+    }
+
     /** Each arm's measured increment is unbiased: its 95% interval covers the arm's true expected increment. */
     @Test
     void eachArmsIntervalCoversItsTrueIncrement() {
