@@ -31,16 +31,19 @@ import dev.onetoone.io.JobDescription;
  * returned, so running a night twice adds nothing.
  *
  * <p>What it reads: the purchase lines dated from points.late-arrival-days before the latest day already earned up
- * to the night (all lines on the first night), the lines of the members those lines and the night's returns touch
- * (first purchase, the purchase a return matches), and the ledger, which is the programme's state.
+ * to the night (all lines on the first night); after a previous night whose start is known, only those of the members
+ * with a line that night could not have seen (see {@link #ofMembersWithUnseenLines}). Then the lines of the members
+ * those lines and the night's returns touch (first purchase, the purchase a return matches), and the ledger, which is
+ * the programme's state.
  *
  * <p>Which ledger rows it reads. Every step works member by member (caps, matches, releases, bonuses, redemptions and
  * expiry are all per member), and an entry id names its member through its source (line, earn entry, redemption,
  * referred customer, member), so a night that knows which members can get an entry needs only their ledger rows.
  * When the previous night is given (the night whose balances were derived from the ledger as it stands, see
  * {@link Inputs#previousNight}), those members are: the members of the night's lines (purchases and returns, late
- * arrivals included), of its redemptions, the referrers whose bonus is due, the members with pending earn entries
- * whose return window closed after the previous night, and the members with available points lots whose expiry day
+ * arrivals included; only the members with unseen lines when the previous night's start is known), of its
+ * redemptions, the referrers whose bonus is due, the members with pending earn entries whose return window closed
+ * after the previous night, and the members with available points lots whose expiry day
  * fell after it. The previous night may be the night itself, run before (a rerun): then no release or expiry falls
  * after it, and only the members of recent lines, redemptions and due bonuses are read. Nobody else can get an
  * entry: every release and expiry due by the previous night was made that night, and a member's expiry grows only
@@ -74,15 +77,18 @@ public final class LoyaltyNight {
      * @param previousNight the last night run before this one, if the ledger holds exactly what that night and the
      *                      nights before it wrote (its releases and expiries are made); then only the ledger rows of
      *                      the members this night can touch are read. Empty: the whole ledger.
+     * @param previousStartedAt when the run of {@code previousNight} started, if known: then only the members with a line
+     *                      that run could not have seen (dated after its night, or ingested since it started) have their
+     *                      late-arrival window's lines read again. Empty: every member with a line in that window.
      */
     public record Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
             Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows,
-            Optional<LocalDate> previousNight) {
+            Optional<LocalDate> previousNight, Optional<Timestamp> previousStartedAt) {
 
         /** Inputs of a night that reads the whole ledger. */
         public Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
                 Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
-            this(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, Optional.empty());
+            this(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, Optional.empty(), Optional.empty());
         }
     }
 
@@ -92,9 +98,10 @@ public final class LoyaltyNight {
      * @param acceptedReferrals  referrals accepted tonight (referrals columns less run_id, accepted_at)
      * @param rejectedReferrals  referrals refused tonight, with reason_codes and raw_record
      * @param unmatchedReturns   return lines of tonight that match no earlier purchase, so reverse nothing
+     * @param membersTouched     how many members' ledger rows the night read, or -1 when it read the whole ledger
      */
     public record Result(Dataset<Row> entries, Dataset<Row> rejectedRedemptions, Dataset<Row> acceptedReferrals,
-            Dataset<Row> rejectedReferrals, long unmatchedReturns) {
+            Dataset<Row> rejectedReferrals, long unmatchedReturns, long membersTouched) {
     }
 
     public Result run(Inputs inputs, LocalDate asOf) {
@@ -109,6 +116,9 @@ public final class LoyaltyNight {
         Row latest = latestEarned(fullLedger, since);
         Dataset<Row> lines = latest.isNullAt(0) ? upToNight
                 : upToNight.where(col("purchase_date").gt(date_sub(lit(latest.getDate(0)), config.lateArrivalDays())));
+        if (since.isPresent() && inputs.previousStartedAt().isPresent()) {
+            lines = ofMembersWithUnseenLines(lines, since.get(), inputs.previousStartedAt().get());
+        }
         lines = lines.localCheckpoint(true);
         Dataset<Row> purchasesOf = upToNight.where(col("is_return").equalTo(false).and(col("amount").gt(0)));
         Dataset<Row> purchases = lines.where(col("is_return").equalTo(false).and(col("amount").gt(0)));
@@ -135,9 +145,12 @@ public final class LoyaltyNight {
         Dataset<Row> bonusDrafts = referralStep.bonuses(allReferrals, referredLines, asOf).localCheckpoint(true);
 
         Dataset<Row> ledger = fullLedger;
+        long membersTouched = -1;
         if (since.isPresent()) {
             JobDescription.set(spark, "loyalty", "ledger rows of the members tonight touches");
-            ledger = ofTouchedMembers(fullLedger, touchedMembers(fullLedger, lines, inputs.redemptions(), bonusDrafts, since.get(), asOf));
+            Dataset<Row> members = touchedMembers(fullLedger, lines, inputs.redemptions(), bonusDrafts, since.get(), asOf);
+            membersTouched = members.count();
+            ledger = ofTouchedMembers(fullLedger, members);
         }
 
         // Earn.
@@ -195,7 +208,7 @@ public final class LoyaltyNight {
         Dataset<Row> expired = fresh(new FifoExpiry(config.expiryDays()).expire(soFar.unionByName(redeemed), asOf), ledger);
 
         Dataset<Row> entries = earned.unionByName(reversed).unionByName(releases).unionByName(bonuses).unionByName(redeemed).unionByName(expired);
-        return new Result(entries, rejectedRedemptions, acceptedNow, rejectedReferrals, unmatched);
+        return new Result(entries, rejectedRedemptions, acceptedNow, rejectedReferrals, unmatched, membersTouched);
     }
 
     /**
@@ -213,6 +226,20 @@ public final class LoyaltyNight {
             }
         }
         return earns.agg(max("source_date")).first();
+    }
+
+    /**
+     * The window's lines of the members with a line the run of the night {@code since}, started at {@code started},
+     * could not have seen: dated after that night, or ingested since that run started (a late line). Every other line
+     * of the window was read by that run or an earlier one, with everything it could earn or reverse, so reading it
+     * again would only draft entries the ledger holds. A member's other lines in the window stay with the new ones:
+     * a day's cap and a return's match look at all of them. Ingested at the start time counts as unseen, so a clock
+     * that stands still (a test's) reads more, never less. Both filters let Delta skip older files by their statistics.
+     */
+    private static Dataset<Row> ofMembersWithUnseenLines(Dataset<Row> lines, LocalDate since, Timestamp started) {
+        Dataset<Row> members = lines.where(col("purchase_date").gt(lit(Date.valueOf(since))).or(col("ingested_at").geq(lit(started))))
+                .select("customer_id").distinct();
+        return lines.join(broadcast(members), new String[] {"customer_id"}, "left_semi");
     }
 
     /**

@@ -45,7 +45,6 @@ final class CarriedRanking {
     /** run_log detail of the affinity stage: {@link #settingsHash} of the settings the night ranked with. */
     static final String SETTINGS_DETAIL = "affinity_settings_hash";
     private static final Logger LOG = LoggerFactory.getLogger(CarriedRanking.class);
-    private static final List<String> SUCCEEDED = List.of("succeeded", "succeeded_with_warnings");
 
     private final LocalDate from;
     private final Dataset<Row> previousRows;
@@ -75,7 +74,7 @@ final class CarriedRanking {
         JobDescription.set(warehouse.spark(), "affinity", "find the previous ranking");
         List<Row> runs = warehouse.read(Tables.RUN_LOG)
                 .where(col("stage").equalTo("affinity").and(col("as_of").leq(lit(Date.valueOf(asOf))))
-                        .and(col("status").isin(SUCCEEDED.toArray())))
+                        .and(col("status").isin(RunLog.SUCCEEDED.toArray())))
                 .orderBy(col("as_of").desc(), col("ended_at").desc()).limit(1)
                 .select("as_of", "started_at", "details").collectAsList();
         if (runs.isEmpty()) {

@@ -128,9 +128,14 @@ public final class LoyaltyRunner {
         Dataset<Row> memberTier = warehouse.read(Tables.MEMBER_TIER);
         Dataset<Row> referrals = warehouse.read(Tables.REFERRALS);
         JobDescription.set(spark, "loyalty", "ledger");
+        Optional<Timestamp> previousStarted = previous.flatMap(this::startOfRun);
         var inputs = new LoyaltyNight.Inputs(warehouse.read(Tables.TRANSACTIONS), ledger, memberTier, warehouse.read(Tables.CUSTOMERS),
-                warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows, previous);
+                warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows, previous,
+                previousStarted);
         LoyaltyNight.Result result = new LoyaltyNight(config, context.runId(), now).run(inputs, asOf);
+        if (result.membersTouched() >= 0) {
+            details.put("members_touched", result.membersTouched());
+        }
 
         if (redemptionInput.isPresent()) {
             Dataset<Row> rejected = redemptions.get().where(EventInputs.clean().unary_$bang()).select("raw_record", "reason_codes")
@@ -259,6 +264,23 @@ public final class LoyaltyRunner {
             return Optional.empty();
         }
         return Optional.of(balancesAsOf);
+    }
+
+    /**
+     * When the latest successful loyalty run of {@code night} started (run_log), or empty when run_log has none: the
+     * lines ingested before it are the ones that run could see.
+     */
+    private Optional<Timestamp> startOfRun(LocalDate night) {
+        Warehouse warehouse = context.warehouse();
+        if (!warehouse.exists(Tables.RUN_LOG)) {
+            return Optional.empty();
+        }
+        // one row at most
+        List<Row> runs = warehouse.read(Tables.RUN_LOG)
+                .where(col("stage").equalTo(STAGE).and(col("as_of").equalTo(lit(java.sql.Date.valueOf(night))))
+                        .and(col("status").isin(RunLog.SUCCEEDED.toArray())))
+                .orderBy(col("ended_at").desc()).limit(1).select("started_at").collectAsList();
+        return runs.isEmpty() || runs.get(0).isNullAt(0) ? Optional.empty() : Optional.of(runs.get(0).getTimestamp(0));
     }
 
     /**

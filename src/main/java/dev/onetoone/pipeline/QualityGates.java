@@ -79,7 +79,7 @@ public final class QualityGates {
         List<Row> previous = warehouse.read(Tables.RUN_LOG)
                 .where(col("stage").equalTo("ingest_transactions")
                         .and(col("run_id").notEqual(context.runId()))
-                        .and(col("status").isin("succeeded", "succeeded_with_warnings"))
+                        .and(col("status").isin(RunLog.SUCCEEDED.toArray()))
                         .and(col("as_of").lt(lit(Date.valueOf(asOf)))))
                 .orderBy(col("as_of").desc(), col("started_at").desc())
                 .select(col("rows_in"), col("as_of"), col("details").getItem(PURCHASE_DAYS)).limit(1).collectAsList();

@@ -21,6 +21,9 @@ import dev.onetoone.io.Tables;
  * Spark job group is set to the stage name so the Spark UI and logs say which stage a job belongs to.
  */
 public final class RunLog {
+    /** run_log statuses of a stage that finished: its tables were written. */
+    static final List<String> SUCCEEDED = List.of("succeeded", "succeeded_with_warnings");
+
     private static final Logger LOG = LoggerFactory.getLogger(RunLog.class);
 
     private final RunContext context;
@@ -58,7 +61,7 @@ public final class RunLog {
         try {
             StageResult result = body.get();
             boolean warned = result.details().getOrDefault(StageResult.WARNINGS, 0L) > 0;
-            write(result, asOf, started, warned ? "succeeded_with_warnings" : "succeeded", result.message());
+            write(result, asOf, started, SUCCEEDED.get(warned ? 1 : 0), result.message());
             LOG.info("stage {} succeeded: {} in, {} out, {} quarantined", stage, result.rowsIn(), result.rowsOut(), result.rowsQuarantined());
             return result;
         } catch (QualityGateFailure failure) {

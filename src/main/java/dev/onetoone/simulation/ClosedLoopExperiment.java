@@ -201,7 +201,7 @@ public final class ClosedLoopExperiment {
                     row.<Double>getAs("incremental_margin_ci_high")));
         }
         // one figure: the contact cost of the arm's sent offers (null before contact costs were counted: 0)
-        Row cost = offers.where(col("offer_group").equalTo(OfferGroup.TREATMENT.value()))
+        Row cost = armWarehouse.read(Tables.OFFERS).where(col("offer_group").equalTo(OfferGroup.TREATMENT.value()))
                 .agg(sum(coalesce(col("contact_cost"), lit(0.0)))).first();
         return new Arm(name, truth, measured, cost.isNullAt(0) ? 0.0 : cost.getDouble(0));
     }

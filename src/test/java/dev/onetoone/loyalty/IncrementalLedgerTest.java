@@ -4,6 +4,7 @@ import static dev.onetoone.loyalty.LoyaltyFixtures.Line.buy;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,10 @@ import dev.onetoone.testing.SparkTestSupport;
  * releases of members without new lines, a late line, a redemption, first-in-first-out expiries of members without
  * new lines, a referral bonus, an enrolment, a tier downgrade at a review and qualifying points leaving the window.
  * Two nights (the late line's and the review's) are run again the way the nightly job reruns a night, from that
- * night's own balances: the rerun adds no entry and leaves the balances and tiers equal to the rebuild's.
+ * night's own balances: the rerun adds no entry and leaves the balances and tiers equal to the rebuild's. Each
+ * arrival is ingested before its night starts, and the nightly way reads the late-arrival window's lines only of the
+ * members with a line the previous night could not see; on two nights without new lines it reads only the members
+ * with a release or an expiry due.
  */
 class IncrementalLedgerTest extends SparkTestSupport {
     // Short windows so that six nights see every kind of entry: the return window closes 2 days after a purchase,
@@ -55,6 +59,14 @@ class IncrementalLedgerTest extends SparkTestSupport {
             "2025-01-31", List.of(buy("L5", "T5", "E", "2025-01-31", "P", "dairy", 1, "25.00"),
                     buy("L6", "T6", "B", "2025-01-29", "P", "dairy", 1, "15.00")));
 
+    /**
+     * Nights without new lines, and the members whose ledger rows they read, by hand. 30 January: A and B, whose 28
+     * January earn entries leave the 2-day return window. 1 February: A and B, whose 28 January lots expire (4 days).
+     * C, with a line of 29 January inside the 7-day late-arrival window, is not read on either night: that line was
+     * there when the night of the 29th ran.
+     */
+    private static final Map<String, Long> TOUCHED = Map.of("2025-01-30", 2L, "2025-02-01", 2L);
+
     /** Nights run a second time, as a rerun of the nightly job. */
     private static final List<String> RERUN = List.of("2025-01-31", "2025-02-01");
 
@@ -76,9 +88,14 @@ class IncrementalLedgerTest extends SparkTestSupport {
             Optional<Dataset<Row>> redeemed = day.equals("2025-01-31") ? Optional.of(redemptions) : Optional.empty();
             for (Programme programme : List.of(incremental, rebuilt)) {
                 if (ARRIVING.containsKey(day)) {
-                    programme.transactions = programme.transactions.unionByName(LoyaltyFixtures.transactions(ARRIVING.get(day)));
+                    // ingested an hour before the night starts
+                    Timestamp ingested = Timestamp.valueOf(day + " 01:00:00");
+                    programme.transactions = programme.transactions.unionByName(LoyaltyFixtures.transactions(ARRIVING.get(day), ingested));
                 }
                 programme.night(day, programme == incremental, redeemed, referred);
+            }
+            if (TOUCHED.containsKey(day)) {
+                assertEquals(TOUCHED.get(day), incremental.last.membersTouched(), day + ": members whose ledger rows the night read");
             }
             if (RERUN.contains(day)) {
                 assertEquals(List.of(), incremental.night(day, true, redeemed, referred), day + ": a rerun adds no entry");

@@ -35,12 +35,17 @@ final class LoyaltyFixtures {
     }
 
     static Dataset<Row> transactions(List<Line> lines) {
+        return transactions(lines, NOW);
+    }
+
+    /** The lines as transactions rows ingested at {@code ingestedAt}. */
+    static Dataset<Row> transactions(List<Line> lines, Timestamp ingestedAt) {
         List<Row> rows = new ArrayList<>();
         for (Line line : lines) {
             BigDecimal amount = new BigDecimal(line.amount());
             rows.add(RowFactory.create(line.lineId().getBytes(java.nio.charset.StandardCharsets.UTF_8), line.transactionId(), line.customerId(), Timestamp.valueOf(line.day() + " 10:00:00"),
                     Date.valueOf(line.day()), line.productId(), line.category(), line.quantity(), null, BigDecimal.ZERO.setScale(2),
-                    amount.setScale(2), "store", null, line.offerId(), line.quantity() < 0, amount.signum() == 0, "test.csv", "r0", NOW));
+                    amount.setScale(2), "store", null, line.offerId(), line.quantity() < 0, amount.signum() == 0, "test.csv", "r0", ingestedAt));
         }
         return SparkTestSupport.spark().createDataFrame(rows, Tables.TRANSACTIONS.schema());
     }
@@ -88,6 +93,8 @@ final class LoyaltyFixtures {
         /** points_balance after the last night run with {@link #night(String, boolean, Optional, Optional)}. */
         Dataset<Row> balances;
         LocalDate lastNight;
+        /** When the last night run with {@link #night(String, boolean, Optional, Optional)} started. */
+        Timestamp lastStarted;
 
         Programme(LoyaltyConfig config, List<Line> lines, Dataset<Row> customers) {
             this.config = config;
@@ -119,7 +126,8 @@ final class LoyaltyFixtures {
         /**
          * Runs a night as the loyalty runner does, keeping points_balance and member_tier too: with {@code incremental}
          * and the night before (or the same night, a rerun) run last, the night reads the ledger rows of the members it
-         * touches and folds the last balances; otherwise it reads the whole ledger and sums every balance (a rebuild). Accepted
+         * touches, and only the lines of members with a line ingested since that night started ({@link #started}), and
+         * folds the last balances; otherwise it reads the whole ledger and sums every balance (a rebuild). Accepted
          * referrals join the referrals table. Returns the entries added.
          */
         List<Row> night(String day, boolean incremental, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
@@ -127,7 +135,8 @@ final class LoyaltyFixtures {
             var spark = SparkTestSupport.spark();
             boolean fold = incremental && (asOf.minusDays(1).equals(lastNight) || asOf.equals(lastNight));
             Optional<LocalDate> previous = fold ? Optional.of(lastNight) : Optional.empty();
-            var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previous);
+            var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previous,
+                    fold ? Optional.of(lastStarted) : Optional.empty());
             last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);
             List<Row> added = last.entries().collectAsList();
             Dataset<Row> addedRows = spark.createDataFrame(added, Tables.POINTS_LEDGER.schema());
@@ -163,7 +172,13 @@ final class LoyaltyFixtures {
                     : BalanceStep.balances(ledger, current, asOf, config.tierWindowDays());
             balances = spark.createDataFrame(derived.collectAsList(), derived.schema());
             lastNight = asOf;
+            lastStarted = started(day);
             return added;
+        }
+
+        /** When the night of {@code day} starts: 02:00 that day. */
+        static Timestamp started(String day) {
+            return Timestamp.valueOf(day + " 02:00:00");
         }
 
         private static List<Row> concat(List<Row> first, List<Row> second) {
