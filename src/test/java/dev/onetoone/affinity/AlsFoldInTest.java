@@ -1,0 +1,100 @@
+package dev.onetoone.affinity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.apache.spark.ml.recommendation.ALS;
+import org.apache.spark.ml.recommendation.ALSModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import dev.onetoone.testing.SparkTestSupport;
+
+class AlsFoldInTest extends SparkTestSupport {
+
+    /**
+     * By hand, rank 1: items with factors 2 and 1, so YtY = 4 + 1 = 5. A user who rated the first item 1 (alpha 1,
+     * so c1 = 1) and regParam 0.5: A = 5 + 1 x 2 x 2 + 0.5 x 1 = 9.5, b = (1 + 1) x 2 = 4, x = 4 / 9.5. A rating of an
+     * item without factors is left out; a user with only such ratings gets none.
+     */
+    @Test
+    void aUsersFactorsSolveTheWeightedNormalEquations() {
+        Map<Integer, float[]> items = Map.of(1, new float[] {2f}, 2, new float[] {1f});
+        double[][] yty = {{5.0}};
+        float[] x = AlsFoldIn.solve(List.of(RowFactory.create(1, 1.0), RowFactory.create(9, 3.0)), items, yty, 0.5, 1.0);
+        assertEquals(4 / 9.5, x[0], 1e-7);
+        assertNull(AlsFoldIn.solve(List.of(RowFactory.create(9, 3.0)), items, yty, 0.5, 1.0));
+    }
+
+    /** Cholesky on a 3 x 3 system whose solution is known: a x = b with x = (1, -2, 3). */
+    @Test
+    void choleskySolvesASymmetricPositiveDefiniteSystem() {
+        double[][] a = {{4, 2, 0.4}, {2, 5, 1}, {0.4, 1, 3}};
+        double[] expected = {1, -2, 3};
+        double[] b = new double[3];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                b[i] += a[i][j] * expected[j];
+            }
+        }
+        double[] x = AlsFoldIn.cholesky(a, b);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(expected[i], x[i], 1e-12);
+        }
+    }
+
+    /**
+     * MLlib's training ends with the user step against the final item factors, so folding in every user with the
+     * ratings ALS was trained on gives back ALS's own user factors.
+     */
+    @Test
+    void foldingInTheTrainingRatingsGivesBackTheTrainedUserFactors() {
+        SplittableRandom random = new SplittableRandom(7);
+        List<Row> rows = new ArrayList<>();
+        for (int user = 0; user < 60; user++) {
+            for (int item = 0; item < 25; item++) {
+                // two taste groups, so the factors carry structure
+                double chance = (user % 2 == item % 2) ? 0.35 : 0.08;
+                if (random.nextDouble() < chance) {
+                    rows.add(RowFactory.create(user, item, (float) Math.log1p(1 + random.nextInt(5))));
+                }
+            }
+        }
+        StructType schema = new StructType().add("user", DataTypes.IntegerType).add("item", DataTypes.IntegerType)
+                .add("rating", DataTypes.FloatType);
+        Dataset<Row> ratings = spark().createDataFrame(rows, schema);
+        double regParam = 0.1;
+        double alpha = 2.0;
+        ALSModel model = new ALS().setImplicitPrefs(true).setRank(4).setMaxIter(8).setRegParam(regParam).setAlpha(alpha)
+                .setNumUserBlocks(2).setNumItemBlocks(2).setSeed(11).setUserCol("user").setItemCol("item").setRatingCol("rating")
+                .fit(ratings);
+
+        Map<Integer, List<Float>> trained = new HashMap<>();
+        for (Row row : model.userFactors().collectAsList()) {
+            trained.put(row.getInt(0), row.getList(1));
+        }
+        List<Row> folded = AlsFoldIn.userFactors(ratings, model.itemFactors(), regParam, alpha).collectAsList();
+        assertEquals(trained.size(), folded.size());
+        double largest = 0;
+        for (Row row : folded) {
+            List<Float> expected = trained.get(row.getInt(0));
+            List<Float> actual = row.getList(1);
+            for (int f = 0; f < expected.size(); f++) {
+                largest = Math.max(largest, Math.abs(expected.get(f)));
+                assertEquals(expected.get(f), actual.get(f), 1e-4, "user " + row.getInt(0) + " factor " + f);
+            }
+        }
+        assertTrue(largest > 0.05, "the factors are not all near 0: largest " + largest);
+    }
+}
