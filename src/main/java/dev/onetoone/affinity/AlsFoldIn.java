@@ -47,19 +47,8 @@ public final class AlsFoldIn {
      */
     public static Dataset<Row> userFactors(Dataset<Row> ratings, Dataset<Row> itemFactors, double regParam, double alpha) {
         SparkSession spark = ratings.sparkSession();
-        // product-level: items x rank floats
-        List<Row> items = itemFactors.select("id", "features").collectAsList();
-        Map<Integer, float[]> factors = new HashMap<>();
-        int rank = 0;
-        for (Row item : items) {
-            List<Float> values = item.getList(1);
-            float[] y = new float[values.size()];
-            for (int f = 0; f < y.length; f++) {
-                y[f] = values.get(f);
-            }
-            rank = y.length;
-            factors.put(item.getInt(0), y);
-        }
+        Map<Integer, float[]> factors = collect(itemFactors);
+        int rank = factors.values().stream().findFirst().map(y -> y.length).orElse(0);
         double[][] yty = new double[rank][rank];
         for (float[] y : factors.values()) {
             addOuter(yty, y, 1.0);
@@ -85,6 +74,20 @@ public final class AlsFoldIn {
         StructType schema = new StructType().add("user", DataTypes.IntegerType, false)
                 .add("features", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         return spark.createDataFrame(solved, schema);
+    }
+
+    /** Item factors (id, features) by id, on the driver: product-level, items x rank floats. */
+    static Map<Integer, float[]> collect(Dataset<Row> itemFactors) {
+        Map<Integer, float[]> factors = new HashMap<>();
+        for (Row item : itemFactors.select("id", "features").collectAsList()) {
+            List<Float> values = item.getList(1);
+            float[] y = new float[values.size()];
+            for (int f = 0; f < y.length; f++) {
+                y[f] = values.get(f);
+            }
+            factors.put(item.getInt(0), y);
+        }
+        return factors;
     }
 
     /** One user's factors from their (item, rating) rows, or null when none of their items has factors. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.log1p;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -35,6 +36,11 @@ import dev.onetoone.config.OneToOneConfig.AffinityConfig;
  * <p>ALS has no factors for customers or products it was not trained on (its cold-start strategy can only drop them
  * or return NaN); those customers get no candidates here and are served by {@link PopularityScorer}. Scores below 0
  * (possible with unconstrained factors) count as 0; the rest are scaled so each customer's best is 1.
+ *
+ * <p>Item factors kept from a training ({@link ItemFactors}): the night that trains the ranker trains ALS and saves its
+ * item factors (item id, product_id, features); a night between two trainings reads them and folds the customers it
+ * ranks in from their own ratings ({@link AlsFoldIn}), instead of training ALS on every line again. Folding in gives
+ * what ALS's last user step would give against those item factors, so on the training night itself the two agree.
  */
 final class CollaborativeScorer {
     static final long SEED = 20_240_101L;
@@ -42,11 +48,28 @@ final class CollaborativeScorer {
     private CollaborativeScorer() {
     }
 
-    /** Candidates for the given customers: customer_id, product_id, collaborative_score. */
+    /**
+     * Where a training's item factors are kept, and whether tonight trains ALS and saves them there ({@code save}) or
+     * folds its customers in against the saved ones.
+     */
+    public record ItemFactors(String path, boolean save) {
+    }
+
+    /** Candidates for the given customers: customer_id, product_id, collaborative_score. ALS is trained on every line. */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings) {
+        return score(lines, customers, settings, null);
+    }
+
+    /**
+     * As {@link #score(Dataset, Dataset, AffinityConfig)}; with {@code kept} (not null), trains and saves the item
+     * factors, or folds the customers in against the saved ones when there are some.
+     */
+    static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings, ItemFactors kept) {
         SparkSession spark = lines.sparkSession();
-        Dataset<Row> ratings = ProductLines.decayedDays(lines, "product_id")
-                .select(col("customer_id"), col("product_id"), log1p(col("decayed_days")).cast(DataTypes.FloatType).as("rating"));
+        if (kept != null && !kept.save() && saved(spark, kept.path())) {
+            return foldIn(lines, customers, settings, spark.read().parquet(kept.path()));
+        }
+        Dataset<Row> ratings = ratings(lines);
         Dataset<Row> users = index(spark, ratings.select("customer_id").distinct(), "customer_id", "user");
         Dataset<Row> items = index(spark, ratings.select("product_id").distinct(), "product_id", "item");
         Dataset<Row> training = ratings.join(users, "customer_id").join(items, "product_id").select("user", "item", "rating")
@@ -66,8 +89,13 @@ final class CollaborativeScorer {
                     .setColdStartStrategy("drop")
                     .setUserCol("user").setItemCol("item").setRatingCol("rating")
                     .fit(training);
+            if (kept != null) {
+                model.itemFactors().join(items, col("id").equalTo(col("item"))).select("id", "product_id", "features")
+                        .write().mode("overwrite").parquet(kept.path());
+            }
             Dataset<Row> wanted = users.join(customers, "customer_id", "left_semi").select("user");
-            Dataset<Row> recommended = topItems(model, wanted, settings.candidatesPerSource())
+            Dataset<Row> recommended = topItems(model.itemFactors(), model.userFactors().join(wanted.withColumnRenamed("user", "id"), "id"),
+                    settings.candidatesPerSource())
                     .join(users, "user").join(items, "item")
                     .select("customer_id", "product_id", "collaborative_score");
             return Scores.scaleToCustomerMax(recommended, "collaborative_score").localCheckpoint(true);
@@ -76,34 +104,61 @@ final class CollaborativeScorer {
         }
     }
 
+    /** The customers' candidates from item factors kept from a training (id, product_id, features), folded in. */
+    private static Dataset<Row> foldIn(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings, Dataset<Row> itemFactors) {
+        SparkSession spark = lines.sparkSession();
+        Dataset<Row> ratings = ratings(lines.join(customers.select("customer_id").distinct(), "customer_id", "left_semi"))
+                .join(itemFactors.select(col("product_id"), col("id").as("item")), "product_id");
+        Dataset<Row> users = index(spark, ratings.select("customer_id").distinct(), "customer_id", "user");
+        Dataset<Row> userFactors = AlsFoldIn.userFactors(ratings.join(users, "customer_id").select("user", "item", "rating"),
+                itemFactors, settings.als().regParam(), settings.als().alpha()).withColumnRenamed("user", "id");
+        Dataset<Row> recommended = topItems(itemFactors.select("id", "features"), userFactors, settings.candidatesPerSource())
+                .join(users, "user").join(itemFactors.select(col("id").as("item"), col("product_id")), "item")
+                .select("customer_id", "product_id", "collaborative_score");
+        return Scores.scaleToCustomerMax(recommended, "collaborative_score").localCheckpoint(true);
+    }
+
+    /** Each customer's rating of each product: log(1 + decayed purchase days), as a float (ALS's rating column). */
+    private static Dataset<Row> ratings(Dataset<Row> lines) {
+        return ProductLines.decayedDays(lines, "product_id")
+                .select(col("customer_id"), col("product_id"), log1p(col("decayed_days")).cast(DataTypes.FloatType).as("rating"));
+    }
+
+    /** Whether a training's item factors were saved at {@code path}. */
+    private static boolean saved(SparkSession spark, String path) {
+        try {
+            var hadoopPath = new org.apache.hadoop.fs.Path(path);
+            return hadoopPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new org.apache.hadoop.fs.Path(path, "_SUCCESS"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot look for ALS item factors at " + path, e);
+        }
+    }
+
     /**
-     * Each wanted user's {@code n} items with the largest predicted preference {@code x_u . y_i} (at least 0): the item
-     * factors (product-level, small: items x rank floats) are broadcast, and each partition of user factors keeps a
-     * bounded min-heap of n per user. Unlike {@code recommendForUserSubset}, no block cross-join of users and items is
-     * shuffled, and memory per task is the broadcast plus one heap. Columns: user, item, collaborative_score.
+     * Each user's {@code n} items with the largest predicted preference {@code x_u . y_i} (at least 0): the item
+     * factors (id, features; product-level, small: items x rank floats) are broadcast, and each partition of user
+     * factors (id, features: the users wanted) keeps a bounded min-heap of n per user. Unlike
+     * {@code recommendForUserSubset}, no block cross-join of users and items is shuffled, and memory per task is the
+     * broadcast plus one heap. Columns: user, item, collaborative_score.
      */
-    static Dataset<Row> topItems(ALSModel model, Dataset<Row> wantedUsers, int n) {
-        SparkSession spark = wantedUsers.sparkSession();
-        List<Row> itemRows = model.itemFactors().collectAsList();
-        int[] itemIds = new int[itemRows.size()];
-        float[][] factors = new float[itemRows.size()][];
-        for (int i = 0; i < itemIds.length; i++) {
-            itemIds[i] = itemRows.get(i).getInt(0);
-            List<Float> values = itemRows.get(i).getList(1);
-            factors[i] = new float[values.size()];
-            for (int f = 0; f < factors[i].length; f++) {
-                factors[i][f] = values.get(f);
-            }
+    static Dataset<Row> topItems(Dataset<Row> itemFactors, Dataset<Row> userFactors, int n) {
+        SparkSession spark = userFactors.sparkSession();
+        Map<Integer, float[]> byId = AlsFoldIn.collect(itemFactors);
+        int[] itemIds = new int[byId.size()];
+        float[][] factors = new float[byId.size()][];
+        int next = 0;
+        for (var entry : byId.entrySet()) {
+            itemIds[next] = entry.getKey();
+            factors[next++] = entry.getValue();
         }
         var broadcastIds = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(itemIds);
         var broadcastFactors = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(factors);
-        Dataset<Row> userFactors = model.userFactors().join(wantedUsers.withColumnRenamed("user", "id"), "id");
         StructType schema = new StructType()
                 .add("user", DataTypes.IntegerType, false).add("item", DataTypes.IntegerType, false)
                 .add("collaborative_score", DataTypes.DoubleType, false);
         JavaRDD<Row> top = userFactors.select("id", "features").toJavaRDD().mapPartitions(users -> {
             int[] ids = broadcastIds.value();
-            float[][] itemFactors = broadcastFactors.value();
+            float[][] itemVectors = broadcastFactors.value();
             List<Row> out = new ArrayList<>();
             while (users.hasNext()) {
                 Row user = users.next();
@@ -117,7 +172,7 @@ final class CollaborativeScorer {
                         (a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(b[1], a[1]));
                 for (int i = 0; i < ids.length; i++) {
                     double dot = 0;
-                    float[] y = itemFactors[i];
+                    float[] y = itemVectors[i];
                     for (int f = 0; f < x.length; f++) {
                         dot += x[f] * y[f];
                     }

@@ -42,6 +42,7 @@ public final class ProductAffinity {
     private final boolean allScorers;
     private Dataset<Row> lastLines;
     private Dataset<Row> lastTifu;
+    private CollaborativeScorer.ItemFactors alsItemFactors;
 
     private ProductAffinity(AffinityConfig settings, boolean allScorers) {
         this.settings = settings;
@@ -56,6 +57,15 @@ public final class ProductAffinity {
     /** Every scorer runs, whatever its blend weight: for the evaluation and its ablations. */
     public static ProductAffinity withAllScorers(AffinityConfig settings) {
         return new ProductAffinity(settings, true);
+    }
+
+    /**
+     * Keep ALS's item factors at {@code path}: train ALS and save them there ({@code train}), or fold the customers in
+     * against those saved there (see {@link CollaborativeScorer}). Applies to the next {@link #candidates} calls.
+     */
+    public ProductAffinity keepingAlsItemFactors(String path, boolean train) {
+        this.alsItemFactors = new CollaborativeScorer.ItemFactors(path, train);
+        return this;
     }
 
     private boolean runs(double weight) {
@@ -104,7 +114,7 @@ public final class ProductAffinity {
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
         if (runs(settings.weights().collaborative())) {
             JobDescription.set(spark, "affinity", "als");
-            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings)));
+            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, alsItemFactors)));
         }
         if (runs(settings.weights().coOccurrence())) {
             JobDescription.set(spark, "affinity", "co-occurrence");

@@ -92,6 +92,12 @@ public final class AffinityRunner {
                 Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
                 Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
                 Ranker ranker = ranker(asOf, transactions, products, details);
+                if (ranker.trainedAsOf() != null) {
+                    // ALS's item factors are kept with the ranker: trained the night the ranker is, folded in against between.
+                    affinity.keepingAlsItemFactors(warehouse.root() + "/_models/als_item_factors/trained_as_of=" + ranker.trainedAsOf(),
+                            ranker.trainedTonight());
+                    details.put("als_trained_as_of_epoch_day", ranker.trainedAsOf().toEpochDay());
+                }
                 Optional<CarriedRanking> carried = update == StateUpdate.REBUILD || ranker.trainedTonight() || ranker.model() == null
                         ? Optional.empty()
                         : CarriedRanking.previous(context, asOf, ranker.trainedAsOf(), transactions, active);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,7 +20,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import dev.onetoone.config.OneToOneConfig.AffinityConfig;
+import dev.onetoone.config.OneToOneConfig.AlsConfig;
 import dev.onetoone.testing.SparkTestSupport;
 
 class AlsFoldInTest extends SparkTestSupport {
@@ -76,7 +81,7 @@ class AlsFoldInTest extends SparkTestSupport {
         Dataset<Row> ratings = spark().createDataFrame(rows, schema);
         double regParam = 0.1;
         double alpha = 2.0;
-        ALSModel model = new ALS().setImplicitPrefs(true).setRank(4).setMaxIter(8).setRegParam(regParam).setAlpha(alpha)
+        ALSModel model = new ALS().setImplicitPrefs(true).setRank(4).setMaxIter(4).setRegParam(regParam).setAlpha(alpha)
                 .setNumUserBlocks(2).setNumItemBlocks(2).setSeed(11).setUserCol("user").setItemCol("item").setRatingCol("rating")
                 .fit(ratings);
 
@@ -96,5 +101,48 @@ class AlsFoldInTest extends SparkTestSupport {
             }
         }
         assertTrue(largest > 0.05, "the factors are not all near 0: largest " + largest);
+    }
+
+    /**
+     * A night between two trainings folds its customers in against the training night's item factors: on the
+     * training night's own lines, every customer's candidates and scores are those of the training (to float
+     * precision), without training ALS again.
+     */
+    @Test
+    void candidatesFromKeptItemFactorsEqualThoseOfTheTrainingNight(@TempDir Path work) {
+        SplittableRandom random = new SplittableRandom(3);
+        var data = new AffinityTestData();
+        for (int product = 0; product < 12; product++) {
+            data.product("P" + product, "c" + (product % 3), true);
+        }
+        for (int customer = 0; customer < 40; customer++) {
+            for (int product = 0; product < 12; product++) {
+                if (random.nextDouble() < (customer % 3 == product % 3 ? 0.5 : 0.1)) {
+                    data.buy("u" + customer, "P" + product, "c" + (product % 3), "2025-03-" + (10 + random.nextInt(19)), "t" + customer + "-" + product);
+                }
+            }
+        }
+        LocalDate asOf = LocalDate.parse("2025-03-31");
+        AffinityConfig d = testConfig().affinity();
+        // every product is a candidate, so the comparison does not depend on a cut among near-equal scores
+        AffinityConfig settings = new AffinityConfig(d.topK(), d.horizonDays(), d.halfLifeDays(), d.activePAlive(), d.maxPerCategory(),
+                d.excludeDurableDays(), d.cyclePriorGaps(), 100, d.popularityDays(), d.coOccurrence(), new AlsConfig(4, 4, 0.1, 2.0, 2, 10),
+                d.weights(), d.ranker());
+        var lines = ProductLines.of(data.transactions(), data.products(), asOf, 90.0);
+        var customers = lines.select("customer_id").distinct();
+        String path = work.resolve("als_item_factors").toString();
+        Map<String, Double> trained = scores(CollaborativeScorer.score(lines, customers, settings, new CollaborativeScorer.ItemFactors(path, true)));
+        Map<String, Double> folded = scores(CollaborativeScorer.score(lines, customers, settings, new CollaborativeScorer.ItemFactors(path, false)));
+        assertTrue(trained.size() > 100, trained.size() + " candidates");
+        assertEquals(trained.keySet(), folded.keySet());
+        trained.forEach((key, score) -> assertEquals(score, folded.get(key), 1e-3, key));
+    }
+
+    private static Map<String, Double> scores(Dataset<Row> candidates) {
+        Map<String, Double> scores = new HashMap<>();
+        for (Row row : candidates.collectAsList()) {
+            scores.put(row.getAs("customer_id") + "|" + row.getAs("product_id"), row.getAs("collaborative_score"));
+        }
+        return scores;
     }
 }
