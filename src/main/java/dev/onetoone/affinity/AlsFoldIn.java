@@ -5,9 +5,9 @@ import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.struct;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -76,9 +76,9 @@ public final class AlsFoldIn {
         return spark.createDataFrame(solved, schema);
     }
 
-    /** Item factors (id, features) by id, on the driver: product-level, items x rank floats. */
+    /** Item factors (id, features) in id order, on the driver: product-level, items x rank floats. */
     static Map<Integer, float[]> collect(Dataset<Row> itemFactors) {
-        Map<Integer, float[]> factors = new HashMap<>();
+        Map<Integer, float[]> factors = new TreeMap<>();
         for (Row item : itemFactors.select("id", "features").collectAsList()) {
             List<Float> values = item.getList(1);
             float[] y = new float[values.size()];
@@ -100,7 +100,10 @@ public final class AlsFoldIn {
         double[] b = new double[rank];
         int explicit = 0;
         int used = 0;
-        for (Row rating : ratings) {
+        // in item order: the sums, and so the factors, do not depend on the order the ratings were grouped in
+        List<Row> ordered = new ArrayList<>(ratings);
+        ordered.sort(java.util.Comparator.comparingInt(row -> row.getInt(0)));
+        for (Row rating : ordered) {
             float[] y = itemFactors.get(rating.getInt(0));
             if (y == null) {
                 continue;

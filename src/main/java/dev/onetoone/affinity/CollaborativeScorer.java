@@ -125,7 +125,7 @@ final class CollaborativeScorer {
     }
 
     /** Whether a training's item factors were saved at {@code path}. */
-    private static boolean saved(SparkSession spark, String path) {
+    static boolean saved(SparkSession spark, String path) {
         try {
             var hadoopPath = new org.apache.hadoop.fs.Path(path);
             return hadoopPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new org.apache.hadoop.fs.Path(path, "_SUCCESS"));

@@ -114,6 +114,10 @@ public final class ProductAffinity {
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
         if (runs(settings.weights().collaborative())) {
             JobDescription.set(spark, "affinity", "als");
+            if (alsItemFactors != null) {
+                boolean foldIn = !alsItemFactors.save() && CollaborativeScorer.saved(spark, alsItemFactors.path());
+                measurements.put("als_folded_in", foldIn ? 1L : 0L);
+            }
             sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, alsItemFactors)));
         }
         if (runs(settings.weights().coOccurrence())) {

@@ -25,7 +25,8 @@ import dev.onetoone.io.Warehouse;
  * The previous night's product rankings that tonight can keep, and the active customers it must rank again.
  *
  * <p>A customer's ranking depends on their own lines, on the ranker, and on what all customers bought (the sources'
- * global parts: ALS factors, neighbours, co-occurrence and popularity). Between two trainings of the ranker the
+ * global parts: ALS's item factors, which are kept from the ranker's training night, neighbours, co-occurrence and
+ * popularity). Between two trainings of the ranker the
  * night re-ranks the active customers who have a line the previous ranking did not see (dated after it, or ingested
  * since it started: late lines), and those it did not rank; the others keep the previous ranking's products, scores
  * and ranks, with the days in their reasons counted to tonight. What a carried ranking misses is the drift of the

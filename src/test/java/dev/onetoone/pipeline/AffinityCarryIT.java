@@ -37,7 +37,8 @@ import dev.onetoone.testing.WarehouseFixture;
  * day's file brings lines for three ranked customers on 2026-01-01 and one late line, dated 2025-12-20, for a
  * fourth. The affinity stage of 2026-01-01 then re-ranks those four (and any active customer the previous night did
  * not rank), and their rows equal those of a full ranking of the same night ({@code affinity --rebuild}); every other
- * customer keeps the previous night's products, scores and ranks, with one more day in each repeat reason.
+ * customer keeps the previous night's products, scores and ranks, with one more day in each repeat reason. Both
+ * rankings fold their customers into the shared night's ALS item factors instead of training ALS again.
  */
 class AffinityCarryIT extends SparkTestSupport {
     private static final LocalDate PREVIOUS = SampleNight.AS_OF;
@@ -125,6 +126,15 @@ class AffinityCarryIT extends SparkTestSupport {
         assertEquals(PREVIOUS.toEpochDay(), carriedDetails.get("carried_from_epoch_day"));
         assertEquals(1L, rebuildDetails.get("ranking_full"));
         assertEquals(carriedDetails.get("customers_ranked"), rebuildDetails.get("customers_ranked"));
+    }
+
+    /** Between two trainings ALS is not trained again: both rankings fold their customers in against the shared night's item factors. */
+    @Test
+    void bothRankingsFoldInAgainstTheTrainingNightsAlsItemFactors() {
+        for (var details : List.of(carriedDetails, rebuildDetails)) {
+            assertEquals(1L, details.get("als_folded_in"), details.toString());
+            assertEquals(PREVIOUS.toEpochDay(), details.get("als_trained_as_of_epoch_day"), details.toString());
+        }
     }
 
     @Test
