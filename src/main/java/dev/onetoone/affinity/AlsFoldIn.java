@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -33,8 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * A user with no rating left gets no row.
  *
  * <p>Distributed: the item factors (product-level, small) are broadcast, each user's ratings are grouped on the
- * executors, and each user's rank x rank system is solved by Cholesky in double precision. Nothing per user reaches
- * the driver.
+ * executors, and each user's rank x rank system is solved by Cholesky in double precision (commons-math). Nothing
+ * per user reaches the driver.
  */
 public final class AlsFoldIn {
     private AlsFoldIn() {
@@ -133,51 +136,22 @@ public final class AlsFoldIn {
         return result;
     }
 
+    /** a += weight y y^T, each product computed once so that a stays exactly symmetric. */
     private static void addOuter(double[][] a, float[] y, double weight) {
         for (int i = 0; i < y.length; i++) {
-            for (int j = 0; j < y.length; j++) {
-                a[i][j] += weight * y[i] * y[j];
+            for (int j = 0; j <= i; j++) {
+                double product = weight * y[i] * y[j];
+                a[i][j] += product;
+                if (j != i) {
+                    a[j][i] += product;
+                }
             }
         }
     }
 
-    /** Solves a x = b for symmetric positive definite a (Cholesky: a = L L^T, then two triangular solves). */
+    /** Solves a x = b for symmetric positive definite a, by Cholesky (commons-math). */
     static double[] cholesky(double[][] a, double[] b) {
-        int n = b.length;
-        double[][] l = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = a[i][j];
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i][k] * l[j][k];
-                }
-                if (i == j) {
-                    if (sum <= 0) {
-                        throw new IllegalStateException("the normal equations of a user are not positive definite (pivot " + sum + ")");
-                    }
-                    l[i][i] = Math.sqrt(sum);
-                } else {
-                    l[i][j] = sum / l[j][j];
-                }
-            }
-        }
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++) {
-            double sum = b[i];
-            for (int k = 0; k < i; k++) {
-                sum -= l[i][k] * z[k];
-            }
-            z[i] = sum / l[i][i];
-        }
-        double[] x = new double[n];
-        for (int i = n - 1; i >= 0; i--) {
-            double sum = z[i];
-            for (int k = i + 1; k < n; k++) {
-                sum -= l[k][i] * x[k];
-            }
-            x[i] = sum / l[i][i];
-        }
-        return x;
+        return new CholeskyDecomposition(new Array2DRowRealMatrix(a, false)).getSolver().solve(new ArrayRealVector(b, false)).toArray();
     }
 
     private static List<Float> toList(float[] values) {

@@ -42,23 +42,6 @@ class AlsFoldInTest extends SparkTestSupport {
         assertNull(AlsFoldIn.solve(List.of(RowFactory.create(9, 3.0)), items, yty, 0.5, 1.0));
     }
 
-    /** Cholesky on a 3 x 3 system whose solution is known: a x = b with x = (1, -2, 3). */
-    @Test
-    void choleskySolvesASymmetricPositiveDefiniteSystem() {
-        double[][] a = {{4, 2, 0.4}, {2, 5, 1}, {0.4, 1, 3}};
-        double[] expected = {1, -2, 3};
-        double[] b = new double[3];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                b[i] += a[i][j] * expected[j];
-            }
-        }
-        double[] x = AlsFoldIn.cholesky(a, b);
-        for (int i = 0; i < 3; i++) {
-            assertEquals(expected[i], x[i], 1e-12);
-        }
-    }
-
     /**
      * MLlib's training ends with the user step against the final item factors, so folding in every user with the
      * ratings ALS was trained on gives back ALS's own user factors.
