@@ -62,11 +62,11 @@ final class CollaborativeScorer {
 
     /**
      * As {@link #score(Dataset, Dataset, AffinityConfig)}; with {@code kept} (not null), trains and saves the item
-     * factors, or folds the customers in against the saved ones when there are some.
+     * factors, or folds the customers in against the saved ones (which the caller checked are there, {@link #saved}).
      */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings, ItemFactors kept) {
         SparkSession spark = lines.sparkSession();
-        if (kept != null && !kept.save() && saved(spark, kept.path())) {
+        if (kept != null && !kept.save()) {
             return foldIn(lines, customers, settings, spark.read().parquet(kept.path()));
         }
         Dataset<Row> ratings = ratings(lines);

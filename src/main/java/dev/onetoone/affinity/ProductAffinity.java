@@ -114,11 +114,13 @@ public final class ProductAffinity {
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
         if (runs(settings.weights().collaborative())) {
             JobDescription.set(spark, "affinity", "als");
+            // Folding in needs a training's saved factors; without them (a warehouse from before they were kept) ALS trains.
+            CollaborativeScorer.ItemFactors kept = alsItemFactors == null || alsItemFactors.save()
+                    || CollaborativeScorer.saved(spark, alsItemFactors.path()) ? alsItemFactors : null;
             if (alsItemFactors != null) {
-                boolean foldIn = !alsItemFactors.save() && CollaborativeScorer.saved(spark, alsItemFactors.path());
-                measurements.put("als_folded_in", foldIn ? 1L : 0L);
+                measurements.put("als_folded_in", kept != null && !kept.save() ? 1L : 0L);
             }
-            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, alsItemFactors)));
+            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, kept)));
         }
         if (runs(settings.weights().coOccurrence())) {
             JobDescription.set(spark, "affinity", "co-occurrence");
