@@ -28,7 +28,8 @@ import dev.onetoone.config.OneToOneConfig.AffinityConfig;
  * {@code r = log(1 + decayed purchase days)}, so that a product bought on many recent days counts more than one bought
  * once long ago, with diminishing returns.
  *
- * <p>Ids are mapped to the integers ALS needs with {@code zipWithIndex} (distributed, no driver-side map).
+ * <p>Ids are mapped to the integers ALS needs with {@code zipWithIndex} over the sorted ids (distributed, no
+ * driver-side map), so that the numbers, and with them ALS's blocks and initial factors, depend on the ids alone.
  * {@code affinity.als.checkpoint-interval} bounds the lineage of the iterations (a long lineage overflows the stack);
  * the checkpoint directory is set by the caller. Blocks default to the session's parallelism. The seed is fixed so
  * that a rerun gives the same ranking.
@@ -192,7 +193,10 @@ final class CollaborativeScorer {
 
     /** Distinct ids numbered 0, 1, ... without collecting them; fails if there are more than ALS's int range. */
     private static Dataset<Row> index(SparkSession spark, Dataset<Row> ids, String idColumn, String indexColumn) {
-        JavaRDD<Row> numbered = ids.toJavaRDD().zipWithIndex().map(pair -> {
+        // Numbered in the ids' sorted order, not in the order the rows arrive: ALS places each id in a block and draws
+        // its initial factors by its number, so numbers that followed the arrival order (another partition count, a
+        // task run again after an executor was lost) trained other factors from the same ratings.
+        JavaRDD<Row> numbered = ids.orderBy(idColumn).toJavaRDD().zipWithIndex().map(pair -> {
             if (pair._2() > Integer.MAX_VALUE) {
                 throw new IllegalStateException("more than " + Integer.MAX_VALUE + " distinct values of " + idColumn + " for ALS");
             }
