@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.date_diff;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pow;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
@@ -78,10 +77,10 @@ public final class ProductLines {
 
     /**
      * Time-decayed purchase days per customer and item (a product_id or category column of the lines): several lines
-     * of one day count once, with that day's weight. Columns: customer_id, the item column, decayed_days.
+     * of one day count once, with that day's weight, summed in an order-free way ({@link Scores#orderFreeSum}). Columns: customer_id, the item column, decayed_days.
      */
     static Dataset<Row> decayedDays(Dataset<Row> lines, String item) {
         return lines.groupBy(col("customer_id"), col(item), col("purchase_date")).agg(first("weight").as("weight"))
-                .groupBy("customer_id", item).agg(sum("weight").as("decayed_days"));
+                .groupBy("customer_id", item).agg(Scores.orderFreeSum(col("weight")).as("decayed_days"));
     }
 }

@@ -2,7 +2,9 @@ package dev.onetoone.affinity;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.try_divide;
 import static org.apache.spark.sql.functions.when;
 
@@ -14,6 +16,20 @@ import org.apache.spark.sql.expressions.Window;
 /** Per-customer operations shared by the scorers; every window is partitioned, none is global. */
 final class Scores {
     private Scores() {
+    }
+
+    /** {@link #orderFreeSum}'s unit: 2^-40, about 9e-13. */
+    static final double SUM_UNIT = 0x1p-40;
+
+    /**
+     * The sum of a group's values, the same whatever order the rows arrive in: each value is rounded to a multiple of
+     * {@link #SUM_UNIT} and the multiples are added as longs, which is exact. A sum of doubles ends in bits that follow
+     * the order of its terms, so two products bought on the same days, whose decayed weights are equal, could swap
+     * places in a ranking between two runs of the same lines (another partition count, a task run again on a
+     * cluster). For values of at most a few million each.
+     */
+    static Column orderFreeSum(Column values) {
+        return sum(round(values.divide(SUM_UNIT)).cast("long")).multiply(SUM_UNIT);
     }
 
     /** The first {@code n} rows of each group by the given order (ties broken by the order's last column). */

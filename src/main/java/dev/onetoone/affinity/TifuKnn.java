@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
@@ -75,7 +74,7 @@ public final class TifuKnn {
                 .join(groupSizes, new String[] {"customer_id", "group_index"})
                 .join(groupCounts, "customer_id")
                 .groupBy("customer_id", "product_id")
-                .agg(sum(weight).as("own_vector"));
+                .agg(Scores.orderFreeSum(weight).as("own_vector"));
     }
 
     /**
