@@ -105,10 +105,7 @@ public final class ProductAffinity {
                 .select("customer_id", "product_id", "buy_again_score");
         List<Dataset<Row>> sources = new ArrayList<>(List.of(buyAgain));
         JobDescription.set(spark, "affinity", "tifu-knn");
-        Dataset<Row> tifu = measureNamed("tifu_knn", () -> {
-            Dataset<Row> vectors = TifuKnn.ownVectors(lines, settings.ranker());
-            return TifuKnn.score(vectors, wanted, settings.ranker());
-        });
+        Dataset<Row> tifu = measureNamed("tifu_knn", () -> TifuKnn.scoreFromLines(lines, wanted, settings.ranker()));
         this.lastTifu = tifu;
         sources.add(Scores.topPerGroup(tifu.where(col("tifu_score").gt(0)), "customer_id", settings.candidatesPerSource(),
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));

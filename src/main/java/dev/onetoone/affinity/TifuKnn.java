@@ -90,8 +90,31 @@ public final class TifuKnn {
      * @param vectors {@link #ownVectors} of all customers
      */
     static Dataset<Row> score(Dataset<Row> vectors, Dataset<Row> customers, RankerConfig settings) {
-        Dataset<Row> poolIds = vectors.select("customer_id").distinct()
+        return score(vectors, poolIds(vectors, settings), customers, settings);
+    }
+
+    /**
+     * {@link #score(Dataset, Dataset, RankerConfig)} from the purchase lines, with own vectors built only for the
+     * pool's members and the wanted customers: a customer's own vector depends on their own baskets alone, so the
+     * scores are those of the vectors of every customer, while a night that ranks a few customers does not build a
+     * vector for each of the others.
+     *
+     * @param lines {@link ProductLines#of} rows of all customers
+     */
+    static Dataset<Row> scoreFromLines(Dataset<Row> lines, Dataset<Row> customers, RankerConfig settings) {
+        Dataset<Row> poolIds = poolIds(lines, settings).localCheckpoint(true);
+        Dataset<Row> needed = poolIds.unionByName(customers.select("customer_id")).distinct();
+        Dataset<Row> vectors = ownVectors(lines.join(needed, "customer_id", "left_semi"), settings).localCheckpoint(true);
+        return score(vectors, poolIds, customers, settings);
+    }
+
+    /** The pool's customer ids: the first {@code affinity.tifu.pool-size} of those in {@code rows}, in order of the id's hash. */
+    private static Dataset<Row> poolIds(Dataset<Row> rows, RankerConfig settings) {
+        return rows.select("customer_id").distinct()
                 .orderBy(xxhash64(col("customer_id")), col("customer_id")).limit(settings.tifu().poolSize());
+    }
+
+    private static Dataset<Row> score(Dataset<Row> vectors, Dataset<Row> poolIds, Dataset<Row> customers, RankerConfig settings) {
         List<Row> poolRows = vectors.join(poolIds, "customer_id", "left_semi")
                 .select(col("customer_id"), col("product_id"), col("own_vector")).collectAsList();
         NeighbourPool pool = NeighbourPool.of(poolRows);

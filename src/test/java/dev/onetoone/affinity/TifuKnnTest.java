@@ -194,6 +194,27 @@ class TifuKnnTest extends SparkTestSupport {
         assertFalse(rows.size() == exact.size() && sameScores(exact, rows), "a pool of 20 of 60 customers changed no score");
     }
 
+    @Test
+    void scoringFromTheLinesGivesTheScoresOfTheSearchOverEveryCustomersVectors() {
+        var settings = new RankerConfig(List.of(), 7, "auto", 1000, new TifuConfig(2, 0.8, 0.6, 5, 0.7, 20, 100));
+        var lines = ProductLines.of(randomData().transactions(), randomData().products(), AS_OF, 90.0);
+        Map<String, Map<String, Double>> own = new HashMap<>();
+        for (Row row : TifuKnn.ownVectors(lines, settings).collectAsList()) {
+            own.computeIfAbsent(row.getAs("customer_id"), id -> new HashMap<>()).put(row.getAs("product_id"), row.getAs("own_vector"));
+        }
+        Set<String> pool = new HashSet<>(lines.select("customer_id").distinct()
+                .orderBy(org.apache.spark.sql.functions.xxhash64(org.apache.spark.sql.functions.col("customer_id")), org.apache.spark.sql.functions.col("customer_id"))
+                .limit(20).as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+        // Three customers outside the pool and one in it: the vectors of the other 36 are never needed.
+        Set<String> wanted = new HashSet<>();
+        own.keySet().stream().filter(id -> !pool.contains(id)).sorted().limit(3).forEach(wanted::add);
+        wanted.add(pool.stream().sorted().findFirst().orElseThrow());
+        var customers = spark().createDataset(List.copyOf(wanted), org.apache.spark.sql.Encoders.STRING()).toDF("customer_id");
+        List<Row> rows = TifuKnn.scoreFromLines(lines, customers, settings).collectAsList();
+        assertEquals(wanted, rows.stream().map(row -> row.<String>getAs("customer_id")).collect(java.util.stream.Collectors.toSet()));
+        assertScores(bruteForce(own, pool, wanted, 5, 0.7, 100), rows);
+    }
+
     private static boolean sameScores(Map<String, double[]> expected, List<Row> rows) {
         for (Row row : rows) {
             double[] want = expected.get(row.getAs("customer_id") + "/" + row.getAs("product_id"));
