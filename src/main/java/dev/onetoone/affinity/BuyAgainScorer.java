@@ -71,27 +71,30 @@ final class BuyAgainScorer {
      * purchase_days, last_purchase_date, cycle_days, due_date, buy_again_score.
      */
     static Dataset<Row> history(Dataset<Row> lines, LocalDate asOf, int horizonDays, double cyclePriorGaps, double halfLifeDays) {
-        return history(lines, asOf, horizonDays, cyclePriorGaps, halfLifeDays, lines);
+        return history(lines, asOf, horizonDays, cyclePriorGaps, halfLifeDays, cycleSums(lines).localCheckpoint(true));
     }
 
     /**
-     * As above for the customers of {@code lines} only, with the product, category and overall cycles learnt from
-     * {@code populationLines} (all customers), so that scoring a subset of customers gives their rows of the whole.
+     * The gap sums per product and category (product_id, category_key: the category or "", gaps, gap_days) of the
+     * lines' customer-product pairs: a row per product, small. The product, category and overall cycles are summed
+     * from them; gaps and gap days are whole numbers, so the sums equal those taken over the pairs directly.
+     */
+    static Dataset<Row> cycleSums(Dataset<Row> lines) {
+        return pairs(lines).groupBy(col("product_id"), coalesce(col("category"), lit("")).as("category_key"))
+                .agg(sum("gaps").as("gaps"), sum("gap_days").as("gap_days"));
+    }
+
+    /**
+     * As above for the customers of {@code lines} only, with the product, category and overall cycles from
+     * {@code sums} ({@link #cycleSums} of every customer's lines), so that scoring a subset of customers gives their
+     * rows of the whole.
      */
     static Dataset<Row> history(Dataset<Row> lines, LocalDate asOf, int horizonDays, double cyclePriorGaps, double halfLifeDays,
-            Dataset<Row> populationLines) {
+            Dataset<Row> sums) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Dataset<Row> customers = lines.groupBy("customer_id")
                 .agg(greatest(lit(1), date_diff(asOfDate, min("purchase_date"))).cast(DataTypes.DoubleType).as("tenure_days"));
         Dataset<Row> pairs = pairs(lines);
-        Dataset<Row> population = populationLines == lines ? pairs : pairs(populationLines);
-
-        // One pass over the population's pairs into sums per product and category (a row per product, small), from
-        // which the product, category and overall cycles are summed: gaps and gap days are whole numbers, so the
-        // sums equal those taken over the pairs directly.
-        Dataset<Row> sums = population.groupBy(col("product_id"), coalesce(col("category"), lit("")).as("category_key"))
-                .agg(sum("gaps").as("gaps"), sum("gap_days").as("gap_days"))
-                .localCheckpoint(true);
         Dataset<Row> byProduct = sums.groupBy("product_id").agg(sum("gaps").as("product_gaps"), sum("gap_days").as("product_gap_days"));
         Dataset<Row> byCategory = sums.groupBy("category_key").agg(try_divide(sum("gap_days"), sum("gaps")).as("category_cycle"));
         Row overall = sums.agg(try_divide(sum("gap_days"), sum("gaps")).as("overall_cycle")).first();

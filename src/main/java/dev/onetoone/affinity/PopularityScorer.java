@@ -47,7 +47,14 @@ final class PopularityScorer {
 
     /** Candidates for the given customers (customer_id): customer_id, product_id, popularity_score. */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, int popularityDays, int candidatesPerSource) {
-        Dataset<Row> popularity = popularity(lines, popularityDays);
+        return score(popularity(lines, popularityDays), lines, customers, candidatesPerSource);
+    }
+
+    /**
+     * As above with the products' popularity given ({@link #popularity} of every customer's lines, for example kept
+     * from the ranker's training night, {@link ProductStatistics}); only the given customers' lines are read.
+     */
+    static Dataset<Row> score(Dataset<Row> popularity, Dataset<Row> lines, Dataset<Row> customers, int candidatesPerSource) {
         Dataset<Row> topInCategory = Scores.topPerGroup(popularity.where(col("category").isNotNull()), "category",
                 candidatesPerSource, col("popularity").desc(), col("product_id"))
                 .withColumn("category_share", col("popularity").divide(sum("popularity").over(Window.partitionBy("category"))));

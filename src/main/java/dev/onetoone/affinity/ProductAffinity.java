@@ -43,6 +43,8 @@ public final class ProductAffinity {
     private Dataset<Row> lastLines;
     private Dataset<Row> lastTifu;
     private CollaborativeScorer.ItemFactors alsItemFactors;
+    private ProductStatistics.Kept keptStatistics;
+    private ProductStatistics lastStatistics;
 
     private ProductAffinity(AffinityConfig settings, boolean allScorers) {
         this.settings = settings;
@@ -65,6 +67,16 @@ public final class ProductAffinity {
      */
     public ProductAffinity keepingAlsItemFactors(String path, boolean train) {
         this.alsItemFactors = new CollaborativeScorer.ItemFactors(path, train);
+        return this;
+    }
+
+    /**
+     * Keep the {@link ProductStatistics} at {@code path}: compute them from every line and save them there
+     * ({@code save}), or read those saved there instead of aggregating every line. Applies to the next
+     * {@link #candidates} calls (and the {@link #features} that follow them).
+     */
+    public ProductAffinity keepingProductStatistics(String path, boolean save) {
+        this.keptStatistics = new ProductStatistics.Kept(path, save);
         return this;
     }
 
@@ -96,10 +108,13 @@ public final class ProductAffinity {
         // The customers to rank (the caller passes the active ones): every per-customer source works on these only.
         // Customers without a product-level line stay: popularity serves them.
         Dataset<Row> wanted = customers.select("customer_id").distinct().localCheckpoint(true);
+        JobDescription.set(spark, "affinity", "product statistics");
+        ProductStatistics statistics = statistics(lines);
+        this.lastStatistics = statistics;
         JobDescription.set(spark, "affinity", "buy-again");
         Dataset<Row> history = measure(AffinitySource.BUY_AGAIN, () ->
                 BuyAgainScorer.history(lines.join(wanted, "customer_id", "left_semi"), asOf, horizonDays, settings.cyclePriorGaps(),
-                        settings.halfLifeDays(), lines));
+                        settings.halfLifeDays(), statistics.cycleSums()));
         Dataset<Row> buyAgain = Scores.topPerGroup(history.where(col("buy_again_score").gt(0)), "customer_id",
                 settings.candidatesPerSource(), col("buy_again_score").desc(), col("product_id"))
                 .select("customer_id", "product_id", "buy_again_score");
@@ -126,11 +141,11 @@ public final class ProductAffinity {
         if (runs(settings.weights().popularity())) {
             JobDescription.set(spark, "affinity", "popularity");
             sources.add(measure(AffinitySource.POPULARITY, () ->
-                    PopularityScorer.score(lines, wanted, settings.popularityDays(), settings.candidatesPerSource())));
+                    PopularityScorer.score(statistics.popularity(), lines, wanted, settings.candidatesPerSource())));
         }
 
         JobDescription.set(spark, "affinity", "candidates");
-        Dataset<Row> catalogue = lines.groupBy("product_id").agg(first("category", true).as("category"))
+        Dataset<Row> catalogue = statistics.popularity().select("product_id", "category")
                 .unionByName(products.select("product_id", "category"))
                 .groupBy("product_id").agg(max("category").as("category"));
         Dataset<Row> names = java.util.Arrays.asList(products.columns()).contains("name")
@@ -166,7 +181,7 @@ public final class ProductAffinity {
     /** {@link #candidates} with the ranker's {@link RankerFeatures}; call after {@link #candidates} with its result. */
     public Dataset<Row> features(Dataset<Row> candidates, LocalDate asOf) {
         JobDescription.set(candidates.sparkSession(), "affinity", "ranker features");
-        return RankerFeatures.of(candidates, lastLines, asOf).localCheckpoint(true);
+        return RankerFeatures.of(candidates, lastLines, asOf, lastStatistics.features()).localCheckpoint(true);
     }
 
     /**
@@ -197,6 +212,26 @@ public final class ProductAffinity {
         Dataset<Row> candidates = candidates(transactions, products, customers, featureDate, horizonDays);
         return AffinityRanker.label(features(candidates, featureDate), bought.join(customers, "customer_id", "left_semi"))
                 .localCheckpoint(true);
+    }
+
+    /**
+     * Tonight's product statistics: read from the kept ones, computed and saved there, or (not kept, or a warehouse
+     * from before they were kept) computed from every line.
+     */
+    private ProductStatistics statistics(Dataset<Row> lines) {
+        var spark = lines.sparkSession();
+        if (keptStatistics != null && !keptStatistics.save() && ProductStatistics.saved(spark, keptStatistics.path())) {
+            measurements.put("product_statistics_kept", 1L);
+            return ProductStatistics.read(spark, keptStatistics.path());
+        }
+        ProductStatistics statistics = ProductStatistics.of(lines, settings.popularityDays());
+        if (keptStatistics != null) {
+            measurements.put("product_statistics_kept", 0L);
+            if (keptStatistics.save()) {
+                statistics.save(keptStatistics.path());
+            }
+        }
+        return statistics;
     }
 
     /** The TIFU-KNN scores of the last {@link #candidates} call (customer_id, product_id, own_vector, neighbour_vector, tifu_score). */

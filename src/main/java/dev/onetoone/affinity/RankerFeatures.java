@@ -103,24 +103,18 @@ public final class RankerFeatures {
     }
 
     /**
-     * The candidates with every column of {@link #FEATURES} added (doubles, no null, no NaN).
-     *
-     * @param candidates {@link ProductAffinity#candidates} rows
-     * @param lines      {@link ProductLines#of} rows of all customers as of {@code asOf}
+     * The product part of the features, from every customer's lines: product_id, product_repeat_rate,
+     * product_log_buyers, product_trend, product_price (the median unit price; null without prices).
      */
-    public static Dataset<Row> of(Dataset<Row> candidates, Dataset<Row> lines, LocalDate asOf) {
-        // Every count below is a count of distinct product-days, so they are taken once, here: several distinct
-        // aggregates in one query make Spark expand every line once per distinct aggregate and aggregate it four times.
-        Dataset<Row> productDays = lines.groupBy("customer_id", "product_id", "purchase_date").agg(min("age_days").as("age_days"))
-                .localCheckpoint(true);
-        Dataset<Row> pairs = productDays.groupBy("customer_id", "product_id")
+    static Dataset<Row> productFeatures(Dataset<Row> lines) {
+        Dataset<Row> pairs = productDays(lines).groupBy("customer_id", "product_id")
                 .agg(count(lit(1)).as("days"),
                         sum(when(col("age_days").lt(TREND_RECENT_DAYS), 1).otherwise(0)).as("recent_days"),
                         sum(when(col("age_days").geq(TREND_RECENT_DAYS).and(col("age_days").lt(TREND_RECENT_DAYS + TREND_EARLIER_DAYS)), 1)
                                 .otherwise(0)).as("earlier_days"));
         Dataset<Row> productPrices = lines.where(col("unit_price").gt(0)).groupBy("product_id")
                 .agg(percentile_approx(col("unit_price"), lit(0.5), lit(1000)).as("product_price"));
-        Dataset<Row> products = pairs.groupBy("product_id").agg(
+        return pairs.groupBy("product_id").agg(
                         count(lit(1)).as("buyers"),
                         sum(when(col("days").geq(2), 1).otherwise(0)).as("repeat_buyers"),
                         sum(when(col("recent_days").gt(0), 1).otherwise(0)).as("recent_buyers"),
@@ -132,20 +126,47 @@ public final class RankerFeatures {
                         log(col("recent_buyers").plus(1.0).divide(col("earlier_buyers").divide(TREND_EARLIER_DAYS / (double) TREND_RECENT_DAYS).plus(1.0)))
                                 .as("product_trend"),
                         col("product_price"));
+    }
 
+    /**
+     * Distinct product-days (customer_id, product_id, purchase_date, age_days). Every count of the features is a count
+     * of these, so they are taken once: several distinct aggregates in one query make Spark expand every line once per
+     * distinct aggregate and aggregate it four times.
+     */
+    private static Dataset<Row> productDays(Dataset<Row> lines) {
+        return lines.groupBy("customer_id", "product_id", "purchase_date").agg(min("age_days").as("age_days"));
+    }
+
+    /**
+     * The candidates with every column of {@link #FEATURES} added (doubles, no null, no NaN).
+     *
+     * @param candidates {@link ProductAffinity#candidates} rows
+     * @param lines      {@link ProductLines#of} rows of all customers as of {@code asOf}
+     */
+    public static Dataset<Row> of(Dataset<Row> candidates, Dataset<Row> lines, LocalDate asOf) {
+        return of(candidates, lines, asOf, productFeatures(lines));
+    }
+
+    /**
+     * As {@link #of(Dataset, Dataset, LocalDate)}, with the product features given ({@link #productFeatures}, for
+     * example kept from the ranker's training night, {@link ProductStatistics}); only the candidate customers' lines
+     * are read.
+     */
+    static Dataset<Row> of(Dataset<Row> candidates, Dataset<Row> lines, LocalDate asOf, Dataset<Row> products) {
         Dataset<Row> candidateCustomers = candidates.select("customer_id").distinct();
         Dataset<Row> mine = lines.join(candidateCustomers, "customer_id", "left_semi");
         Column asOfDate = lit(Date.valueOf(asOf));
         // A customer's purchase days, recency and tenure from their distinct days; their products and product-days
         // from their product-days; their mean unit price over their lines; their basket size over their baskets.
-        Dataset<Row> days = productDays.join(candidateCustomers, "customer_id", "left_semi")
+        Dataset<Row> productDays = productDays(mine).localCheckpoint(true);
+        Dataset<Row> days = productDays
                 .groupBy("customer_id", "purchase_date").agg(count(lit(1)).as("products"))
                 .groupBy("customer_id").agg(
                         count(lit(1)).as("customer_purchase_days"),
                         sum("products").as("product_days"),
                         date_diff(asOfDate, max("purchase_date")).cast(DataTypes.DoubleType).as("customer_recency_days"),
                         date_diff(asOfDate, min("purchase_date")).cast(DataTypes.DoubleType).as("customer_tenure_days"));
-        Dataset<Row> distinctProducts = pairs.join(candidateCustomers, "customer_id", "left_semi")
+        Dataset<Row> distinctProducts = productDays.groupBy("customer_id", "product_id").agg(count(lit(1)).as("days"))
                 .groupBy("customer_id").agg(count(lit(1)).as("distinct_products"));
         Dataset<Row> prices = mine.groupBy("customer_id").agg(avg(when(col("unit_price").gt(0), col("unit_price"))).as("customer_price"));
         Dataset<Row> baskets = mine.groupBy("customer_id", "basket", "product_id").agg(count(lit(1)).as("lines"))

@@ -103,8 +103,14 @@ public final class TifuKnn {
      */
     static Dataset<Row> scoreFromLines(Dataset<Row> lines, Dataset<Row> customers, RankerConfig settings) {
         Dataset<Row> poolIds = poolIds(lines, settings).localCheckpoint(true);
-        Dataset<Row> needed = poolIds.unionByName(customers.select("customer_id")).distinct();
-        Dataset<Row> vectors = ownVectors(lines.join(needed, "customer_id", "left_semi"), settings).localCheckpoint(true);
+        // Flags from two outer joins rather than a union of the two id sets: Spark 4.1's optimiser fails on a union of
+        // two local checkpoints ("key not found" while rewriting the union's constraints).
+        Dataset<Row> needed = lines
+                .join(poolIds.withColumn("in_pool", lit(true)), new String[] {"customer_id"}, "left")
+                .join(customers.select("customer_id").distinct().withColumn("wanted", lit(true)), new String[] {"customer_id"}, "left")
+                .where(col("in_pool").isNotNull().or(col("wanted").isNotNull()))
+                .drop("in_pool", "wanted");
+        Dataset<Row> vectors = ownVectors(needed, settings).localCheckpoint(true);
         return score(vectors, poolIds, customers, settings);
     }
 

@@ -93,9 +93,10 @@ public final class AffinityRunner {
                 Dataset<Row> products = warehouse.read(Tables.PRODUCTS);
                 Ranker ranker = ranker(asOf, transactions, products, details);
                 if (ranker.trainedAsOf() != null) {
-                    // ALS's item factors are kept with the ranker: trained the night the ranker is, folded in against between.
-                    affinity.keepingAlsItemFactors(warehouse.root() + "/_models/als_item_factors/trained_as_of=" + ranker.trainedAsOf(),
-                            ranker.trainedTonight());
+                    // ALS's item factors and the product statistics are kept with the ranker: computed the night the
+                    // ranker is trained, used as they are between trainings.
+                    affinity.keepingAlsItemFactors(modelPath("als_item_factors", ranker.trainedAsOf()), ranker.trainedTonight())
+                            .keepingProductStatistics(modelPath("product_statistics", ranker.trainedAsOf()), ranker.trainedTonight());
                     details.put("als_trained_as_of_epoch_day", ranker.trainedAsOf().toEpochDay());
                 }
                 Optional<CarriedRanking> carried = update == StateUpdate.REBUILD || ranker.trainedTonight() || ranker.model() == null
@@ -150,6 +151,11 @@ public final class AffinityRunner {
         }
     }
 
+    /** Where the part {@code name} of the ranker trained as of {@code trainedAsOf} is kept: {@code <warehouse>/_models/<name>/trained_as_of=<date>}. */
+    private String modelPath(String name, LocalDate trainedAsOf) {
+        return context.warehouse().root() + "/_models/" + name + "/trained_as_of=" + trainedAsOf;
+    }
+
     /** The night's ranker: null before the history can train one; trainedAsOf is null then too. */
     private record Ranker(PipelineModel model, LocalDate trainedAsOf, boolean trainedTonight) {
     }
@@ -188,7 +194,7 @@ public final class AffinityRunner {
         }
         JobDescription.set(warehouse.spark(), "affinity", "ranker training");
         AffinityRanker.Trained trained = AffinityRanker.train(labelled, settings.ranker().model(), RankerFeatures.FEATURES);
-        String path = warehouse.root() + "/_models/affinity_ranker/trained_as_of=" + asOf;
+        String path = modelPath("affinity_ranker", asOf);
         try {
             trained.model().write().overwrite().save(path);
         } catch (IOException e) {

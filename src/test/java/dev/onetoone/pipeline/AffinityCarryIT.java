@@ -128,11 +128,15 @@ class AffinityCarryIT extends SparkTestSupport {
         assertEquals(carriedDetails.get("customers_ranked"), rebuildDetails.get("customers_ranked"));
     }
 
-    /** Between two trainings ALS is not trained again: both rankings fold their customers in against the shared night's item factors. */
+    /**
+     * Between two trainings ALS is not trained again and the product statistics are not aggregated again: both
+     * rankings fold their customers in against the shared night's item factors and read its product statistics.
+     */
     @Test
-    void bothRankingsFoldInAgainstTheTrainingNightsAlsItemFactors() {
+    void bothRankingsFoldInAgainstTheTrainingNightsAlsItemFactorsAndReadItsProductStatistics() {
         for (var details : List.of(carriedDetails, rebuildDetails)) {
             assertEquals(1L, details.get("als_folded_in"), details.toString());
+            assertEquals(1L, details.get("product_statistics_kept"), details.toString());
             assertEquals(PREVIOUS.toEpochDay(), details.get("als_trained_as_of_epoch_day"), details.toString());
         }
     }
