@@ -101,15 +101,30 @@ public final class ProductAffinity {
         var spark = transactions.sparkSession();
         // Local checkpoints (eager, on the executors) rather than persist: they also cut the query plans, which
         // otherwise grow with every stage that reuses these inputs and become slow to plan and print.
-        JobDescription.set(spark, "affinity", "purchase lines");
-        Dataset<Row> lines = ProductLines.of(ProductLines.withoutExcluded(transactions, settings.ranker().excludedProducts()),
-                products, asOf, settings.halfLifeDays()).localCheckpoint(true);
-        this.lastLines = lines;
         // The customers to rank (the caller passes the active ones): every per-customer source works on these only.
         // Customers without a product-level line stay: popularity serves them.
         Dataset<Row> wanted = customers.select("customer_id").distinct().localCheckpoint(true);
+        ProductStatistics kept = keptStatistics(spark);
+        CollaborativeScorer.ItemFactors factors = alsItemFactors == null || alsItemFactors.save()
+                || CollaborativeScorer.saved(spark, alsItemFactors.path()) ? alsItemFactors : null;
+        boolean alsFoldsIn = factors != null && !factors.save();
+        if (alsItemFactors != null && runs(settings.weights().collaborative())) {
+            measurements.put("als_folded_in", alsFoldsIn ? 1L : 0L);
+        }
+        JobDescription.set(spark, "affinity", "purchase lines");
+        Dataset<Row> purchases = ProductLines.of(ProductLines.withoutExcluded(transactions, settings.ranker().excludedProducts()),
+                products, asOf, settings.halfLifeDays());
+        // With the product statistics kept and ALS folding in (or off), what reads other customers' lines is only the
+        // TIFU-KNN neighbour pool: the lines are those of the pool and of the customers ranked. Co-occurrence learns from
+        // every basket, so it keeps every line.
+        boolean onlyRankedAndPool = kept != null && (alsFoldsIn || !runs(settings.weights().collaborative()))
+                && !runs(settings.weights().coOccurrence());
+        Dataset<Row> lines = (onlyRankedAndPool ? TifuKnn.linesOfPoolAndCustomers(purchases, wanted, settings.ranker()) : purchases)
+                .localCheckpoint(true);
+        this.lastLines = lines;
+        measurements.put("purchase_lines_of_ranked_and_pool_only", onlyRankedAndPool ? 1L : 0L);
         JobDescription.set(spark, "affinity", "product statistics");
-        ProductStatistics statistics = statistics(lines);
+        ProductStatistics statistics = kept != null ? kept : statistics(lines);
         this.lastStatistics = statistics;
         JobDescription.set(spark, "affinity", "buy-again");
         Dataset<Row> history = measure(AffinitySource.BUY_AGAIN, () ->
@@ -127,12 +142,7 @@ public final class ProductAffinity {
         if (runs(settings.weights().collaborative())) {
             JobDescription.set(spark, "affinity", "als");
             // Folding in needs a training's saved factors; without them (a warehouse from before they were kept) ALS trains.
-            CollaborativeScorer.ItemFactors kept = alsItemFactors == null || alsItemFactors.save()
-                    || CollaborativeScorer.saved(spark, alsItemFactors.path()) ? alsItemFactors : null;
-            if (alsItemFactors != null) {
-                measurements.put("als_folded_in", kept != null && !kept.save() ? 1L : 0L);
-            }
-            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, kept)));
+            sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, factors)));
         }
         if (runs(settings.weights().coOccurrence())) {
             JobDescription.set(spark, "affinity", "co-occurrence");
@@ -214,16 +224,21 @@ public final class ProductAffinity {
                 .localCheckpoint(true);
     }
 
+    /** The kept product statistics tonight reads (and records that it does), or null when it computes them. */
+    private ProductStatistics keptStatistics(org.apache.spark.sql.SparkSession spark) {
+        if (keptStatistics == null || keptStatistics.save()) {
+            return null;
+        }
+        boolean saved = ProductStatistics.saved(spark, keptStatistics.path());
+        measurements.put("product_statistics_kept", saved ? 1L : 0L);
+        return saved ? ProductStatistics.read(spark, keptStatistics.path()) : null;
+    }
+
     /**
-     * Tonight's product statistics: read from the kept ones, computed and saved there, or (not kept, or a warehouse
-     * from before they were kept) computed from every line.
+     * Tonight's product statistics computed from every customer's lines, and saved when tonight keeps them (not kept,
+     * or a warehouse from before they were kept: computed only).
      */
     private ProductStatistics statistics(Dataset<Row> lines) {
-        var spark = lines.sparkSession();
-        if (keptStatistics != null && !keptStatistics.save() && ProductStatistics.saved(spark, keptStatistics.path())) {
-            measurements.put("product_statistics_kept", 1L);
-            return ProductStatistics.read(spark, keptStatistics.path());
-        }
         ProductStatistics statistics = ProductStatistics.of(lines, settings.popularityDays());
         if (keptStatistics != null) {
             measurements.put("product_statistics_kept", 0L);
@@ -232,6 +247,11 @@ public final class ProductAffinity {
             }
         }
         return statistics;
+    }
+
+    /** The purchase lines the last {@link #candidates} call read ({@link ProductLines#of} rows). */
+    Dataset<Row> purchaseLines() {
+        return lastLines;
     }
 
     /** The TIFU-KNN scores of the last {@link #candidates} call (customer_id, product_id, own_vector, neighbour_vector, tifu_score). */

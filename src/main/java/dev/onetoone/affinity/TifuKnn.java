@@ -99,19 +99,32 @@ public final class TifuKnn {
      * scores are those of the vectors of every customer, while a night that ranks a few customers does not build a
      * vector for each of the others.
      *
-     * @param lines {@link ProductLines#of} rows of all customers
+     * @param lines {@link ProductLines#of} rows of all customers, or at least of the pool and the given customers
+     *              ({@link #linesOfPoolAndCustomers})
      */
     static Dataset<Row> scoreFromLines(Dataset<Row> lines, Dataset<Row> customers, RankerConfig settings) {
         Dataset<Row> poolIds = poolIds(lines, settings).localCheckpoint(true);
+        Dataset<Row> vectors = ownVectors(linesOf(lines, poolIds, customers), settings).localCheckpoint(true);
+        return score(vectors, poolIds, customers, settings);
+    }
+
+    /**
+     * The lines of the neighbour pool's members and of the given customers: all that {@link #scoreFromLines} reads.
+     * The pool is the same when drawn from these lines as from all: its members come first in the order it is drawn
+     * in, among any customers.
+     */
+    static Dataset<Row> linesOfPoolAndCustomers(Dataset<Row> lines, Dataset<Row> customers, RankerConfig settings) {
+        return linesOf(lines, poolIds(lines, settings).localCheckpoint(true), customers);
+    }
+
+    private static Dataset<Row> linesOf(Dataset<Row> lines, Dataset<Row> poolIds, Dataset<Row> customers) {
         // Flags from two outer joins rather than a union of the two id sets: Spark 4.1's optimiser fails on a union of
         // two local checkpoints ("key not found" while rewriting the union's constraints).
-        Dataset<Row> needed = lines
+        return lines
                 .join(poolIds.withColumn("in_pool", lit(true)), new String[] {"customer_id"}, "left")
                 .join(customers.select("customer_id").distinct().withColumn("wanted", lit(true)), new String[] {"customer_id"}, "left")
                 .where(col("in_pool").isNotNull().or(col("wanted").isNotNull()))
                 .drop("in_pool", "wanted");
-        Dataset<Row> vectors = ownVectors(needed, settings).localCheckpoint(true);
-        return score(vectors, poolIds, customers, settings);
     }
 
     /** The pool's customer ids: the first {@code affinity.tifu.pool-size} of those in {@code rows}, in order of the id's hash. */
