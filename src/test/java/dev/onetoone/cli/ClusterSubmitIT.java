@@ -131,6 +131,9 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertSameTable(local, onS3, Tables.TRANSACTIONS, List.of("line_id"));
                 assertSameTable(local, onS3, Tables.RFM, List.of("as_of", "customer_id"));
                 assertSameTable(local, onS3, Tables.CUSTOMER_MODEL, List.of("as_of", "customer_id"));
+                // Affinity before offers, so that a difference is reported where it starts: the ranking depends on
+                // ALS, sums and the ranker's training sample, each of which must not follow the order rows arrive in.
+                assertSameTable(local, onS3, Tables.PRODUCT_AFFINITY, List.of("as_of", "customer_id", "product_id"));
                 assertSameTable(local, onS3, Tables.OFFERS, List.of("offer_id"));
                 assertEquals(counts(local), counts(onS3));
                 assertEquals(8L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
