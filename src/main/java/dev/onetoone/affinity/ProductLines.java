@@ -77,7 +77,8 @@ public final class ProductLines {
 
     /**
      * Time-decayed purchase days per customer and item (a product_id or category column of the lines): several lines
-     * of one day count once, with that day's weight, summed in an order-free way ({@link Scores#orderFreeSum}). Columns: customer_id, the item column, decayed_days.
+     * of one day count once, with that day's weight, summed in an order-free way ({@link Scores#orderFreeSum}).
+     * Columns: customer_id, the item column, decayed_days.
      */
     static Dataset<Row> decayedDays(Dataset<Row> lines, String item) {
         return lines.groupBy(col("customer_id"), col(item), col("purchase_date")).agg(first("weight").as("weight"))
