@@ -105,8 +105,7 @@ public final class ProductAffinity {
         // Customers without a product-level line stay: popularity serves them.
         Dataset<Row> wanted = customers.select("customer_id").distinct().localCheckpoint(true);
         ProductStatistics kept = keptStatistics(spark);
-        CollaborativeScorer.ItemFactors factors = alsItemFactors == null || alsItemFactors.save()
-                || CollaborativeScorer.saved(spark, alsItemFactors.path()) ? alsItemFactors : null;
+        CollaborativeScorer.ItemFactors factors = alsItemFactors(spark);
         boolean alsFoldsIn = factors != null && !factors.save();
         if (alsItemFactors != null && runs(settings.weights().collaborative())) {
             measurements.put("als_folded_in", alsFoldsIn ? 1L : 0L);
@@ -141,7 +140,6 @@ public final class ProductAffinity {
                 col("tifu_score").desc(), col("product_id")).select("customer_id", "product_id"));
         if (runs(settings.weights().collaborative())) {
             JobDescription.set(spark, "affinity", "als");
-            // Folding in needs a training's saved factors; without them (a warehouse from before they were kept) ALS trains.
             sources.add(measure(AffinitySource.COLLABORATIVE, () -> CollaborativeScorer.score(lines, wanted, settings, factors)));
         }
         if (runs(settings.weights().coOccurrence())) {
@@ -222,6 +220,17 @@ public final class ProductAffinity {
         Dataset<Row> candidates = candidates(transactions, products, customers, featureDate, horizonDays);
         return AffinityRanker.label(features(candidates, featureDate), bought.join(customers, "customer_id", "left_semi"))
                 .localCheckpoint(true);
+    }
+
+    /**
+     * The ALS item factors tonight trains and saves, or folds in against; null when none are kept, or when the saved
+     * ones are missing (a warehouse from before they were kept), so that ALS trains.
+     */
+    private CollaborativeScorer.ItemFactors alsItemFactors(org.apache.spark.sql.SparkSession spark) {
+        if (alsItemFactors != null && !alsItemFactors.save() && !CollaborativeScorer.saved(spark, alsItemFactors.path())) {
+            return null;
+        }
+        return alsItemFactors;
     }
 
     /** The kept product statistics tonight reads (and records that it does), or null when it computes them. */
