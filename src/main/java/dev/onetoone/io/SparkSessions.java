@@ -25,6 +25,9 @@ public final class SparkSessions {
     static final String PARTITIONS_CHOSEN = "spark.onetoone.shufflePartitionsChosen";
     private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
     private static final int MAX_PARTITIONS = 4096;
+    static final String AUTO_COMPACT_MIN_FILE_SIZE = "spark.databricks.delta.autoCompact.minFileSize";
+    /** Files below this size are compacted together after a write to an auto-compacted table. */
+    static final long AUTO_COMPACT_SMALL_FILE_BYTES = 8L << 20;
 
     private SparkSessions() {
     }
@@ -59,6 +62,11 @@ public final class SparkSessions {
             conf.setIfMissing("spark.sql.warehouse.dir", sessionCatalogDirectory());
         }
         conf.setIfMissing("spark.databricks.delta.schema.autoMerge.enabled", "false");
+        // Auto compaction (on for transactions, Warehouse#insertNewOnDates) rewrites the files below this size. Delta's
+        // default, 64 MB, makes the history's date-clustered files (about 33 MB per million lines) small too, so a
+        // one-day night rewrote the whole history into one file that spans every date. Below 8 MB only the nights'
+        // files and what compaction made of them count, so a night rewrites at most that much.
+        conf.setIfMissing(AUTO_COMPACT_MIN_FILE_SIZE, Long.toString(AUTO_COMPACT_SMALL_FILE_BYTES));
         config.sparkSettings().forEach(conf::set);
         SparkSession session = SparkSession.builder().config(conf).getOrCreate();
         // A session shared with a caller (tests) keeps its own settings except the time zone, which every stage relies on.
