@@ -63,7 +63,7 @@ final class CollaborativeScorer {
 
     /**
      * As {@link #score(Dataset, Dataset, AffinityConfig)}; with {@code kept} (not null), trains and saves the item
-     * factors, or folds the customers in against the saved ones (which the caller checked are there, {@link #saved}).
+     * factors, or folds the customers in against the saved ones (which the caller checked are there, {@link dev.onetoone.io.ModelFiles#complete}).
      */
     static Dataset<Row> score(Dataset<Row> lines, Dataset<Row> customers, AffinityConfig settings, ItemFactors kept) {
         SparkSession spark = lines.sparkSession();
@@ -123,16 +123,6 @@ final class CollaborativeScorer {
     private static Dataset<Row> ratings(Dataset<Row> lines) {
         return ProductLines.decayedDays(lines, "product_id")
                 .select(col("customer_id"), col("product_id"), log1p(col("decayed_days")).cast(DataTypes.FloatType).as("rating"));
-    }
-
-    /** Whether a training's item factors were saved at {@code path}. */
-    static boolean saved(SparkSession spark, String path) {
-        try {
-            var hadoopPath = new org.apache.hadoop.fs.Path(path);
-            return hadoopPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new org.apache.hadoop.fs.Path(path, "_SUCCESS"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot look for ALS item factors at " + path, e);
-        }
     }
 
     /**

@@ -27,6 +27,7 @@ import org.apache.spark.sql.Row;
 
 import dev.onetoone.config.OneToOneConfig.AffinityConfig;
 import dev.onetoone.io.JobDescription;
+import dev.onetoone.io.ModelFiles;
 
 /**
  * Runs the four scorers for a set of customers and joins their candidates into one table per customer and product,
@@ -227,7 +228,7 @@ public final class ProductAffinity {
      * ones are missing (a warehouse from before they were kept), so that ALS trains.
      */
     private CollaborativeScorer.ItemFactors alsItemFactors(org.apache.spark.sql.SparkSession spark) {
-        if (alsItemFactors != null && !alsItemFactors.save() && !CollaborativeScorer.saved(spark, alsItemFactors.path())) {
+        if (alsItemFactors != null && !alsItemFactors.save() && !ModelFiles.complete(spark, alsItemFactors.path())) {
             return null;
         }
         return alsItemFactors;

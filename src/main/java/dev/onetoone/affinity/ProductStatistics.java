@@ -4,6 +4,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import dev.onetoone.io.ModelFiles;
+
 /**
  * What the sources and the ranker learn about each product from every customer's lines, as of one date: the
  * ranker's product features ({@link RankerFeatures#productFeatures}), the popularity that {@link PopularityScorer}
@@ -47,7 +49,7 @@ public record ProductStatistics(Dataset<Row> features, Dataset<Row> popularity, 
 
     /** Whether every part was saved under {@code path} (each write leaves a _SUCCESS marker when it completes). */
     static boolean saved(SparkSession spark, String path) {
-        return CollaborativeScorer.saved(spark, path + "/" + FEATURES) && CollaborativeScorer.saved(spark, path + "/" + POPULARITY)
-                && CollaborativeScorer.saved(spark, path + "/" + CYCLE_SUMS);
+        return ModelFiles.complete(spark, path + "/" + FEATURES) && ModelFiles.complete(spark, path + "/" + POPULARITY)
+                && ModelFiles.complete(spark, path + "/" + CYCLE_SUMS);
     }
 }
