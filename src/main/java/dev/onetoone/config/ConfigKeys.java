@@ -236,7 +236,7 @@ public final class ConfigKeys {
         integer(OFFERS_LEARNED_RESPONSE_MIN_OUTCOMES, "2000", 1, 1_000_000_000, "A campaign prices its offers with the response learned from its logged outcomes (response_model) once it has at least this many treatment, explore and control rows whose validity window has closed, and the fit passes its checks; until then with offers.response-elasticity.");
         number(OFFERS_MARGIN_FLOOR, "0.1", 0.0, 1.0, "Lowest margin share left after a discount, unless the campaigns file sets one for the product or category (0..1).");
         number(OFFERS_POINT_VALUE, "0.01", 0.0, 1e6, "Cost to the retailer of one loyalty point, in currency.");
-        integer(OFFERS_BISECTION_STEPS, "20", 1, 100, "Bisection steps of the budget shadow prices (one Spark aggregate each).");
+        integer(OFFERS_BISECTION_STEPS, "20", 1, 100, "Bisection steps of the budget shadow prices: the bracket narrows to 2^-steps of the highest price, four steps per Spark aggregate.");
         number(OFFERS_CONTACT_COST_EMAIL, "0.02", 0.0, 1e6, "Cost in currency of sending one offer by e-mail; spent from the budgets.");
         number(OFFERS_CONTACT_COST_SMS, "0.08", 0.0, 1e6, "Cost in currency of sending one offer by SMS; spent from the budgets.");
         number(OFFERS_CONTACT_COST_PUSH, "0.005", 0.0, 1e6, "Cost in currency of sending one offer by push notification; spent from the budgets.");
