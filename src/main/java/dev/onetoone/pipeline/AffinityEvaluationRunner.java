@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -40,7 +41,8 @@ import dev.onetoone.io.Warehouse;
  * Evaluated customers bought at least one product before the cutoff and one in the window. The learned ranker
  * ({@code blend}) is trained on the window before the cutoff (features as of {@code cutoff - 1 - horizon}, labels up
  * to {@code cutoff - 1}). Other predictors: the former noisy-OR ({@code noisy_or}), each scorer alone
- * ({@code only_<scorer>}, {@code only_tifu_neighbours}), optionally the ranker retrained without each source
+ * ({@code only_<scorer>}, {@code only_tifu_neighbours}), the ranker and the discovery sources ranking new products
+ * only ({@code blend_new}, {@code only_<source>_new}; see {@link #NEW_ONLY}), optionally the ranker retrained without each source
  * ({@code without_<source>}), and the four {@link Baselines} (TIFU-KNN included). Metrics at k = 10 and k =
  * {@code affinity.top-k}, for all purchases and split into repeat and explore; written to {@code affinity_evaluation}
  * (a rerun for the same cutoff and horizon replaces its rows). Stock codes of {@code affinity.excluded-products} are
@@ -50,6 +52,11 @@ public final class AffinityEvaluationRunner {
     public static final String BLEND = "blend";
     /** The fixed noisy-OR of the scorers' scores (affinity.weight.*), the ranking before the learned ranker. */
     public static final String NOISY_OR = "noisy_or";
+    /**
+     * Suffix of a predictor that ranks new products only ({@code blend_new}, {@code only_<discovery source>_new}):
+     * its list without the products the customer bought before the cutoff. Only its explore rows say anything.
+     */
+    public static final String NEW_ONLY = "_new";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffinityEvaluationRunner.class);
 
     private final RunContext context;
@@ -117,7 +124,8 @@ public final class AffinityEvaluationRunner {
             Dataset<Row> features = affinity.features(candidates, trainEnd);
             var lists = new LinkedHashMap<String, Dataset<Row>>();
             JobDescription.set(warehouse.spark(), "affinity", "ranker scoring");
-            lists.put(BLEND, AffinityBlender.rankByScore(AffinityRanker.score(ranker.model(), features), k, settings.maxPerCategory()));
+            Dataset<Row> blendScores = AffinityRanker.score(ranker.model(), features).localCheckpoint(true);
+            lists.put(BLEND, AffinityBlender.rankByScore(blendScores, k, settings.maxPerCategory()));
             BlendWeights noisyOr = BlendWeights.of(settings);
             lists.put(NOISY_OR, AffinityBlender.rank(candidates, noisyOr, k, settings.maxPerCategory()));
             for (AffinitySource source : AffinitySource.values()) {
@@ -125,6 +133,18 @@ public final class AffinityEvaluationRunner {
             }
             lists.put("only_tifu_neighbours", AffinityBlender.rankByScore(candidates.withColumn("score", col("neighbour_vector"))
                     .where(col("score").gt(0)), k, settings.maxPerCategory()));
+            // The same rankings of new products only (never bought before the cutoff), each product moved up past the
+            // customer's repeats: the list a cross-sell offer draws from, compared on equal terms with the sources.
+            Column isNew = col("is_repeat").unary_$bang();
+            lists.put(BLEND + NEW_ONLY, AffinityBlender.rankByScore(blendScores.where(isNew), k, settings.maxPerCategory()));
+            for (AffinitySource source : AffinitySource.values()) {
+                if (source != AffinitySource.BUY_AGAIN) {
+                    lists.put("only_" + source.label() + NEW_ONLY,
+                            AffinityBlender.rank(candidates.where(isNew), BlendWeights.only(source), k, settings.maxPerCategory()));
+                }
+            }
+            lists.put("only_tifu_neighbours" + NEW_ONLY, AffinityBlender.rankByScore(candidates.where(isNew)
+                    .withColumn("score", col("neighbour_vector")).where(col("score").gt(0)), k, settings.maxPerCategory()));
             if (ablations) {
                 for (var ablation : RankerFeatures.ABLATIONS.entrySet()) {
                     List<String> kept = RankerFeatures.FEATURES.stream().filter(f -> !ablation.getValue().contains(f)).toList();

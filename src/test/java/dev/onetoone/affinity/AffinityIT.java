@@ -110,12 +110,30 @@ class AffinityIT extends SparkTestSupport {
         assertEquals(1L, warehouse.read(Tables.AFFINITY_RANKER).where("purpose = 'nightly' and chosen and model_path is not null").count());
     }
 
+    /**
+     * A ranking of new products only keeps the order of the full ranking's new products and moves each up past the
+     * customer's repeats: it recommends nothing bought before, and its explore NDCG is at least the full ranking's,
+     * for every predictor that has both.
+     */
+    @Test
+    void aRankingOfNewProductsOnlyHasNoRepeatsAndRanksTheNewProductsAtLeastAsHigh() {
+        for (String predictor : new String[] {"blend", "only_collaborative", "only_co_occurrence", "only_popularity", "only_tifu_neighbours"}) {
+            String newOnly = predictor + AffinityEvaluationRunner.NEW_ONLY;
+            assertEquals(0.0, ndcg(newOnly, "repeat"), newOnly + " recommends a product bought before");
+            assertTrue(ndcg(newOnly, "explore") >= ndcg(predictor, "explore") - 1e-12,
+                    newOnly + " " + ndcg(newOnly, "explore") + " below " + predictor + " " + ndcg(predictor, "explore"));
+        }
+        assertTrue(ndcg("blend" + AffinityEvaluationRunner.NEW_ONLY, "explore") > ndcg("blend", "explore"),
+                "the sample's blend places repeats above some new products it ranks, so moving them up gains");
+    }
+
     @Test
     void writesOneRowPerPredictorSegmentAndK() {
         long rows = warehouse.read(Tables.AFFINITY_EVALUATION).count();
-        // The ranker (blend), the noisy-OR, four scorers alone and the TIFU-KNN neighbour term alone, four baselines:
-        // 11 predictors, 3 segments, k = 10 and 20. No ablations unless asked for.
-        assertEquals(11L * 3 * 2, rows);
+        // The ranker (blend), the noisy-OR, four scorers alone and the TIFU-KNN neighbour term alone, four baselines,
+        // and the ranker and the four discovery sources on new products only: 16 predictors, 3 segments, k = 10 and
+        // 20. No ablations unless asked for.
+        assertEquals(16L * 3 * 2, rows);
         assertTrue(!atTen.containsKey("without_buy_again/all"));
     }
 }
