@@ -281,7 +281,7 @@ public final class Tables {
             "Offline evaluation of product rankings: train before a cutoff, compare the top-k with the purchases in the following window.")
             .required("cutoff", DateType, "First day of the evaluation window; rankings see transactions before this day only")
             .required("horizon_days", IntegerType, "Length of the evaluation window in days")
-            .required("predictor", StringType, "blend, a single scorer (only_...), the blend without one scorer (without_...) or a baseline (baseline_...)")
+            .required("predictor", StringType, "blend, a single scorer (only_...), the blend or a discovery source ranking new products only (..._new), the blend without one scorer (without_...) or a baseline (baseline_...)")
             .required("segment", StringType, "all: every product bought in the window; repeat: only products bought before the cutoff; explore: only new products")
             .required("k", IntegerType, "Length of the ranked list evaluated")
             .required("customers", LongType, "Customers with a purchase in the window in this segment (and a purchase before the cutoff)")
