@@ -27,7 +27,7 @@ public final class SparkSessions {
     private static final int MAX_PARTITIONS = 4096;
     static final String AUTO_COMPACT_MIN_FILE_SIZE = "spark.databricks.delta.autoCompact.minFileSize";
     /** Files below this size are compacted together after a write to an auto-compacted table. */
-    static final long AUTO_COMPACT_SMALL_FILE_BYTES = 8L << 20;
+    private static final long AUTO_COMPACT_SMALL_FILE_BYTES = 8L << 20;
 
     private SparkSessions() {
     }

@@ -61,9 +61,10 @@ public final class BudgetAllocator {
     public static final String GLOBAL = "global";
     private static final Logger LOG = LoggerFactory.getLogger(BudgetAllocator.class);
     private static final int REPAIR_ROUNDS = 12;
-    /** Prices evaluated by one aggregate: the inner points of a bracket cut into 16 (four bisection steps). */
-    static final int POINTS_PER_PASS = 15;
+    /** Bisection steps one aggregate does: it cuts the bracket into 2^4 = 16 parts. */
     private static final int STEPS_PER_PASS = 4;
+    /** Prices evaluated by one aggregate: the inner points of the bracket's 2^STEPS_PER_PASS parts. */
+    private static final int POINTS_PER_PASS = (1 << STEPS_PER_PASS) - 1;
     /** Decisions of {@link #decide}: the option is chosen, or why not. */
     public static final String CHOSEN = "chosen";
     public static final String OVER_BUDGET = "budget";

@@ -28,7 +28,6 @@ import dev.onetoone.testing.SparkTestSupport;
  * files nor rewrites the history (and the history keeps the short date ranges its MERGE skips by).
  */
 class WarehouseCompactionTest extends SparkTestSupport {
-    private static final String MIN_FILE_SIZE = "spark.databricks.delta.autoCompact.minFileSize";
     private static final String MIN_NUM_FILES = "spark.databricks.delta.autoCompact.minNumFiles";
     private static final TableSpec LINES = new TableSpec.Builder("lines", "test lines")
             .required("line_id", DataTypes.LongType, "key")
@@ -51,7 +50,7 @@ class WarehouseCompactionTest extends SparkTestSupport {
         // Files below half the history file's size are small, and three small files are enough to compact (Delta's
         // default is 50), so that a few nights show it. The history file is not small, as a clustered file of
         // transactions is not with the session's default (SparkSessions).
-        var settings = Map.of(MIN_FILE_SIZE, Long.toString(historyBytes / 2), MIN_NUM_FILES, "3");
+        var settings = Map.of(SparkSessions.AUTO_COMPACT_MIN_FILE_SIZE, Long.toString(historyBytes / 2), MIN_NUM_FILES, "3");
         var before = new java.util.HashMap<String, String>();
         settings.forEach((key, value) -> {
             before.put(key, spark().conf().get(key, null));
