@@ -40,6 +40,14 @@ public final class AffinityBlender {
      * @param candidates {@link ProductAffinity#candidates} output
      */
     public static Dataset<Row> rank(Dataset<Row> candidates, BlendWeights weights, int k, int maxPerCategory) {
+        return rank(candidates, weights, k, maxPerCategory, 0);
+    }
+
+    /**
+     * As {@link #rank(Dataset, BlendWeights, int, int)}, also keeping the customer's best {@code newProducts} new
+     * products below rank k ({@link #rankByScore(Dataset, int, int, int)}).
+     */
+    public static Dataset<Row> rank(Dataset<Row> candidates, BlendWeights weights, int k, int maxPerCategory, int newProducts) {
         Column miss = lit(1.0);
         Column source = null;
         Column best = lit(-1.0);
@@ -58,7 +66,7 @@ public final class AffinityBlender {
                 .withColumn("score", score)
                 .withColumn("source", source)
                 .where(col("score").gt(0));
-        return rankByScore(scored, k, maxPerCategory);
+        return rankByScore(scored, k, maxPerCategory, newProducts);
     }
 
     /**
@@ -66,6 +74,16 @@ public final class AffinityBlender {
      * no category is limited by nothing) and numbers the rest 1..k by score, ties by product id.
      */
     public static Dataset<Row> rankByScore(Dataset<Row> scored, int k, int maxPerCategory) {
+        return rankByScore(scored, k, maxPerCategory, 0);
+    }
+
+    /**
+     * As {@link #rankByScore(Dataset, int, int)}, with {@code new_rank}: a new product's rank among the customer's new
+     * products (is_repeat false), null for a repeat. The rows are ranks 1..k, and the customer's best
+     * {@code newProducts} new products wherever they rank: a list of repeat purchases still names the new products a
+     * cross-sell offer can draw from. {@code rank} stays the position among all the customer's products.
+     */
+    public static Dataset<Row> rankByScore(Dataset<Row> scored, int k, int maxPerCategory, int newProducts) {
         Dataset<Row> diverse = scored
                 .withColumn("_in_category", row_number().over(Window.partitionBy(col("customer_id"), coalesce(col("category"), col("product_id")))
                         .orderBy(col("score").desc(), col("product_id"))))
@@ -73,7 +91,9 @@ public final class AffinityBlender {
                 .drop("_in_category");
         return diverse
                 .withColumn("rank", row_number().over(Window.partitionBy("customer_id").orderBy(col("score").desc(), col("product_id"))))
-                .where(col("rank").leq(k));
+                .withColumn("new_rank", when(col("is_repeat").unary_$bang(),
+                        row_number().over(Window.partitionBy(col("customer_id"), col("is_repeat")).orderBy(col("score").desc(), col("product_id")))))
+                .where(col("rank").leq(k).or(col("new_rank").leq(newProducts)));
     }
 
     private static Column contribution(AffinitySource source, BlendWeights weights) {

@@ -50,6 +50,7 @@ public final class ConfigKeys {
     public static final String AFFINITY_HALF_LIFE_DAYS = "affinity.half-life-days";
     public static final String AFFINITY_ACTIVE_P_ALIVE = "affinity.active-p-alive";
     public static final String AFFINITY_MAX_PER_CATEGORY = "affinity.max-per-category";
+    public static final String AFFINITY_NEW_PRODUCTS = "affinity.new-products";
     public static final String AFFINITY_EXCLUDE_DURABLE_DAYS = "affinity.exclude-durable-days";
     public static final String AFFINITY_CYCLE_PRIOR_GAPS = "affinity.cycle-prior-gaps";
     public static final String AFFINITY_CANDIDATES_PER_SOURCE = "affinity.candidates-per-source";
@@ -194,6 +195,7 @@ public final class ConfigKeys {
         number(AFFINITY_HALF_LIFE_DAYS, "90", 1.0, 36500.0, "Half-life in days of the time decay of a customer's product affinities.");
         number(AFFINITY_ACTIVE_P_ALIVE, "0.05", 0.0, 1.0, "Customers with p_alive at or above this value are active and get a ranking (0 = every customer).");
         integer(AFFINITY_MAX_PER_CATEGORY, "8", 1, 1000, "At most this many products of one category in a customer's ranking (diversity).");
+        integer(AFFINITY_NEW_PRODUCTS, "5", 0, 1000, "The customer's best this-many new products (never bought) are kept in product_affinity even when they rank below affinity.top-k, for cross-sell to draw from (0 = the top-k only).");
         integer(AFFINITY_EXCLUDE_DURABLE_DAYS, "30", 0, 36500, "A product that is not replenishable and was bought within this many days is not recommended again.");
         number(AFFINITY_CYCLE_PRIOR_GAPS, "2", 0.0, 1000.0, "Weight, in gaps, of the product's population cycle in a customer's own cycle for it.");
         integer(AFFINITY_CANDIDATES_PER_SOURCE, "50", 1, 10_000, "Candidates each scorer proposes per customer before blending.");

@@ -145,6 +145,7 @@ public final class ConfigLoader {
                 number(ConfigKeys.AFFINITY_HALF_LIFE_DAYS),
                 number(ConfigKeys.AFFINITY_ACTIVE_P_ALIVE),
                 integer(ConfigKeys.AFFINITY_MAX_PER_CATEGORY),
+                integer(ConfigKeys.AFFINITY_NEW_PRODUCTS),
                 integer(ConfigKeys.AFFINITY_EXCLUDE_DURABLE_DAYS),
                 number(ConfigKeys.AFFINITY_CYCLE_PRIOR_GAPS),
                 integer(ConfigKeys.AFFINITY_CANDIDATES_PER_SOURCE),

@@ -60,11 +60,11 @@ public record OneToOneConfig(
      * {@code ranker} with TIFU-KNN.
      */
     public record AffinityConfig(int topK, int horizonDays, double halfLifeDays, double activePAlive, int maxPerCategory,
-            int excludeDurableDays, double cyclePriorGaps, int candidatesPerSource, int popularityDays,
+            int newProducts, int excludeDurableDays, double cyclePriorGaps, int candidatesPerSource, int popularityDays,
             CoOccurrenceConfig coOccurrence, AlsConfig als, NoisyOrWeights weights, RankerConfig ranker) {
         /** These settings with other co-occurrence settings. */
         public AffinityConfig withCoOccurrence(CoOccurrenceConfig other) {
-            return new AffinityConfig(topK, horizonDays, halfLifeDays, activePAlive, maxPerCategory, excludeDurableDays, cyclePriorGaps,
+            return new AffinityConfig(topK, horizonDays, halfLifeDays, activePAlive, maxPerCategory, newProducts, excludeDurableDays, cyclePriorGaps,
                     candidatesPerSource, popularityDays, other, als, weights, ranker);
         }
     }

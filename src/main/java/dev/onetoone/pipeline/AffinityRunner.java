@@ -113,9 +113,10 @@ public final class AffinityRunner {
                     Dataset<Row> candidates = affinity.candidates(transactions, products, toRank, asOf, settings.horizonDays());
                     JobDescription.set(warehouse.spark(), "affinity", "ranker scoring");
                     Dataset<Row> scored = ranker.model() == null
-                            ? AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory()).drop("source")
+                            ? AffinityBlender.rank(candidates, BlendWeights.of(settings), settings.topK(), settings.maxPerCategory(),
+                                    settings.newProducts()).drop("source")
                             : AffinityBlender.rankByScore(AffinityRanker.score(ranker.model(), affinity.features(candidates, asOf)), settings.topK(),
-                                    settings.maxPerCategory());
+                                    settings.maxPerCategory(), settings.newProducts());
                     ranked = Reasons.explain(scored, asOf).withColumn("as_of", lit(Date.valueOf(asOf)))
                             .withColumn("ranked_as_of", lit(Date.valueOf(asOf)));
                     ranked = Warehouse.conform(Tables.PRODUCT_AFFINITY, ranked);

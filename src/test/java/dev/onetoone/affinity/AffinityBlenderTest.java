@@ -85,6 +85,29 @@ class AffinityBlenderTest extends SparkTestSupport {
     }
 
     @Test
+    void keepsTheBestNewProductsBelowTheTopK() {
+        Dataset<Row> scored = spark().sql("SELECT customer_id, product_id, CAST(NULL AS STRING) AS category, is_repeat, CAST(score AS DOUBLE) AS score "
+                + "FROM VALUES ('c', 'R1', true, 0.9), ('c', 'N1', false, 0.8), ('c', 'R2', true, 0.7), ('c', 'R3', true, 0.6), "
+                + "('c', 'N2', false, 0.5), ('c', 'R4', true, 0.4), ('c', 'N3', false, 0.3), ('c', 'N4', false, 0.2) "
+                + "AS t(customer_id, product_id, is_repeat, score)");
+        // The top 3 by score (R1, N1, R2), then the new products N2 and N3, the best two after N1 (ranks 5 and 7).
+        assertEquals(List.of("1:R1:-", "2:N1:1", "3:R2:-", "5:N2:2", "7:N3:3"), withNewRank(AffinityBlender.rankByScore(scored, 3, 10, 3)));
+        // New products already in the top k count towards the number kept.
+        assertEquals(List.of("1:R1:-", "2:N1:1", "3:R2:-", "4:R3:-", "5:N2:2"), withNewRank(AffinityBlender.rankByScore(scored, 5, 10, 2)));
+        // 0: the top k alone, new products still numbered among themselves.
+        assertEquals(List.of("1:R1:-", "2:N1:1"), withNewRank(AffinityBlender.rankByScore(scored, 2, 10, 0)));
+    }
+
+    private static List<String> withNewRank(Dataset<Row> rows) {
+        var out = new ArrayList<String>();
+        for (Row row : rows.orderBy("rank").collectAsList()) {
+            Object newRank = row.getAs("new_rank");
+            out.add(row.<Integer>getAs("rank") + ":" + row.getAs("product_id") + ":" + (newRank == null ? "-" : newRank));
+        }
+        return out;
+    }
+
+    @Test
     void ablationWeightsLeaveOneScorerOut() {
         BlendWeights all = new BlendWeights(Map.of(AffinitySource.BUY_AGAIN, 1.0, AffinitySource.COLLABORATIVE, 0.5));
         assertEquals(0.0, all.without(AffinitySource.COLLABORATIVE).weight(AffinitySource.COLLABORATIVE));

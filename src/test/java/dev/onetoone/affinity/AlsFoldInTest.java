@@ -109,7 +109,7 @@ class AlsFoldInTest extends SparkTestSupport {
         AffinityConfig d = testConfig().affinity();
         // every product is a candidate, so the comparison does not depend on a cut among near-equal scores
         AffinityConfig settings = new AffinityConfig(d.topK(), d.horizonDays(), d.halfLifeDays(), d.activePAlive(), d.maxPerCategory(),
-                d.excludeDurableDays(), d.cyclePriorGaps(), 100, d.popularityDays(), d.coOccurrence(), new AlsConfig(4, 4, 0.1, 2.0, 2, 10),
+                d.newProducts(), d.excludeDurableDays(), d.cyclePriorGaps(), 100, d.popularityDays(), d.coOccurrence(), new AlsConfig(4, 4, 0.1, 2.0, 2, 10),
                 d.weights(), d.ranker());
         var lines = ProductLines.of(data.transactions(), data.products(), asOf, 90.0);
         var customers = lines.select("customer_id").distinct();

@@ -50,7 +50,7 @@ class ProductStatisticsTest extends SparkTestSupport {
         TifuConfig t = r.tifu();
         RankerConfig onePool = new RankerConfig(r.excludedProducts(), r.retrainDays(), r.model(), r.trainingCustomers(),
                 new TifuConfig(t.groupSize(), t.withinGroupDecay(), t.acrossGroupDecay(), t.neighbours(), t.alpha(), 1, t.maxProducts()));
-        return new AffinityConfig(d.topK(), d.horizonDays(), d.halfLifeDays(), d.activePAlive(), d.maxPerCategory(), d.excludeDurableDays(),
+        return new AffinityConfig(d.topK(), d.horizonDays(), d.halfLifeDays(), d.activePAlive(), d.maxPerCategory(), d.newProducts(), d.excludeDurableDays(),
                 d.cyclePriorGaps(), d.candidatesPerSource(), d.popularityDays(), d.coOccurrence(), d.als(),
                 new NoisyOrWeights(d.weights().buyAgain(), 0, 0, d.weights().popularity()), onePool);
     }

@@ -105,12 +105,19 @@ final class OfferFixtures {
     }
 
     static Row affinity(String customerId, String productId, String category, int rank, double score, boolean repeat, LocalDate dueDate) {
+        return affinity(customerId, productId, category, rank, repeat ? null : rank, score, repeat, dueDate);
+    }
+
+    /** A product_affinity row with its new_rank (null for a repeat). */
+    static Row affinity(String customerId, String productId, String category, int rank, Integer newRank, double score, boolean repeat,
+            LocalDate dueDate) {
         Map<String, Object> values = new HashMap<>();
         values.put("as_of", Date.valueOf(AS_OF));
         values.put("customer_id", customerId);
         values.put("product_id", productId);
         values.put("category", category);
         values.put("rank", rank);
+        values.put("new_rank", newRank);
         values.put("score", score);
         values.put("source", repeat ? "due_repeat" : "similar_customers");
         values.put("is_repeat", repeat);

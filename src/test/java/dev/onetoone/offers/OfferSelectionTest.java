@@ -147,6 +147,42 @@ class OfferSelectionTest extends SparkTestSupport {
     }
 
     @Test
+    void crossSellTakesTheBestNewProductByNewRankEvenBelowTheTopK() {
+        String crossSell = """
+                campaign.cross.type=cross_sell
+                campaign.cross.offer-form=percent_off
+                campaign.cross.target=product
+                campaign.cross.discount-steps=5,10,15,20
+                campaign.cross.budget=1000
+                campaign.cross.eligibility.max-rank=1
+                """;
+        var models = new ArrayList<Row>();
+        var customers = new ArrayList<Row>();
+        for (String id : List.of("below", "inside", "second_only")) {
+            models.add(model(id, "overdue_ratio", 2.0, "price_sensitivity", 1.0, "purchase_rate_per_week", 0.1, "p_alive", 0.3));
+            customers.add(emailCustomer(id));
+        }
+        var products = List.of(product("R", "tea", 10.0, 7.0), product("N1", "coffee", 10.0, 7.0), product("N2", "coffee", 10.0, 7.0));
+        var affinity = List.of(
+                // a top k of repeats; the best new product kept below it (rank 25, new_rank 1)
+                affinity("below", "R", "tea", 1, null, 0.9, true, AS_OF.plusDays(30)),
+                affinity("below", "N2", "coffee", 30, 2, 0.3, false, null),
+                affinity("below", "N1", "coffee", 25, 1, 0.4, false, null),
+                // a new product inside the top k
+                affinity("inside", "R", "tea", 1, null, 0.9, true, AS_OF.plusDays(30)),
+                affinity("inside", "N2", "coffee", 2, 1, 0.4, false, null),
+                // only a second-best new product: above max-rank 1
+                affinity("second_only", "N1", "coffee", 26, 2, 0.4, false, null));
+        List<Row> offers = run(settings(crossSell, "offers.response-elasticity", "20", "offers.margin-floor", "0"),
+                inputs(models, customers, products, affinity, List.of(), null));
+        Map<String, String> targets = new TreeMap<>();
+        for (Row offer : offers) {
+            targets.put(offer.getAs("customer_id"), offer.getAs("target_product_id"));
+        }
+        assertEquals(Map.of("below", "N1", "inside", "N2"), targets);
+    }
+
+    @Test
     void contactPolicyConsentOptOutSuppressionCapAndCooldown() {
         var customers = List.of(
                 customer("no_consent", false, false, false, false, true),
