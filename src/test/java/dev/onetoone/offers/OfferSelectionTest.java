@@ -55,6 +55,17 @@ class OfferSelectionTest extends SparkTestSupport {
         return model(id, all.toArray());
     }
 
+    /** A percent-off campaign on one product, steps 5 to 20 %, budget 1000. */
+    private static String productCampaign(String id, String type) {
+        return """
+                campaign.%1$s.type=%2$s
+                campaign.%1$s.offer-form=percent_off
+                campaign.%1$s.target=product
+                campaign.%1$s.discount-steps=5,10,15,20
+                campaign.%1$s.budget=1000
+                """.formatted(id, type);
+    }
+
     private static List<Row> run(OfferSettings settings, OfferInputs inputs) {
         return new OfferSelection(AS_OF, settings, "test-run").run(inputs).offers().orderBy("customer_id", "campaign_id").collectAsList();
     }
@@ -123,13 +134,7 @@ class OfferSelectionTest extends SparkTestSupport {
         // p_without = 0.3 x (1 - exp(-0.1 / 7 x 10)) x 0.4 = 0.01597; product margin (10 - 7) / 10 = 0.3. With
         // elasticity 20 the incremental margins by step are 0.058, 0.166, 0.321, 0.422: 20% would pay most.
         // Floor 0.15: 15% leaves 0.15 / 0.85 = 0.176, 20% leaves 0.10 / 0.80 = 0.125, so 15% is the deepest allowed.
-        String replenishment = """
-                campaign.refill.type=replenishment
-                campaign.refill.offer-form=percent_off
-                campaign.refill.target=product
-                campaign.refill.discount-steps=5,10,15,20
-                campaign.refill.budget=1000
-                """;
+        String replenishment = productCampaign("refill", "replenishment");
         var inputs = inputs(List.of(model("r1", "overdue_ratio", 2.0, "price_sensitivity", 1.0, "purchase_rate_per_week", 0.1, "p_alive", 0.3)),
                 List.of(emailCustomer("r1")), List.of(product("P1", "coffee", 10.0, 7.0)),
                 List.of(affinity("r1", "P1", "coffee", 1, 0.4, true, AS_OF.plusDays(1))), List.of(), null);
@@ -148,14 +153,7 @@ class OfferSelectionTest extends SparkTestSupport {
 
     @Test
     void crossSellTakesTheBestNewProductByNewRankEvenBelowTheTopK() {
-        String crossSell = """
-                campaign.cross.type=cross_sell
-                campaign.cross.offer-form=percent_off
-                campaign.cross.target=product
-                campaign.cross.discount-steps=5,10,15,20
-                campaign.cross.budget=1000
-                campaign.cross.eligibility.max-rank=1
-                """;
+        String crossSell = productCampaign("cross", "cross_sell") + "campaign.cross.eligibility.max-rank=1\n";
         var models = new ArrayList<Row>();
         var customers = new ArrayList<Row>();
         for (String id : List.of("below", "inside", "second_only")) {
