@@ -26,7 +26,8 @@ import org.apache.spark.sql.expressions.Window;
  * similar_customers, bought_together, popular_in_category).</li>
  * <li><b>Diversity</b>: at most {@code maxPerCategory} products of one category, keeping the best. A product without
  * a category is its own group: an unknown category is no reason to hold products back.</li>
- * <li><b>Rank</b> 1..k by score, ties by product id.</li>
+ * <li><b>Rank</b> 1..k by score, ties by product id; below rank k, the customer's best new products may be kept
+ * (numbered among themselves by {@code new_rank}).</li>
  * </ul>
  * The candidates already exclude durable products the customer bought recently ({@link ProductAffinity}).
  */

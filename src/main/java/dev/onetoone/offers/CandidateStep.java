@@ -61,7 +61,7 @@ public final class CandidateStep {
                         products, categories, array(lit("overdue_on_rhythm"), lit("repeat_product_due")))).orElse(null);
                 case CROSS_SELL -> inputs.affinity().map(affinity -> onAffinityTarget(campaign,
                         model.where(col("p_alive").geq(rule.minPAlive())),
-                        affinity.where(col("is_repeat").equalTo(false).and(col("new_rank").leq(rule.maxRank()))
+                        affinity.where(col("is_repeat").equalTo(false).and(coalesce(col("new_rank"), col("rank")).leq(rule.maxRank()))
                                 .and(col("score").geq(rule.minScore()))),
                         products, categories, array(lit("high_affinity_never_bought")))).orElse(null);
                 case WIN_BACK -> winBack(campaign, model, inputs.customerModels());

@@ -13,7 +13,8 @@ package dev.onetoone.offers;
  * @param minPAliveDrop   win_back: P(alive) fell by at least this since the lookback date
  * @param maxPAlive       win_back without an earlier model: P(alive) below this
  * @param lookbackDays    win_back: compare with the latest customer_model at least this many days earlier
- * @param maxRank         cross_sell: the product's new_rank (its rank among the customer's new products) at most this
+ * @param maxRank         cross_sell: the product's new_rank (its rank among the customer's new products) at most this;
+ *                        rows written before new_rank existed have none, and their rank counts
  * @param minScore        cross_sell: product affinity score at least this
  */
 public record Eligibility(double minPAlive, double windowFactor, double minOverdueRatio, int dueWithinDays,

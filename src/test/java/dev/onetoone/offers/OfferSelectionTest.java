@@ -156,7 +156,7 @@ class OfferSelectionTest extends SparkTestSupport {
         String crossSell = productCampaign("cross", "cross_sell") + "campaign.cross.eligibility.max-rank=1\n";
         var models = new ArrayList<Row>();
         var customers = new ArrayList<Row>();
-        for (String id : List.of("below", "inside", "second_only")) {
+        for (String id : List.of("below", "inside", "second_only", "before_new_rank")) {
             models.add(model(id, "overdue_ratio", 2.0, "price_sensitivity", 1.0, "purchase_rate_per_week", 0.1, "p_alive", 0.3));
             customers.add(emailCustomer(id));
         }
@@ -170,14 +170,16 @@ class OfferSelectionTest extends SparkTestSupport {
                 affinity("inside", "R", "tea", 1, null, 0.9, true, AS_OF.plusDays(30)),
                 affinity("inside", "N2", "coffee", 2, 1, 0.4, false, null),
                 // only a second-best new product: above max-rank 1
-                affinity("second_only", "N1", "coffee", 26, 2, 0.4, false, null));
+                affinity("second_only", "N1", "coffee", 26, 2, 0.4, false, null),
+                // a row written before new_rank existed: its rank counts
+                affinity("before_new_rank", "N2", "coffee", 1, null, 0.4, false, null));
         List<Row> offers = run(settings(crossSell, "offers.response-elasticity", "20", "offers.margin-floor", "0"),
                 inputs(models, customers, products, affinity, List.of(), null));
         Map<String, String> targets = new TreeMap<>();
         for (Row offer : offers) {
             targets.put(offer.getAs("customer_id"), offer.getAs("target_product_id"));
         }
-        assertEquals(Map.of("below", "N1", "inside", "N2"), targets);
+        assertEquals(Map.of("below", "N1", "inside", "N2", "before_new_rank", "N2"), targets);
     }
 
     @Test
