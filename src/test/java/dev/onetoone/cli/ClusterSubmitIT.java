@@ -52,6 +52,8 @@ class ClusterSubmitIT extends SparkTestSupport {
     /** The executor dies when it starts this task: well inside the night (ingest alone runs a few hundred tasks). */
     private static final int KILL_AT_TASK = 100;
     private static final double TOLERANCE = 1e-6;
+    /** In a table compared with loose columns, one row in this many may differ in them. */
+    private static final long ROWS_PER_LOOSE_DIFFERENCE = 10_000;
     private static final String BUCKET = "onetoone";
 
     @Test
@@ -134,7 +136,8 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertSameTable(local, onS3, Tables.CUSTOMER_MODEL, List.of("as_of", "customer_id"));
                 // Affinity before offers, so that a difference is reported where it starts: the ranking depends on
                 // ALS, sums and the ranker's training sample, each of which must not follow the order rows arrive in.
-                assertSameRanking(local, onS3);
+                assertSameTable(local, onS3, Tables.PRODUCT_AFFINITY, List.of("as_of", "customer_id", "product_id"),
+                        Set.of("score", "rank", "new_rank"));
                 assertSameTable(local, onS3, Tables.OFFERS, List.of("offer_id"));
                 assertEquals(counts(local), counts(onS3));
                 assertEquals(8L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
@@ -209,31 +212,26 @@ class ClusterSubmitIT extends SparkTestSupport {
     }
 
     private static void assertSameTable(Warehouse local, Warehouse onCluster, TableSpec table, List<String> keys) {
-        Dataset<Row> expected = local.read(table);
-        Dataset<Row> actual = onCluster.read(table);
-        TableComparison.Result result = TableComparison.compare(expected, actual, keys, TOLERANCE);
-        assertTrue(result.expectedRows() > 0, table.name() + " of the local run is empty");
-        assertTrue(result.equal(), () -> table.name() + ": " + result.expectedRows() + " rows locally, " + result.actualRows()
-                + " on the cluster, " + result.unmatchedRows() + " keys on one side only, differing columns " + result.differences());
+        assertSameTable(local, onCluster, table, keys, Set.of());
     }
 
     /**
-     * product_affinity as {@link #assertSameTable}, except that one row in 10,000 (at least one) may differ in its
-     * score and ranks. In one of five suite runs since ALS's ids were numbered in sorted order (28 November 2026), one
-     * row of 39,090 had another score on the cluster, with the same products and ranks; the cause is not traced yet (a
-     * tree split at a feature value whose last bit follows the order of a recomputed task's sum would do it). A
-     * difference that follows the order rows arrive in, as ALS's ids did, changes thousands of rows and still fails.
+     * The table as the local run wrote it, except that one row in {@link #ROWS_PER_LOOSE_DIFFERENCE} (at least one)
+     * may differ in the {@code loose} columns. product_affinity's score and ranks are loose: in one of five suite runs
+     * since ALS's ids were numbered in sorted order (28 November 2026), one row of 39,090 had another score on the
+     * cluster, with the same products and ranks; the cause is not traced yet (a tree split at a feature value whose
+     * last bit follows the order of a recomputed task's sum would do it). A difference that follows the order rows
+     * arrive in, as ALS's ids did, changes thousands of rows and still fails.
      */
-    private static void assertSameRanking(Warehouse local, Warehouse onCluster) {
-        TableComparison.Result result = TableComparison.compare(local.read(Tables.PRODUCT_AFFINITY), onCluster.read(Tables.PRODUCT_AFFINITY),
-                List.of("as_of", "customer_id", "product_id"), TOLERANCE);
-        long allowed = Math.max(1, result.expectedRows() / 10_000);
-        String report = "product_affinity: " + result.expectedRows() + " rows locally, " + result.actualRows() + " on the cluster, "
-                + result.unmatchedRows() + " keys on one side only, differing columns " + result.differences();
-        assertTrue(result.expectedRows() > 0, "product_affinity of the local run is empty");
+    private static void assertSameTable(Warehouse local, Warehouse onCluster, TableSpec table, List<String> keys, Set<String> loose) {
+        TableComparison.Result result = TableComparison.compare(local.read(table), onCluster.read(table), keys, TOLERANCE);
+        assertTrue(result.expectedRows() > 0, table.name() + " of the local run is empty");
+        long allowed = loose.isEmpty() ? 0 : Math.max(1, result.expectedRows() / ROWS_PER_LOOSE_DIFFERENCE);
+        String report = table.name() + ": " + result.expectedRows() + " rows locally, " + result.actualRows() + " on the cluster, "
+                + result.unmatchedRows() + " keys on one side only, differing columns " + result.differences()
+                + (loose.isEmpty() ? "" : " (at most " + allowed + " rows may differ in " + loose + ")");
         assertTrue(result.expectedRows() == result.actualRows() && result.unmatchedRows() == 0, report);
-        result.differences().forEach((column, rows) -> assertTrue(Set.of("score", "rank", "new_rank").contains(column) && rows <= allowed,
-                () -> report + " (at most " + allowed + " rows may differ in score and ranks)"));
+        result.differences().forEach((column, rows) -> assertTrue(loose.contains(column) && rows <= allowed, report));
     }
 
     private static long executorsLaunched(StandaloneCluster cluster) throws IOException {
