@@ -2,6 +2,7 @@ package dev.onetoone.affinity;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Blends the scorers' candidates into one ranked list per customer.
@@ -90,10 +92,13 @@ public final class AffinityBlender {
                         .orderBy(col("score").desc(), col("product_id"))))
                 .where(col("_in_category").leq(maxPerCategory))
                 .drop("_in_category");
+        // One window for both: a new product's new_rank is the count of new products down to its rank.
+        WindowSpec byScore = Window.partitionBy("customer_id").orderBy(col("score").desc(), col("product_id"));
+        Column isNew = col("is_repeat").unary_$bang();
         return diverse
-                .withColumn("rank", row_number().over(Window.partitionBy("customer_id").orderBy(col("score").desc(), col("product_id"))))
-                .withColumn("new_rank", when(col("is_repeat").unary_$bang(),
-                        row_number().over(Window.partitionBy(col("customer_id"), col("is_repeat")).orderBy(col("score").desc(), col("product_id")))))
+                .withColumn("rank", row_number().over(byScore))
+                .withColumn("new_rank", when(isNew, count(when(isNew, lit(1))).over(byScore.rowsBetween(Window.unboundedPreceding(), Window.currentRow()))
+                        .cast("int")))
                 .where(col("rank").leq(k).or(col("new_rank").leq(newProducts)));
     }
 
