@@ -74,21 +74,41 @@ public final class ReferralStep {
                                 col("referrer_id"), col("referred_id")).as("parent_ordinal"))
                 .unionByName(candidates.select(col("referrer_id").as("parent_referrer"), col("referred_id").as("parent_referred"),
                         col("ordinal").as("parent_ordinal"))).localCheckpoint(true);
-        Dataset<Row> walk = candidates.select(col("referred_id").as("walk_id"), col("ordinal").as("walk_ordinal"),
-                col("referrer_id").as("current"), lit(false).as("loop"));
-        for (int depth = 0; depth < config.maxChainDepth(); depth++) {
-            walk = walk.withColumn("loop", col("loop").or(coalesce(col("current").equalTo(col("walk_id")), lit(false))))
-                    .join(edges, col("current").equalTo(col("parent_referred")).and(col("parent_ordinal").lt(col("walk_ordinal"))), "left")
-                    .select(col("walk_id"), col("walk_ordinal"), col("parent_referrer").as("current"), col("loop")).localCheckpoint(true);
-        }
-        walk = walk.withColumn("loop", col("loop").or(coalesce(col("current").equalTo(col("walk_id")), lit(false))))
-                .select(col("walk_id"), col("loop"));
+        Dataset<Row> walk = walkUpChains(candidates.select(col("referred_id").as("walk_id"), col("ordinal").as("walk_ordinal"),
+                col("referrer_id").as("current"), lit(false).as("loop")), edges);
         Dataset<Row> judged = checked.join(walk, col("referred_id").equalTo(col("walk_id")).and(EventInputs.clean()), "left")
                 .withColumn("reason_codes", array_union(col("reason_codes"), codes(coalesce(col("loop"), lit(false)), "referral_loop")))
                 .drop("walk_id", "loop", "ordinal");
         Dataset<Row> acceptedNow = judged.where(EventInputs.clean()).select(col("referred_id"), col("referrer_id"), col("referral_date"),
                 col("referral_code"), lit(config.referralDiscountPercent()).as("first_purchase_discount_percent"));
         return new Result(acceptedNow, judged.where(EventInputs.clean().unary_$bang()));
+    }
+
+    /**
+     * Follows each candidate's chain of referrers up to referral.max-chain-depth steps: loop is true when the chain
+     * reaches the referred customer (walk_id). A walk settles when it has found a loop or its chain has no earlier
+     * referrer; only the unsettled walks take the next step, and the steps stop when none is left, so a night whose
+     * chains are short takes as many steps as its longest chain, not the maximum depth.
+     *
+     * @param walk  walk_id, walk_ordinal, current (the referrer to look at next), loop
+     * @param edges parent_referrer, parent_referred, parent_ordinal of every accepted and candidate referral
+     * @return walk_id, loop
+     */
+    private Dataset<Row> walkUpChains(Dataset<Row> walk, Dataset<Row> edges) {
+        Column reachedStart = col("loop").or(coalesce(col("current").equalTo(col("walk_id")), lit(false)));
+        Column settled = col("loop").or(col("current").isNull());
+        Dataset<Row> done = walk.limit(0).select(col("walk_id"), col("loop"));
+        for (int depth = 0; depth < config.maxChainDepth(); depth++) {
+            Dataset<Row> checked = walk.withColumn("loop", reachedStart);
+            done = done.unionByName(checked.where(settled).select(col("walk_id"), col("loop")));
+            walk = checked.where(settled.unary_$bang())
+                    .join(edges, col("current").equalTo(col("parent_referred")).and(col("parent_ordinal").lt(col("walk_ordinal"))), "left")
+                    .select(col("walk_id"), col("walk_ordinal"), col("parent_referrer").as("current"), col("loop")).localCheckpoint(true);
+            if (walk.isEmpty()) {
+                return done;
+            }
+        }
+        return done.unionByName(walk.withColumn("loop", reachedStart).select(col("walk_id"), col("loop")));
     }
 
     /**

@@ -69,6 +69,33 @@ class ReferralStepTest extends SparkTestSupport {
     }
 
     @Test
+    void aLoopIsFoundUpToTheMaximumChainDepthAndNotBeyondWhileShorterChainsEndEarlier() {
+        var programme = new Programme(CONFIG, List.of(buy("Z1", "T1", "Z", "2025-01-01", "P", "dairy", 1, "10.00")),
+                LoyaltyFixtures.customers("A", null));
+        // Accepted earlier: P -> Q -> R -> S (S is three referrals below P) and U -> V -> W -> X -> Y (four below U).
+        var earlier = new java.util.ArrayList<Row>();
+        for (String[] edge : new String[][] {{"Q", "P"}, {"R", "Q"}, {"S", "R"}, {"V", "U"}, {"W", "V"}, {"X", "W"}, {"Y", "X"}}) {
+            earlier.add(RowFactory.create(edge[0], edge[1], Date.valueOf("2024-12-01"), edge[1] + edge[0], 15.0, "r0",
+                    Timestamp.valueOf("2024-12-01 00:00:00")));
+        }
+        programme.referrals = spark().createDataFrame(earlier, Tables.REFERRALS.schema());
+        Dataset<Row> typed = EventInputs.referrals(LoyaltyFixtures.raw("referrals.csv", COLUMNS, List.of(
+                List.of("S", "P", "2025-01-05", "S1"),     // P is S's referrer three steps up: a loop at the maximum depth (3)
+                List.of("Y", "U", "2025-01-05", "Y1"),     // U is four steps up from Y: beyond the depth, accepted
+                List.of("K", "L", "2025-01-05", "K1"))));  // K has no referrer: its walk ends at the first step
+        programme.night("2025-01-10", Optional.empty(), Optional.of(typed));
+
+        List<String> accepted = programme.last.acceptedReferrals().collectAsList().stream()
+                .map(row -> row.<String>getAs("referrer_id") + ">" + row.<String>getAs("referred_id")).sorted().toList();
+        assertEquals(List.of("K>L", "Y>U"), accepted);
+        Map<String, List<String>> rejected = new TreeMap<>();
+        for (Row row : programme.last.rejectedReferrals().collectAsList()) {
+            rejected.put(row.<String>getAs("referral_code"), row.getList(row.fieldIndex("reason_codes")));
+        }
+        assertEquals(Map.of("S1", List.of("referral_loop")), rejected);
+    }
+
+    @Test
     void theReferrerEarnsTheBonusOnceTheFirstPurchaseClearsTheReturnWindow() {
         var programme = new Programme(CONFIG, List.of(buy("E1", "T2", "E", "2025-02-01", "P", "dairy", 1, "30.00")),
                 LoyaltyFixtures.customers("D", null, "E", null));
