@@ -1,4 +1,4 @@
-"""OneToOne's nightly run as an Airflow DAG: ingest -> rfm -> model -> affinity -> offers, one spark-submit per task.
+"""OneToOne's nightly run as an Airflow DAG: ingest -> rfm -> loyalty -> model -> affinity -> offers, one spark-submit per task.
 
 The commands live in nightly_commands.json beside this file, which the project's tests also read (NightlyDagTest),
 so the schedule and what is tested cannot drift apart. Every argument there is an Airflow template: {{ ds }} is the
@@ -47,7 +47,7 @@ SPEC = load_spec(os.path.join(os.path.dirname(os.path.abspath(__file__)), "night
 
 with DAG(
     dag_id=SPEC["dag_id"],
-    description="OneToOne nightly: ingest, rfm, model, affinity, offers for the logical date",
+    description="OneToOne nightly: ingest, rfm, loyalty, model, affinity, offers for the logical date",
     schedule=SPEC["schedule"],
     start_date=datetime.fromisoformat(SPEC["start_date"]),
     # A night folds its new days into customer_state: nights run in date order, one at a time, one writer per warehouse.

@@ -1,6 +1,5 @@
 package dev.onetoone.pipeline;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
@@ -48,9 +47,11 @@ import dev.onetoone.loyalty.TierStep;
  * The loyalty step of one night: reads the transactions, the ledger and the programme's tables, and the
  * {@code redemptions.*} and {@code referrals.*} files of the input directory if there are any; appends the night's
  * points_ledger entries (insert-only, keyed by source ids), accepts referrals, quarantines refused redemptions and
- * referrals with their reasons, reviews member_tier, derives points_balance from the ledger, adds loyalty_tier,
- * loyalty_vip and points_available to the night's customer_model rows (so the offers stage's vip campaigns see the
- * VIP tier) and writes the day's loyalty_metrics row. Rerunning a night adds no ledger entry and gives the same
+ * referrals with their reasons, reviews member_tier, derives points_balance from the ledger and writes the day's
+ * loyalty_metrics row. customer_model's loyalty_tier, loyalty_vip and points_available (so the offers stage's vip
+ * campaigns see the VIP tier) come from the night's points_balance: in the nightly order the model stage, which runs
+ * next, writes them with its rows; the loyalty command run on its own fills them into the rows already written
+ * ({@link ModelColumns}). Rerunning a night adds no ledger entry and gives the same
  * balances.
  */
 public final class LoyaltyRunner {
@@ -71,7 +72,19 @@ public final class LoyaltyRunner {
         this.config = config;
     }
 
-    /** @param input an input directory that may hold redemptions.* and referrals.* files, or a single file (no events) */
+    /** Who writes customer_model's loyalty columns for the night. */
+    public enum ModelColumns {
+        /** The loyalty step, into the customer_model rows already written for the date (the loyalty command on its own). */
+        FILL_WRITTEN_ROWS,
+        /** The model stage, which runs next and reads the night's points_balance (the nightly order): one write. */
+        LEFT_TO_MODEL_STAGE
+    }
+
+    /**
+     * The loyalty command: fills the loyalty columns of the customer_model rows the date has, if any.
+     *
+     * @param input an input directory that may hold redemptions.* and referrals.* files, or a single file (no events)
+     */
     public StageResult run(LocalDate asOf, Optional<String> input) {
         return run(asOf, input, false);
     }
@@ -82,7 +95,12 @@ public final class LoyaltyRunner {
      *                of points.return-window-days, points.expiry-days or tier.window-days)
      */
     public StageResult run(LocalDate asOf, Optional<String> input, boolean rebuild) {
-        return runLog.run(STAGE, asOf, () -> night(asOf, input, rebuild));
+        return runLog.run(STAGE, asOf, () -> night(asOf, input, rebuild, ModelColumns.FILL_WRITTEN_ROWS));
+    }
+
+    /** The nightly order: loyalty before the model stage, which writes the loyalty columns with its rows. */
+    public StageResult runBeforeModel(LocalDate asOf, Optional<String> input) {
+        return runLog.run(STAGE, asOf, () -> night(asOf, input, false, ModelColumns.LEFT_TO_MODEL_STAGE));
     }
 
     /** The event file of a kind in an input directory: redemptions.csv, referrals.jsonl, ... */
@@ -103,7 +121,7 @@ public final class LoyaltyRunner {
         }
     }
 
-    private StageResult night(LocalDate asOf, Optional<String> input, boolean rebuild) {
+    private StageResult night(LocalDate asOf, Optional<String> input, boolean rebuild, ModelColumns modelColumns) {
         Warehouse warehouse = context.warehouse();
         var spark = warehouse.spark();
         Timestamp now = Timestamp.from(context.now());
@@ -202,19 +220,16 @@ public final class LoyaltyRunner {
         warehouse.overwrite(Tables.POINTS_BALANCE, BalanceStep.withTiers(figures, currentTiers, asOf));
         Dataset<Row> balances = warehouse.read(Tables.POINTS_BALANCE).persist(StorageLevel.MEMORY_AND_DISK());
 
-        JobDescription.set(spark, "loyalty", "customer_model columns");
-        Dataset<Row> models = warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf);
         long modelled = 0;
-        if (!models.isEmpty()) {
-            Dataset<Row> loyalty = balances.select(col("customer_id"), col("tier").as("loyalty_tier_new"), col("available").as("points_available_new"));
-            Dataset<Row> joined = models.join(loyalty, new String[] {"customer_id"}, "left")
-                    .withColumn("loyalty_tier", col("loyalty_tier_new"))
-                    .withColumn("loyalty_vip", coalesce(col("loyalty_tier_new").equalTo(config.vipTier()), lit(false)))
-                    .withColumn("points_available", col("points_available_new"))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            modelled = joined.count();
-            warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, joined, asOf);
-            joined.unpersist();
+        if (modelColumns == ModelColumns.FILL_WRITTEN_ROWS) {
+            JobDescription.set(spark, "loyalty", "customer_model columns");
+            Dataset<Row> models = warehouse.exists(Tables.CUSTOMER_MODEL) ? warehouse.readAsOf(Tables.CUSTOMER_MODEL, asOf) : null;
+            if (models != null && !models.isEmpty()) {
+                Dataset<Row> joined = LoyaltyColumns.fill(models, Optional.of(balances), config.vipTier()).persist(StorageLevel.MEMORY_AND_DISK());
+                modelled = joined.count();
+                warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, joined, asOf);
+                joined.unpersist();
+            }
         }
         details.put("customer_model_rows", modelled);
 

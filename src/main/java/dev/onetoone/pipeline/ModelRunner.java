@@ -97,10 +97,10 @@ public final class ModelRunner {
             // Preferences from the state's accumulators: no pass over the transaction lines.
             Dataset<Row> preferences = new PreferenceStep(new PreferenceSettings(settings.preferenceHalfLifeDays(),
                     settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).fromState(state, asOf).drop("as_of");
-            Dataset<Row> model = scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf)))
-                    // Filled by the loyalty step, which runs after the model (LoyaltyRunner).
-                    .withColumn("loyalty_tier", lit(null).cast("string")).withColumn("loyalty_vip", lit(null).cast("boolean"))
-                    .withColumn("points_available", lit(null).cast("long"));
+            JobDescription.set(spark, "model", "loyalty balances of the night");
+            // The night's points_balance, written by the loyalty step, which runs before the model.
+            Dataset<Row> model = LoyaltyColumns.fromWarehouse(context,
+                    scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf))), asOf);
             JobDescription.set(spark, "model", "score customers and write customer_model");
             warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
             JobDescription.set(spark, "model", "check customer_model");

@@ -141,7 +141,7 @@ class ClusterSubmitIT extends SparkTestSupport {
                 assertSameTable(local, onS3, Tables.OFFERS, List.of("offer_id"));
                 assertEquals(counts(local), counts(onS3));
                 assertEquals(8L, onS3.read(Tables.RUN_LOG).where("status like 'succeeded%'").count(),
-                        "ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
+                        "ingest products, customers, transactions; rfm; loyalty; model; affinity; offers");
                 assertObjectStorage(directory, settings, s3, onS3, hadoop);
             } finally {
                 stop(submit);

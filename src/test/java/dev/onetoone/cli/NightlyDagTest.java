@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.onetoone.pipeline.NightlyPipeline;
 import dev.onetoone.testing.WarehouseFixture;
 import picocli.CommandLine;
 
@@ -102,15 +103,18 @@ class NightlyDagTest {
     }
 
     @Test
-    void theDagYieldsTheFiveStagesAsSubmitCommandsForTheLogicalDateInOrder() throws IOException {
+    void theDagYieldsTheNightsStagesAsSubmitCommandsForTheLogicalDateInOrder() throws IOException {
         List<List<String>> expected = List.of(
                 List.of("ingest", "jobs/submit", "ingest", "--input", "/data/onetoone/incoming/2025-12-31", "--as-of", "2025-12-31"),
                 List.of("rfm", "jobs/submit", "rfm", "--as-of", "2025-12-31"),
+                List.of("loyalty", "jobs/submit", "loyalty", "--input", "/data/onetoone/incoming/2025-12-31", "--as-of", "2025-12-31"),
                 List.of("model", "jobs/submit", "model", "--as-of", "2025-12-31"),
                 List.of("affinity", "jobs/submit", "affinity", "--as-of", "2025-12-31"),
                 List.of("offers", "jobs/submit", "offers", "--as-of", "2025-12-31"));
         assertEquals(expected, pythonCommands());
         assertEquals(expected, javaCommands());
+        assertEquals(NightlyPipeline.STAGES, expected.stream().map(command -> command.get(0)).toList(),
+                "the DAG runs the stages of the nightly command, in its order");
     }
 
     @Test

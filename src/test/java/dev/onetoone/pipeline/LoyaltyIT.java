@@ -15,8 +15,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
+import dev.onetoone.config.ConfigLoader;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
+import dev.onetoone.loyalty.LoyaltyConfig;
 import dev.onetoone.testing.SampleNight;
 import dev.onetoone.testing.SparkTestSupport;
 
@@ -55,6 +57,13 @@ class LoyaltyIT extends SparkTestSupport {
         assertEquals(members, warehouse.read(Tables.MEMBER_TIER).where(col("valid_to").isNull()).count());
         assertEquals(warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).count(),
                 warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).where(col("loyalty_tier").isNotNull()).count());
+        // Written by the model stage, after loyalty: every row's columns are the member's balance and tier of the night.
+        String vip = LoyaltyConfig.load(ConfigLoader.resolveFile(SampleNight.context().config().loyaltyFile())).vipTier();
+        Dataset<Row> modelled = warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).join(balances, "customer_id");
+        assertEquals(warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF).count(), modelled.count());
+        assertEquals(0, modelled.where(col("loyalty_tier").notEqual(col("tier")).or(col("points_available").notEqual(col("available")))
+                .or(col("loyalty_vip").notEqual(col("tier").equalTo(vip)))).count());
+        assertTrue(modelled.where(col("loyalty_vip")).count() > 0, "the sample has VIP members");
         Row metrics = warehouse.readAsOf(Tables.LOYALTY_METRICS, SampleNight.AS_OF).first();
         assertEquals(members, metrics.<Long>getAs("members"));
         double breakage = metrics.getAs("breakage_rate");
@@ -70,8 +79,12 @@ class LoyaltyIT extends SparkTestSupport {
         List<Row> before = warehouse.read(Tables.POINTS_BALANCE).drop("as_of").orderBy("customer_id").collectAsList();
         long quarantined = warehouse.read(Tables.QUARANTINE).count();
         List<Row> tiers = warehouse.read(Tables.MEMBER_TIER).drop("run_id").orderBy("customer_id", "valid_from").collectAsList();
+        List<Row> modelColumns = loyaltyColumns(warehouse);
         StageResult result = new LoyaltyRunner(context, new RunLog(context)).run(SampleNight.AS_OF, Optional.of(SampleNight.SAMPLE));
         assertEquals(0, result.rowsOut());
+        // The loyalty command on its own fills the rows the model stage wrote, with the same values.
+        assertEquals((long) modelColumns.size(), result.details().get("customer_model_rows"));
+        assertEquals(modelColumns, loyaltyColumns(warehouse));
         // from the night's own balances: only the members a rerun can touch are read, and the balances are folded
         assertEquals(0L, result.details().get("ledger_read_whole"), result.details().toString());
         assertEquals(1L, result.details().get("balances_folded"), result.details().toString());
@@ -79,5 +92,10 @@ class LoyaltyIT extends SparkTestSupport {
         assertEquals(entries, warehouse.read(Tables.POINTS_LEDGER).count());
         assertEquals(quarantined, warehouse.read(Tables.QUARANTINE).count());
         assertEquals(before, warehouse.read(Tables.POINTS_BALANCE).drop("as_of").orderBy("customer_id").collectAsList());
+    }
+
+    private static List<Row> loyaltyColumns(Warehouse warehouse) {
+        return warehouse.readAsOf(Tables.CUSTOMER_MODEL, SampleNight.AS_OF)
+                .select("customer_id", "loyalty_tier", "loyalty_vip", "points_available").orderBy("customer_id").collectAsList();
     }
 }

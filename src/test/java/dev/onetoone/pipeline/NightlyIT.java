@@ -105,6 +105,16 @@ class NightlyIT extends SparkTestSupport {
         assertEquals(firstAffinity.get("customers_ranked"), rerunAffinity.get("customers_carried"));
         assertEquals(affinityBefore, affinityRows(warehouse, AS_OF), "the rerun keeps every product_affinity row");
         assertEquals(runLogBefore + 8, warehouse.read(Tables.RUN_LOG).count(),
-                "one row per stage: ingest products, customers, transactions; rfm; model; affinity; loyalty; offers");
+                "one row per stage: ingest products, customers, transactions; rfm; loyalty; model; affinity; offers");
+        String rerun = warehouse.read(Tables.RUN_LOG).orderBy(col("started_at").desc()).first().getAs("run_id");
+        List<String> order = new ArrayList<>();
+        for (Row row : warehouse.read(Tables.RUN_LOG).where(col("run_id").equalTo(rerun))
+                .orderBy("started_at").collectAsList()) {
+            String stage = row.<String>getAs("stage").replaceFirst("^ingest_.*", "ingest");
+            if (order.isEmpty() || !order.get(order.size() - 1).equals(stage)) {
+                order.add(stage);
+            }
+        }
+        assertEquals(NightlyPipeline.STAGES, order, "the night runs its stages in the documented order");
     }
 }
