@@ -170,7 +170,10 @@ public final class Warehouse {
         return merge(table, rows, false);
     }
 
-    /** Inserts new keys and replaces the rows of existing keys (master data). Returns rows inserted plus updated. */
+    /**
+     * Inserts new keys and replaces the rows of existing keys (master data, state). Returns rows inserted plus
+     * updated. The table gets deletion vectors ({@link #DELETION_VECTORS}), so an update writes only the changed rows.
+     */
     public long upsert(TableSpec table, Dataset<Row> rows) {
         return merge(table, rows, true);
     }
@@ -208,14 +211,25 @@ public final class Warehouse {
     static final long CLUSTERED_FILE_ROWS = 1_000_000;
 
     private void enableAutoCompaction(TableSpec table) {
+        enable(table, AUTO_COMPACT, "auto compaction");
+    }
+
+    /** Sets a boolean table property to true, once: a table that has it gets no new commit. */
+    private void enable(TableSpec table, String property, String what) {
         var properties = DeltaTable.forPath(spark, path(table)).detail().select("properties").first().getJavaMap(0);
-        if (!"true".equals(properties.get(AUTO_COMPACT))) {
-            spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES ('" + AUTO_COMPACT + "' = 'true')");
-            LOG.info("enabled auto compaction of {}", table.name());
+        if (!"true".equals(properties.get(property))) {
+            spark.sql("ALTER TABLE " + sqlName(table) + " SET TBLPROPERTIES ('" + property + "' = 'true')");
+            LOG.info("enabled {} of {}", what, table.name());
         }
     }
 
     private static final String AUTO_COMPACT = "delta.autoOptimize.autoCompact";
+    /**
+     * Deletion vectors: a MERGE that updates rows marks the old ones in a small side file and writes only the changed
+     * rows, instead of rewriting every file that holds one. Without them a night that changes a few hundred
+     * customers' state rewrote the whole table (at 100,000 customers: 776 rows updated, 99,095 copied).
+     */
+    static final String DELETION_VECTORS = "delta.enableDeletionVectors";
 
     private long merge(TableSpec table, Dataset<Row> rows, boolean updateMatched) {
         return merge(table, rows, updateMatched, null);
@@ -226,6 +240,9 @@ public final class Warehouse {
         if (!exists(table)) {
             append(table, conformed);
             return spark.read().format("delta").load(path(table)).count();
+        }
+        if (updateMatched) {
+            enable(table, DELETION_VECTORS, "deletion vectors");
         }
         String condition = targetRestriction == null ? keyCondition(table) : keyCondition(table) + " AND " + targetRestriction;
         var builder = DeltaTable.forPath(spark, path(table)).as("target").merge(conformed.as("source"), condition);
