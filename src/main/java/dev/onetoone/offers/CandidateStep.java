@@ -16,7 +16,6 @@ import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 
 import org.apache.spark.sql.Column;
@@ -48,13 +47,6 @@ public final class CandidateStep {
         Dataset<Row> model = inputs.customerModels().where(col("as_of").equalTo(lit(Date.valueOf(asOf)))).drop("as_of");
         Dataset<Row> products = productMargins(inputs.products());
         Dataset<Row> categories = categoryMargins(products);
-        // The product_affinity rows some campaign can draw from, read once: at scale the table holds tens of rows per
-        // customer, and each campaign would otherwise scan all of them.
-        Column usable = settings.campaigns().campaigns().stream().map(this::affinityRows).filter(java.util.Objects::nonNull)
-                .reduce(Column::or).orElse(null);
-        Optional<Dataset<Row>> affinity = usable == null ? inputs.affinity() : inputs.affinity().map(rows -> rows
-                .select("customer_id", "product_id", "category", "rank", "new_rank", "score", "is_repeat", "due_date")
-                .where(usable).localCheckpoint(true));
         List<Dataset<Row>> parts = new ArrayList<>();
         List<String> withoutAffinity = new ArrayList<>();
         for (Campaign campaign : settings.campaigns().campaigns()) {
@@ -63,14 +55,15 @@ public final class CandidateStep {
                 case SECOND_ORDER -> onBasketOrTopCategory(campaign, model.where(col("repeat_purchase_days").equalTo(0)
                         .and(col("overdue_ratio").gt(rule.windowFactor())).and(col("p_alive").geq(rule.minPAlive()))),
                         array(lit("first_purchase_not_returned"), lit("beyond_expected_window")));
-                case REPLENISHMENT -> affinity.map(rows -> onAffinityTarget(campaign,
+                case REPLENISHMENT -> inputs.affinity().map(affinity -> onAffinityTarget(campaign,
                         model.where(col("overdue_ratio").gt(rule.minOverdueRatio()).and(col("p_alive").geq(rule.minPAlive()))),
-                        rows.where(affinityRows(campaign)), products, categories,
-                        array(lit("overdue_on_rhythm"), lit("repeat_product_due")))).orElse(null);
-                case CROSS_SELL -> affinity.map(rows -> onAffinityTarget(campaign,
+                        affinity.where(col("is_repeat").and(col("due_date").leq(date_add(lit(Date.valueOf(asOf)), rule.dueWithinDays())))),
+                        products, categories, array(lit("overdue_on_rhythm"), lit("repeat_product_due")))).orElse(null);
+                case CROSS_SELL -> inputs.affinity().map(affinity -> onAffinityTarget(campaign,
                         model.where(col("p_alive").geq(rule.minPAlive())),
-                        rows.where(affinityRows(campaign)), products, categories,
-                        array(lit("high_affinity_never_bought")))).orElse(null);
+                        affinity.where(col("is_repeat").equalTo(false).and(coalesce(col("new_rank"), col("rank")).leq(rule.maxRank()))
+                                .and(col("score").geq(rule.minScore()))),
+                        products, categories, array(lit("high_affinity_never_bought")))).orElse(null);
                 case WIN_BACK -> winBack(campaign, model, inputs.customerModels());
                 case VIP -> onBasketOrTopCategory(campaign, model.where(col("clv").geq(clvQuantile(model, rule.minClvQuantile())).or(loyaltyVip(model))),
                         when(loyaltyVip(model), array(lit("loyalty_vip_tier"))).otherwise(array(lit("top_predicted_value"))));
@@ -126,17 +119,6 @@ public final class CandidateStep {
     }
 
     /** The customer's best-ranked affinity row that passes the campaign's filter, as a product or its category. */
-    /** The product_affinity rows a campaign draws from (null for a campaign that draws from none). */
-    private Column affinityRows(Campaign campaign) {
-        Eligibility rule = campaign.eligibility();
-        return switch (campaign.type()) {
-            case REPLENISHMENT -> col("is_repeat").and(col("due_date").leq(date_add(lit(Date.valueOf(asOf)), rule.dueWithinDays())));
-            case CROSS_SELL -> col("is_repeat").equalTo(false).and(coalesce(col("new_rank"), col("rank")).leq(rule.maxRank()))
-                    .and(col("score").geq(rule.minScore()));
-            case SECOND_ORDER, WIN_BACK, VIP -> null;
-        };
-    }
-
     private Dataset<Row> onAffinityTarget(Campaign campaign, Dataset<Row> eligible, Dataset<Row> affinity, Dataset<Row> products,
             Dataset<Row> categories, Column reasons) {
         Dataset<Row> best = affinity.withColumn("pick", row_number().over(Window.partitionBy("customer_id").orderBy(col("rank").asc(), col("product_id").asc())))
