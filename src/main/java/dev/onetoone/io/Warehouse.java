@@ -1,6 +1,7 @@
 package dev.onetoone.io;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -117,6 +118,21 @@ public final class Warehouse {
             columns.add(col(field.name()).cast(field.dataType()).as(field.name(), field.metadata()));
         }
         return rows.select(columns.toArray(Column[]::new));
+    }
+
+    /**
+     * The rows with every column of the table's definition: a column the stored table does not have yet (it was last
+     * written by an earlier version, before the column existed) is added as a typed null, as Delta reads the rows of
+     * older files once a write has added the column.
+     */
+    public static Dataset<Row> withMissingColumns(TableSpec table, Dataset<Row> rows) {
+        var available = Arrays.asList(rows.columns());
+        for (StructField field : table.schema().fields()) {
+            if (!available.contains(field.name())) {
+                rows = rows.withColumn(field.name(), lit(null).cast(field.dataType()));
+            }
+        }
+        return rows;
     }
 
     /** Replaces the rows of one as-of date, leaving other dates untouched; a rerun for the same date is idempotent. */

@@ -73,7 +73,8 @@ public final class OffersRunner {
         }
         Optional<Dataset<Row>> affinity = Optional.empty();
         if (warehouse.exists(Tables.PRODUCT_AFFINITY)) {
-            Dataset<Row> rows = warehouse.readAsOf(Tables.PRODUCT_AFFINITY, asOf);
+            // A ranking written by an earlier version may lack a newer column (new_rank): read as null, as for its rows.
+            Dataset<Row> rows = Warehouse.withMissingColumns(Tables.PRODUCT_AFFINITY, warehouse.readAsOf(Tables.PRODUCT_AFFINITY, asOf));
             if (!rows.isEmpty()) {
                 affinity = Optional.of(rows);
             }

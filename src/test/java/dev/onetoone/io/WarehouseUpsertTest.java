@@ -55,4 +55,17 @@ class WarehouseUpsertTest extends SparkTestSupport {
                 stored.where("customer_id in (7, 500, 1000)").orderBy("customer_id").collectAsList());
         assertEquals(998, stored.where("purchases = 1 and customer_id < 1000").count(), "the other rows are unchanged");
     }
+
+    @Test
+    void aColumnTheStoredTableLacksIsReadAsATypedNull(@TempDir Path directory) {
+        var warehouse = new Warehouse(spark(), directory.toString());
+        TableSpec older = new TableSpec.Builder("state", "the same table before its purchases column")
+                .required("customer_id", DataTypes.LongType, "key").keyedBy("customer_id").build();
+        warehouse.upsert(older, spark().createDataFrame(List.of(RowFactory.create(1L), RowFactory.create(2L)), older.schema()));
+
+        var rows = Warehouse.withMissingColumns(STATE, warehouse.read(STATE));
+        assertEquals(DataTypes.LongType, rows.schema().apply("purchases").dataType());
+        assertEquals(2, rows.where("purchases is null").count());
+        assertEquals(List.of("customer_id", "purchases"), List.of(rows.columns()));
+    }
 }
