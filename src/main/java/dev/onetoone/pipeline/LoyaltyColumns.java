@@ -38,8 +38,10 @@ final class LoyaltyColumns {
     static Dataset<Row> fill(Dataset<Row> models, Optional<Dataset<Row>> balances, String vipTier) {
         Dataset<Row> base = models.drop(COLUMNS);
         if (balances.isEmpty()) {
-            return base.withColumn("loyalty_tier", lit(null).cast("string")).withColumn("loyalty_vip", lit(null).cast("boolean"))
-                    .withColumn("points_available", lit(null).cast("long"));
+            for (String column : COLUMNS) {
+                base = base.withColumn(column, lit(null).cast(Tables.CUSTOMER_MODEL.schema().apply(column).dataType()));
+            }
+            return base;
         }
         Dataset<Row> loyalty = balances.get().select(col("customer_id"), col("tier").as("loyalty_tier"), col("available").as("points_available"));
         return base.join(loyalty, new String[] {"customer_id"}, "left")
