@@ -114,13 +114,27 @@ public final class CustomerStateStep {
     /** Like {@link #fold(Dataset, Dataset, LocalDate, LocalDate)} with the given half-life of the decayed weights. */
     public static Dataset<Row> fold(Dataset<Row> state, Dataset<Row> transactions, LocalDate foldedThrough, LocalDate asOf,
             double halfLifeDays) {
-        return fold(state, transactions, foldedThrough, asOf, halfLifeDays, "full_outer");
+        return fold(state, transactions, foldedThrough, asOf, halfLifeDays, Customers.ALL);
     }
 
     /** Like {@link #fold} but returns only the customers with new lines, for a MERGE into the state table. */
     public static Dataset<Row> foldChanged(Dataset<Row> state, Dataset<Row> transactions, LocalDate foldedThrough, LocalDate asOf,
             double halfLifeDays) {
-        return fold(state, transactions, foldedThrough, asOf, halfLifeDays, "right_outer");
+        return fold(state, transactions, foldedThrough, asOf, halfLifeDays, Customers.WITH_NEW_LINES);
+    }
+
+    /** Which customers a fold returns, and the join of the state with the night's increment that gives them. */
+    private enum Customers {
+        /** Every customer of the state or of the new lines. */
+        ALL("full_outer"),
+        /** Only the customers with new lines (their state rows, if any, folded with the lines). */
+        WITH_NEW_LINES("right_outer");
+
+        private final String joinType;
+
+        Customers(String joinType) {
+            this.joinType = joinType;
+        }
     }
 
     /** {@code ln 2 / h}: the growth of a log weight per day. */
@@ -134,7 +148,7 @@ public final class CustomerStateStep {
     }
 
     private static Dataset<Row> fold(Dataset<Row> state, Dataset<Row> transactions, LocalDate foldedThrough, LocalDate asOf,
-            double halfLifeDays, String join) {
+            double halfLifeDays, Customers customers) {
         Column window = col("purchase_date").leq(lit(Date.valueOf(asOf)));
         if (foldedThrough != null) {
             window = window.and(col("purchase_date").gt(lit(Date.valueOf(foldedThrough))));
@@ -163,13 +177,14 @@ public final class CustomerStateStep {
                 .join(counts(purchases), "customer_id", "left")
                 .join(weights(purchases, halfLifeDays), "customer_id", "left");
 
-        if (join.equals("right_outer")) {
+        if (customers == Customers.WITH_NEW_LINES) {
             // Only the state rows of the customers with new lines can join: those few are picked out where the state is
             // read (the customers' ids broadcast), so the join shuffles them, not the whole state (at 100,000
             // customers 40 MB a night for some hundreds of changed rows).
             state = state.join(broadcast(increment.select("customer_id")), new String[] {"customer_id"}, "left_semi");
         }
-        Dataset<Row> joined = state.as("s").join(increment.as("n"), col("s.customer_id").equalTo(col("n.customer_id")), join);
+        Dataset<Row> joined = state.as("s").join(increment.as("n"), col("s.customer_id").equalTo(col("n.customer_id")),
+                customers.joinType);
         Column bridge = when(col("s.last_purchase_date").isNotNull().and(col("n.new_first").isNotNull()),
                 date_diff(col("n.new_first"), col("s.last_purchase_date")).cast(DataTypes.DoubleType)).otherwise(lit(0.0));
         Column zeroMoney = lit(0).cast(Tables.MONEY);

@@ -73,7 +73,7 @@ public final class LoyaltyRunner {
     }
 
     /** Who writes customer_model's loyalty columns for the night. */
-    public enum ModelColumns {
+    private enum ModelColumns {
         /** The loyalty step, into the customer_model rows already written for the date (the loyalty command on its own). */
         FILL_WRITTEN_ROWS,
         /** The model stage, which runs next and reads the night's points_balance (the nightly order): one write. */
