@@ -162,18 +162,23 @@ public final class LoyaltyInputsGenerator {
                 start = own;
             }
         }
+        // The referrer is drawn uniformly from the customers who had bought before the referral date, taken in the order
+        // of the customers file. How many there are comes from their first days, sorted; which one the drawn position
+        // names is resolved afterwards, referral dates in order (EarlierBuyers), so that the draws stay those of a scan
+        // of every buyer per referral, without its cost (quadratic: hours at a million customers).
+        var buyers = new EarlierBuyers(first);
         List<String[]> rows = new ArrayList<>();
+        List<Integer> positions = new ArrayList<>();
         for (String customer : customers) {
             LocalDate own = first.get(customer);
             if (own == null || own.isBefore(start.plusDays(60)) || random.nextDouble() >= 0.08) {
                 continue;
             }
             LocalDate referralDate = own.minusDays(1 + random.nextInt(10));
-            List<String> earlier = first.entrySet().stream().filter(entry -> entry.getValue().isBefore(referralDate))
-                    .map(Map.Entry::getKey).toList();
-            String referrer = earlier.get(random.nextInt(earlier.size()));
-            rows.add(new String[] {referrer, customer, referralDate.toString()});
+            positions.add(random.nextInt(buyers.countBefore(referralDate)));
+            rows.add(new String[] {null, customer, referralDate.toString()});
         }
+        buyers.resolve(rows, positions);
         if (withBadRows && !rows.isEmpty() && customers.size() >= 4) {
             String[] firstReferral = rows.get(0);
             LocalDate later = LocalDate.parse(firstReferral[2]).plusDays(1);
@@ -193,5 +198,73 @@ public final class LoyaltyInputsGenerator {
             }
         }
         return rows.size();
+    }
+
+    /**
+     * The customers with a purchase, in the order of the customers file, with their first purchase day: answers "the
+     * n-th of those who had bought before day d" for many days at once. The days are sorted to count; the positions
+     * are resolved with the customers added to a Fenwick tree over their file order in order of their first day, as
+     * the referral dates grow, and a descent of the tree to the n-th added.
+     */
+    private static final class EarlierBuyers {
+        private final List<String> ids;
+        private final int[] byFirstDay;
+        private final long[] sortedDays;
+        private final long[] firstDays;
+
+        EarlierBuyers(Map<String, LocalDate> first) {
+            ids = new ArrayList<>(first.keySet());
+            firstDays = first.values().stream().mapToLong(LocalDate::toEpochDay).toArray();
+            byFirstDay = java.util.stream.IntStream.range(0, ids.size()).boxed()
+                    .sorted(java.util.Comparator.comparingLong(index -> firstDays[index])).mapToInt(Integer::intValue).toArray();
+            sortedDays = java.util.Arrays.stream(byFirstDay).mapToLong(index -> firstDays[index]).toArray();
+        }
+
+        /** How many customers first bought before the day. */
+        int countBefore(LocalDate day) {
+            long epochDay = day.toEpochDay();
+            int low = 0;
+            int high = sortedDays.length;
+            while (low < high) {
+                int middle = (low + high) >>> 1;
+                if (sortedDays[middle] < epochDay) {
+                    low = middle + 1;
+                } else {
+                    high = middle;
+                }
+            }
+            return low;
+        }
+
+        /** Sets each row's referrer (column 0): the customer at its position among those who bought before its date (column 2). */
+        void resolve(List<String[]> rows, List<Integer> positions) {
+            Integer[] order = java.util.stream.IntStream.range(0, rows.size()).boxed().toArray(Integer[]::new);
+            java.util.Arrays.sort(order, java.util.Comparator.comparing(row -> rows.get(row)[2]));
+            int[] tree = new int[ids.size() + 1];
+            int added = 0;
+            for (int row : order) {
+                long day = LocalDate.parse(rows.get(row)[2]).toEpochDay();
+                while (added < byFirstDay.length && sortedDays[added] < day) {
+                    for (int node = byFirstDay[added] + 1; node < tree.length; node += node & -node) {
+                        tree[node]++;
+                    }
+                    added++;
+                }
+                rows.get(row)[0] = ids.get(nth(tree, positions.get(row)));
+            }
+        }
+
+        /** The file index of the customer with {@code position} (0-based) added customers before it in file order. */
+        private static int nth(int[] tree, int position) {
+            int node = 0;
+            int remaining = position + 1;
+            for (int step = Integer.highestOneBit(tree.length - 1); step > 0; step >>= 1) {
+                if (node + step < tree.length && tree[node + step] < remaining) {
+                    node += step;
+                    remaining -= tree[node];
+                }
+            }
+            return node;
+        }
     }
 }
