@@ -1,7 +1,6 @@
 package dev.onetoone.ingest;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
@@ -13,7 +12,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
@@ -51,6 +49,8 @@ import dev.onetoone.io.Warehouse;
  */
 public final class ValidatedRows {
     static final String REASON_CODES = "reason_codes";
+    /** True for a row that passed every check (no reason code). */
+    private static final String CLEAN = "_clean";
     static final String LINE_HASH = "line_hash";
     static final String OCCURRENCE = "occurrence";
     static final String ROW_ORDER = "_row_order";
@@ -174,18 +174,33 @@ public final class ValidatedRows {
                     .withColumn(OCCURRENCE, coalesce(col(OCCURRENCE), lit(1)))
                     .drop("_repeated_row");
         }
-        return withOccurrence.withColumn(REASON_CODES,
-                when(col("_malformed"), array(lit(ReasonCodes.MALFORMED_LINE))).otherwise(SourceColumns.reasons(rules)));
+        // Clean first, as one condition the generated code evaluates; the array of codes is built for the other rows
+        // only (it is evaluated row by row, outside the generated code, and most rows are clean).
+        return withOccurrence.withColumn(CLEAN, col("_malformed").unary_$bang().and(anyRule().unary_$bang()))
+                .withColumn(REASON_CODES, when(col(CLEAN), array().cast("array<string>"))
+                        .when(col("_malformed"), array(lit(ReasonCodes.MALFORMED_LINE)))
+                        .otherwise(SourceColumns.reasons(rules)));
+    }
+
+    /** True when some rule's condition holds (a null condition does not). */
+    private Column anyRule() {
+        return rules.values().stream().map(condition -> coalesce(condition, lit(false))).reduce(Column::or).orElse(lit(false));
+    }
+
+    /** The rows a code counts: malformed lines for {@code malformed_line}, otherwise well-formed lines whose rule holds. */
+    private Column holds(String code) {
+        return code.equals(ReasonCodes.MALFORMED_LINE) ? col("_malformed")
+                : col("_malformed").unary_$bang().and(coalesce(rules.get(code), lit(false)));
     }
 
     /** Rows that passed every check, in the target table's columns. */
     public Dataset<Row> accepted() {
-        return acceptedColumns.apply(validated().where(size(col(REASON_CODES)).equalTo(0)));
+        return acceptedColumns.apply(validated().where(col(CLEAN)));
     }
 
     /** Rows that failed a check, in the quarantine table's schema; the raw record is built here only. */
     public Dataset<Row> quarantined() {
-        Dataset<Row> quarantined = validated().where(size(col(REASON_CODES)).gt(0)).select(
+        Dataset<Row> quarantined = validated().where(col(CLEAN).unary_$bang()).select(
                 // the full hex hash, as before the line key became binary, so that record ids of earlier runs still match
                 sha2(concat(quarantineLineHash, lit("#"), col(OCCURRENCE).cast("string")), 256).as("record_id"),
                 lit(runId).as("run_id"),
@@ -204,13 +219,13 @@ public final class ValidatedRows {
      * them (few: one per day).
      */
     public Counts counts() {
-        Column accepted = size(col(REASON_CODES)).equalTo(0);
+        Column accepted = col(CLEAN);
         List<String> codes = new ArrayList<>(rules.keySet());
         codes.add(0, ReasonCodes.MALFORMED_LINE);
         List<Column> aggregates = new ArrayList<>();
         aggregates.add(sum(when(accepted, 1L).otherwise(0L)).as("_accepted"));
         for (String code : codes) {
-            aggregates.add(sum(when(array_contains(col(REASON_CODES), code), 1L).otherwise(0L)).as("_reason_" + code));
+            aggregates.add(sum(when(holds(code), 1L).otherwise(0L)).as("_reason_" + code));
         }
         for (Map.Entry<String, Column> measure : acceptedMeasures.entrySet()) {
             aggregates.add(sum(when(accepted.and(coalesce(measure.getValue(), lit(false))), 1L).otherwise(0L)).as("_measure_" + measure.getKey()));
