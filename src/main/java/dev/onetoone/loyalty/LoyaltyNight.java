@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -276,12 +277,28 @@ public final class LoyaltyNight {
         return ledger.join(broadcast(members), new String[] {"customer_id"}, "left_semi").localCheckpoint(true);
     }
 
-    /** Finished entries whose id the ledger does not hold yet, persisted so later steps see the same rows. */
+    /**
+     * Finished entries whose id the ledger does not hold yet, once each, persisted so later steps see the same rows.
+     *
+     * <p>A step drafts each entry once by construction, so an id that repeats is a guard, not the rule. Dropping
+     * duplicates over the rows themselves shuffled every entry in full: on the first night at 1,000,000 customers the
+     * earn step's 6.3 GB, most of its time. Now the rows are kept where they are, and only a 64-bit hash of each id is
+     * counted (a few bytes per entry, pre-aggregated); the rows whose hash repeats, none in the usual case and a few
+     * more than the true duplicates in the rare case of a hash collision, are the only ones compared by their id.
+     */
     private Dataset<Row> fresh(Dataset<Row> drafts, Dataset<Row> ledger) {
         // Checkpointed: the later steps build on these rows, and without it their plans (and their analysis) would
         // grow with every step.
-        return Ledger.finish(drafts, runId, now).join(ledger.select("entry_id"), new String[] {"entry_id"}, "left_anti")
-                .dropDuplicates("entry_id")
+        Dataset<Row> finished = Ledger.finish(drafts, runId, now).join(ledger.select("entry_id"), new String[] {"entry_id"}, "left_anti")
+                .localCheckpoint(true);
+        Column idHash = xxhash64(col("entry_id"));
+        Dataset<Row> repeated = finished.groupBy(idHash.as("_id_hash")).count().where(col("count").gt(1)).select("_id_hash");
+        if (repeated.isEmpty()) {
+            return finished;
+        }
+        Column sameHash = idHash.equalTo(col("_id_hash"));
+        return finished.join(broadcast(repeated), sameHash, "left_anti")
+                .unionByName(finished.join(broadcast(repeated), sameHash, "left_semi").dropDuplicates("entry_id"))
                 .localCheckpoint(true);
     }
 }

@@ -61,6 +61,24 @@ class LedgerTest extends SparkTestSupport {
         assertEquals(35L, balance.<Long>getAs("lifetime_earned"));
     }
 
+    /**
+     * A line held twice by the transactions it reads (e.g. a table loaded by hand around ingest's deduplication) drafts
+     * the same entries twice: the night keeps each entry id once, so 20.00 earns 20 points, not 40, and on the day its
+     * window closes releases 20.
+     */
+    @Test
+    void aLineReadTwiceEarnsOnce() {
+        var programme = new Programme(LoyaltyConfig.parse(BASE_ONLY), List.of(
+                buy("L1", "T1", "A", "2025-01-01", "P", "dairy", 2, "20.00"),
+                buy("L1", "T1", "A", "2025-01-01", "P", "dairy", 2, "20.00")), LoyaltyFixtures.customers("A", null));
+        List<Row> first = programme.night("2025-01-01");
+        assertEquals(2, first.size(), "one pending and one qualifying entry: " + first);
+        assertEquals(20, LoyaltyFixtures.sum(first, Ledger.EARN, Ledger.PENDING));
+        assertEquals(20, LoyaltyFixtures.sum(first, Ledger.EARN, Ledger.QUALIFYING));
+        assertEquals(20, LoyaltyFixtures.sum(programme.night("2025-01-11"), Ledger.HOLD_RELEASE, Ledger.AVAILABLE));
+        assertEquals(20L, programme.balance("A", "2025-01-11").<Long>getAs("available"));
+    }
+
     @Test
     void aReturnAfterTheWindowTakesItsPointsFromTheAvailableBalance() {
         var programme = new Programme(LoyaltyConfig.parse(BASE_ONLY), List.of(
