@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
 import org.slf4j.Logger;
@@ -210,14 +213,13 @@ public final class LoyaltyInputsGenerator {
         private final List<String> ids;
         private final int[] byFirstDay;
         private final long[] sortedDays;
-        private final long[] firstDays;
 
         EarlierBuyers(Map<String, LocalDate> first) {
             ids = new ArrayList<>(first.keySet());
-            firstDays = first.values().stream().mapToLong(LocalDate::toEpochDay).toArray();
-            byFirstDay = java.util.stream.IntStream.range(0, ids.size()).boxed()
-                    .sorted(java.util.Comparator.comparingLong(index -> firstDays[index])).mapToInt(Integer::intValue).toArray();
-            sortedDays = java.util.Arrays.stream(byFirstDay).mapToLong(index -> firstDays[index]).toArray();
+            long[] firstDays = first.values().stream().mapToLong(LocalDate::toEpochDay).toArray();
+            byFirstDay = IntStream.range(0, ids.size()).boxed()
+                    .sorted(Comparator.comparingLong(index -> firstDays[index])).mapToInt(Integer::intValue).toArray();
+            sortedDays = Arrays.stream(byFirstDay).mapToLong(index -> firstDays[index]).toArray();
         }
 
         /** How many customers first bought before the day. */
@@ -238,8 +240,8 @@ public final class LoyaltyInputsGenerator {
 
         /** Sets each row's referrer (column 0): the customer at its position among those who bought before its date (column 2). */
         void resolve(List<String[]> rows, List<Integer> positions) {
-            Integer[] order = java.util.stream.IntStream.range(0, rows.size()).boxed().toArray(Integer[]::new);
-            java.util.Arrays.sort(order, java.util.Comparator.comparing(row -> rows.get(row)[2]));
+            Integer[] order = IntStream.range(0, rows.size()).boxed().toArray(Integer[]::new);
+            Arrays.sort(order, Comparator.comparing(row -> rows.get(row)[2]));
             int[] tree = new int[ids.size() + 1];
             int added = 0;
             for (int row : order) {
