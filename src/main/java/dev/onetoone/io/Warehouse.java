@@ -127,10 +127,13 @@ public final class Warehouse {
      */
     public static Dataset<Row> withMissingColumns(TableSpec table, Dataset<Row> rows) {
         var available = Arrays.asList(rows.columns());
-        for (StructField field : table.schema().fields()) {
-            if (!available.contains(field.name())) {
-                rows = rows.withColumn(field.name(), lit(null).cast(field.dataType()));
-            }
+        return withNullColumns(table, rows, Arrays.stream(table.schema().fieldNames()).filter(name -> !available.contains(name)).toList());
+    }
+
+    /** The rows with the named columns of the table added, in that order, as nulls of their declared types. */
+    public static Dataset<Row> withNullColumns(TableSpec table, Dataset<Row> rows, List<String> names) {
+        for (String name : names) {
+            rows = rows.withColumn(name, lit(null).cast(table.schema().apply(name).dataType()));
         }
         return rows;
     }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Optional;
 
 import org.apache.spark.sql.Dataset;
@@ -38,10 +39,7 @@ final class LoyaltyColumns {
     static Dataset<Row> fill(Dataset<Row> models, Optional<Dataset<Row>> balances, String vipTier) {
         Dataset<Row> base = models.drop(COLUMNS);
         if (balances.isEmpty()) {
-            for (String column : COLUMNS) {
-                base = base.withColumn(column, lit(null).cast(Tables.CUSTOMER_MODEL.schema().apply(column).dataType()));
-            }
-            return base;
+            return Warehouse.withNullColumns(Tables.CUSTOMER_MODEL, base, List.of(COLUMNS));
         }
         Dataset<Row> loyalty = balances.get().select(col("customer_id"), col("tier").as("loyalty_tier"), col("available").as("points_available"));
         return base.join(loyalty, new String[] {"customer_id"}, "left")
