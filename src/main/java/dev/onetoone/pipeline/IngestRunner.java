@@ -30,6 +30,7 @@ import dev.onetoone.ingest.ValidatedRows;
 import dev.onetoone.io.InputReader;
 import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.RawInput;
+import dev.onetoone.io.SparkSessions;
 import dev.onetoone.io.TableSpec;
 import dev.onetoone.io.Tables;
 import dev.onetoone.io.Warehouse;
@@ -137,10 +138,15 @@ public final class IngestRunner {
         Warehouse warehouse = context.warehouse();
         var spark = warehouse.spark();
         String stage = "ingest_" + entity.key();
-        ValidatedRows validated = validation.persist();
+        ValidatedRows validated = null;
         try {
-            JobDescription.set(spark, "ingest", "read, validate and count " + raw.sourceFile());
-            ValidatedRows.Counts counts = validated.counts();
+            ValidatedRows.Counts counts;
+            // The input is read once, into the cache, in tasks enough to keep every core busy with the validation.
+            try (var split = SparkSessions.splitFileScans(spark)) {
+                validated = validation.persist();
+                JobDescription.set(spark, "ingest", "read, validate and count " + raw.sourceFile());
+                counts = validated.counts();
+            }
             long rowsRead = counts.rows();
             long rowsAccepted = counts.accepted();
             long rowsQuarantined = counts.quarantined();
@@ -192,7 +198,9 @@ public final class IngestRunner {
             return new StageResult(stage, rowsRead, rowsAccepted, rowsQuarantined, message, details);
         } finally {
             JobDescription.clear(spark);
-            validated.unpersist();
+            if (validated != null) {
+                validated.unpersist();
+            }
         }
     }
 }
