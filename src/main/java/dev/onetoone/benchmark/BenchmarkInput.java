@@ -18,9 +18,6 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import dev.onetoone.generate.GeneratorConfig;
-import dev.onetoone.generate.GeneratorSummary;
-import dev.onetoone.generate.SyntheticDataGenerator;
 import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.LocalFiles;
 import dev.onetoone.io.Tables;
@@ -59,10 +56,20 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
     }
 
     /**
+     * Writes generated data as CSV (transactions.csv, customers.csv, products.csv) into a directory and returns the
+     * number of transaction lines. The command supplies the sample generator, so that this package, like the
+     * pipeline, does not depend on the generator's code.
+     */
+    @FunctionalInterface
+    public interface Generator {
+        long writeCsv(Path directory, int customers, LocalDate start, LocalDate end, long seed) throws IOException;
+    }
+
+    /**
      * Generates the input under {@code workDir}, or reuses it when a previous run with the same settings wrote it
      * (the files are deterministic, and the generation is not part of any measured figure).
      */
-    public static BenchmarkInput prepare(SparkSession spark, Path workDir, int customers, LocalDate start,
+    public static BenchmarkInput prepare(SparkSession spark, Generator generator, Path workDir, int customers, LocalDate start,
             LocalDate lastHistoryDay, long seed) {
         String key = "customers-" + customers + "_" + start + "_" + lastHistoryDay + "_seed-" + seed;
         Path root = workDir.resolve("input").resolve(key);
@@ -74,9 +81,7 @@ public record BenchmarkInput(Path history, Path extraDay, LocalDate lastHistoryD
             if (!Files.exists(done)) {
                 LocalFiles.deleteRecursively(root);
                 Path generated = Files.createDirectories(root.resolve("generated"));
-                GeneratorConfig config = GeneratorConfig.of(customers, start, lastHistoryDay.plusDays(1), seed);
-                GeneratorSummary summary = new SyntheticDataGenerator(config).generate(generated);
-                if (summary.transactionLines() == 0) {
+                if (generator.writeCsv(generated, customers, start, lastHistoryDay.plusDays(1), seed) == 0) {
                     throw new IllegalStateException("the generator wrote no transaction lines for " + customers + " customers");
                 }
                 writeSplit(spark, generated, history, extraDay, lastHistoryDay);

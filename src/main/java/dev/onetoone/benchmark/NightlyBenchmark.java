@@ -73,9 +73,12 @@ public final class NightlyBenchmark {
     }
 
     private final RunContext context;
+    private final BenchmarkInput.Generator generator;
 
-    public NightlyBenchmark(RunContext context) {
+    /** @param generator writes the generated input the first time a size and seed are run under a work directory */
+    public NightlyBenchmark(RunContext context, BenchmarkInput.Generator generator) {
         this.context = context;
+        this.generator = generator;
     }
 
     public Result run(Settings settings) {
@@ -95,7 +98,7 @@ public final class NightlyBenchmark {
                     + "or --skip-stages ingest to time the other stages on the tables it holds");
         }
         long started = System.nanoTime();
-        BenchmarkInput input = BenchmarkInput.prepare(spark, settings.workDir(), settings.customers(), settings.start(),
+        BenchmarkInput input = BenchmarkInput.prepare(spark, generator, settings.workDir(), settings.customers(), settings.start(),
                 settings.lastHistoryDay(), settings.seed());
         double preparationSeconds = (System.nanoTime() - started) / 1e9;
         LOG.info("benchmark input: {} history lines, {} extra-day lines, prepared in {} s", input.historyLines(),

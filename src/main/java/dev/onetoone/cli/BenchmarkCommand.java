@@ -7,9 +7,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.onetoone.benchmark.BenchmarkInput;
 import dev.onetoone.benchmark.BenchmarkReport;
 import dev.onetoone.benchmark.HeapPeak;
 import dev.onetoone.benchmark.NightlyBenchmark;
+import dev.onetoone.generate.GeneratorConfig;
+import dev.onetoone.generate.SyntheticDataGenerator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,7 +62,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         var settings = new NightlyBenchmark.Settings(customers, workDir, start, end, seed, new LinkedHashSet<>(skipStages));
         var context = CommandContext.start(common, "benchmark");
         var out = spec.commandLine().getOut();
-        var result = new NightlyBenchmark(context).run(settings, measurement -> {
+        BenchmarkInput.Generator generator = (directory, count, first, last, generatorSeed) ->
+                new SyntheticDataGenerator(GeneratorConfig.of(count, first, last, generatorSeed)).generate(directory).transactionLines();
+        var result = new NightlyBenchmark(context, generator).run(settings, measurement -> {
             out.println(BenchmarkReport.progress(measurement));
             out.flush();
         });
