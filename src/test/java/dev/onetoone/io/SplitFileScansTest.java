@@ -20,8 +20,8 @@ import dev.onetoone.testing.SparkTestSupport;
  * {@link SparkSessions#splitFileScans}: eight Parquet files of a few kilobytes, with Spark's per-file open cost set to
  * one byte so that the files' own sizes decide the packing. By default a scan's splits hold up to half the bytes each
  * (one per core, local[2]), and files are packed whole: two or three tasks, as ingest's 270 MB became 3 tasks. In
- * the scope, four tasks per core: splits of an eighth of the bytes, at least one per file, and a Dataset cached there keeps
- * them after the scope closes.
+ * the scope, four tasks per core: splits of an eighth of the bytes, at least one per file, and a Dataset cached there
+ * keeps them after the scope closes.
  */
 class SplitFileScansTest extends SparkTestSupport {
     private static final String OPEN_COST = "spark.sql.files.openCostInBytes";
