@@ -6,11 +6,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.StructType;
  * Applies the fitted population priors to each customer's own summary: the individual posterior quantities of
  * BG/NBD, MBG/NBD or Pareto/NBD (P(alive), conditional expected purchases; Fader, Hardie &amp; Lee 2005 eq. 11-13,
  * Batislam, Denizel &amp; Filiztekin 2007 and Schmittlein, Morrison &amp; Colombo 1987), Gamma-Gamma expected spend (Fader, Hardie &amp; Lee 2005b eq. 5),
- * CLV, the customer's own purchase rhythm and a confidence measure. A per-row map: no shuffle, no driver data.
+ * CLV, the customer's own purchase rhythm and a confidence measure. A per-row function: no shuffle, no driver data.
  *
  * <p>Rhythm: the mean and second moment of the customer's gaps between purchase days are shrunk towards the
  * population's with a weight of {@code rhythmPrior} gaps: mean = (Σgap + k·μ_pop) / (x + k). A one-time buyer
@@ -74,10 +74,16 @@ public final class CustomerScorer implements Serializable {
         this.asOf = asOf;
     }
 
-    /** Scores {@link CustomerSummaries} rows. */
-    public Dataset<Row> score(Dataset<Row> summaries) {
+    /**
+     * The score of one customer as a struct of {@link #OUTPUT}'s fields, from a struct of the
+     * {@link CustomerSummaries#columns} of the same row: the scores computed in the projection that computes other
+     * columns of the same customer (the model stage's preferences), so no join brings them together. Each row is
+     * scored once however many of the struct's fields are selected: Spark does not inline a user function into each
+     * field it is read by.
+     */
+    public Column score(Column summary) {
         final CustomerScorer scorer = this;
-        return summaries.map((MapFunction<Row, Row>) scorer::scoreRow, Encoders.row(OUTPUT));
+        return functions.udf((UDF1<Row, Row>) scorer::scoreRow, OUTPUT).apply(summary);
     }
 
     Row scoreRow(Row row) {

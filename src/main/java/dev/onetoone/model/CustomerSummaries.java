@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.try_divide;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.List;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -25,9 +26,19 @@ public final class CustomerSummaries {
     }
 
     public static Dataset<Row> of(Dataset<Row> state, LocalDate asOf, double timeUnitDays) {
+        return state.where(scored(asOf)).select(columns(asOf, timeUnitDays).toArray(Column[]::new));
+    }
+
+    /** Which state rows have a summary as of the date: the customers who had purchased by then. */
+    private static Column scored(LocalDate asOf) {
+        return col("first_purchase_date").leq(lit(Date.valueOf(asOf)));
+    }
+
+    /** The summary's columns over a {@code customer_state} row, customer_id first. */
+    public static List<Column> columns(LocalDate asOf, double timeUnitDays) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Column x = col("purchase_days").minus(1);
-        return state.where(col("first_purchase_date").leq(asOfDate)).select(
+        return List.of(
                 col("customer_id"),
                 x.cast(DataTypes.IntegerType).as("x"),
                 date_diff(col("last_purchase_date"), col("first_purchase_date")).cast(DataTypes.DoubleType).divide(timeUnitDays).as("t_x"),

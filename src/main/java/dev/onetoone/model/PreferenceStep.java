@@ -21,6 +21,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.apache.spark.sql.Column;
@@ -116,6 +118,14 @@ public final class PreferenceStep {
      * who has a purchase line by {@code asOf}. One aggregate over the state gives the population's discount share.
      */
     public Dataset<Row> fromState(Dataset<Row> state, LocalDate asOf) {
+        return fromState(state, asOf, List.of());
+    }
+
+    /**
+     * {@link #fromState(Dataset, LocalDate)} with {@code carried} columns of the same state rows after
+     * {@code customer_id}: other per-customer figures computed in the same pass over the state.
+     */
+    public Dataset<Row> fromState(Dataset<Row> state, LocalDate asOf, List<Column> carried) {
         Column asOfDate = lit(Date.valueOf(asOf));
         Dataset<Row> purchasers = state.where(col("purchase_lines").gt(0).and(col("first_purchase_date").leq(asOfDate)));
         Dataset<Row> population = purchasers.agg(
@@ -130,9 +140,9 @@ public final class PreferenceStep {
         Column topChannel = functions.get(ranked(channels), lit(0));
         double k = settings.sensitivityPriorLines();
         Column lineCount = col("purchase_lines").cast(DataTypes.DoubleType);
-        return purchasers.crossJoin(broadcast(population)).select(
-                asOfDate.as("as_of"),
-                col("customer_id"),
+        List<Column> columns = new ArrayList<>(List.of(asOfDate.as("as_of"), col("customer_id")));
+        columns.addAll(carried);
+        columns.addAll(List.of(
                 topCategory.getField("value").as("top_category"),
                 coalesce(try_divide(topCategory.getField("weight"), categoryTotal), lit(0.0)).as("top_category_share"),
                 // keys in alphabetical order: sort_array orders the (key, share) structs by key
@@ -150,7 +160,8 @@ public final class PreferenceStep {
                 try_divide(topChannel.getField("weight"), channelTotal).as("preferred_channel_share"),
                 mode(relative(col("store_log_weights"), col("last_store_date"), growth)).as("preferred_store"),
                 mode(relative(col("day_of_week_log_weights"), col("last_purchase_date"), growth)).as("preferred_day_of_week"),
-                mode(relative(col("hour_log_weights"), col("last_purchase_date"), growth)).as("preferred_hour"));
+                mode(relative(col("hour_log_weights"), col("last_purchase_date"), growth)).as("preferred_hour")));
+        return purchasers.crossJoin(broadcast(population)).select(columns.toArray(Column[]::new));
     }
 
     /** A map of log weights as weights relative to the reference day: exp(log_weight − (reference − epoch) · ln 2 / h). */

@@ -2,6 +2,7 @@ package dev.onetoone.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 
 import java.sql.Date;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -36,8 +38,8 @@ import dev.onetoone.model.PreferenceStep;
  * or an explicit rebuild), unless the rfm stage already did.</li>
  * <li>population_model: BG/NBD, Pareto/NBD (optional) and Gamma-Gamma, refitted when the last fit is
  * {@code model.refit-days} old, warm-started from it; otherwise its parameters are reused.</li>
- * <li>customer_model: every customer scored against the priors, joined with their preferences; both are computed
- * from customer_state alone, so a customer without new purchases ages with no pass over their lines.</li>
+ * <li>customer_model: every customer scored against the priors, with their preferences; both are computed in one
+ * pass over customer_state alone, so a customer without new purchases ages with no pass over their lines.</li>
  * </ol>
  */
 public final class ModelRunner {
@@ -93,14 +95,22 @@ public final class ModelRunner {
             var inputs = new CustomerScorer.Inputs(parameters(fits, PopulationModel.BG_NBD), primary,
                     parameters(fits, primary), parameters(fits, PopulationModel.GAMMA_GAMMA), settings.timeUnitDays(), settings.clvHorizonDays(),
                     settings.margin(), settings.annualDiscountRate(), settings.rhythmPriorPurchases(), meanGap, secondMoment);
-            Dataset<Row> scores = new CustomerScorer(inputs, asOf).score(summaries);
-            // Preferences from the state's accumulators: no pass over the transaction lines.
+            // Scores and preferences in one pass over the state's rows (the preferences from its accumulators, with no
+            // pass over the transaction lines): both are per-customer functions of the same row, so no join.
+            Column scores = new CustomerScorer(inputs, asOf)
+                    .score(struct(CustomerSummaries.columns(asOf, settings.timeUnitDays()).toArray(Column[]::new))).as("scores");
             Dataset<Row> preferences = new PreferenceStep(new PreferenceSettings(settings.preferenceHalfLifeDays(),
-                    settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).fromState(state, asOf).drop("as_of");
+                    settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).fromState(state, asOf, List.of(scores));
+            List<Column> columns = new ArrayList<>(List.of(col("scores.*")));
+            for (String name : preferences.columns()) {
+                if (!List.of("as_of", "customer_id", "scores").contains(name)) {
+                    columns.add(col(name));
+                }
+            }
+            columns.add(col("as_of"));
             JobDescription.set(spark, "model", "loyalty balances of the night");
             // The night's points_balance, written by the loyalty step, which runs before the model.
-            Dataset<Row> model = LoyaltyColumns.fromWarehouse(context,
-                    scores.join(preferences, "customer_id").withColumn("as_of", lit(Date.valueOf(asOf))), asOf);
+            Dataset<Row> model = LoyaltyColumns.fromWarehouse(context, preferences.select(columns.toArray(Column[]::new)), asOf);
             JobDescription.set(spark, "model", "score customers and write customer_model");
             warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
             JobDescription.set(spark, "model", "check customer_model");
