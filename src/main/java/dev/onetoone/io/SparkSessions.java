@@ -98,6 +98,19 @@ public final class SparkSessions {
         void close();
     }
 
+    /** Sets {@code key} to {@code value} until the returned setting is closed, which puts back the value before it. */
+    public static ScopedSetting setUntilClosed(SparkSession spark, String key, String value) {
+        scala.Option<String> before = spark.conf().getOption(key);
+        spark.conf().set(key, value);
+        return () -> {
+            if (before.isDefined()) {
+                spark.conf().set(key, before.get());
+            } else {
+                spark.conf().unset(key);
+            }
+        };
+    }
+
     /**
      * Splits the file scans planned until the returned setting is closed into at least {@value #SCAN_TASKS_PER_CORE}
      * tasks per core, files permitting, unless the configuration sets {@code spark.sql.files.minPartitionNum}. For a
@@ -110,19 +123,27 @@ public final class SparkSessions {
         if (spark.conf().getOption(MIN_FILE_PARTITIONS).isDefined()) {
             return () -> { };
         }
-        spark.conf().set(MIN_FILE_PARTITIONS, Integer.toString(SCAN_TASKS_PER_CORE * spark.sparkContext().defaultParallelism()));
-        return () -> spark.conf().unset(MIN_FILE_PARTITIONS);
+        return setUntilClosed(spark, MIN_FILE_PARTITIONS, Integer.toString(SCAN_TASKS_PER_CORE * spark.sparkContext().defaultParallelism()));
+    }
+
+    /** The shuffle partitions in force for a stage until closed ({@link #sizeShuffles}). */
+    public record SizedShuffles(int partitions, ScopedSetting setting) implements ScopedSetting {
+        @Override
+        public void close() {
+            setting.close();
+        }
     }
 
     /**
-     * Sets the session's shuffle partitions for a stage that reads {@code inputBytes}, unless the user chose them.
-     * Returns the number in effect.
+     * Sets the session's shuffle partitions for a stage that reads {@code inputBytes}, unless the user chose them,
+     * until the returned setting is closed. It tells the number in effect.
      */
-    public static int sizeShuffles(SparkSession spark, long inputBytes) {
+    public static SizedShuffles sizeShuffles(SparkSession spark, long inputBytes) {
+        ScopedSetting setting = () -> { };
         if (!Boolean.parseBoolean(spark.conf().get(PARTITIONS_CHOSEN, "false"))) {
             int partitions = shufflePartitionsFor(inputBytes, spark.sparkContext().defaultParallelism());
-            spark.conf().set(SHUFFLE_PARTITIONS, Integer.toString(partitions));
+            setting = setUntilClosed(spark, SHUFFLE_PARTITIONS, Integer.toString(partitions));
         }
-        return Integer.parseInt(spark.conf().get(SHUFFLE_PARTITIONS));
+        return new SizedShuffles(Integer.parseInt(spark.conf().get(SHUFFLE_PARTITIONS)), setting);
     }
 }

@@ -106,15 +106,12 @@ final class CustomerStateUpdater {
         Warehouse warehouse = context.warehouse();
         var spark = warehouse.spark();
         describe("rebuild customer_state from all lines");
-        String partitions = spark.conf().get("spark.sql.shuffle.partitions");
         long inputBytes = DeltaTable.forPath(spark, warehouse.path(Tables.TRANSACTIONS)).detail().first().<Long>getAs("sizeInBytes");
-        details.put("state_shuffle_partitions", (long) SparkSessions.sizeShuffles(spark, inputBytes));
-        try {
+        try (var shuffles = SparkSessions.sizeShuffles(spark, inputBytes)) {
+            details.put("state_shuffle_partitions", (long) shuffles.partitions());
             Dataset<Row> built = CustomerStateStep.fold(CustomerStateStep.empty(spark), transactions, null, asOf, halfLife)
                     .withColumn("state_updated_at", lit(Timestamp.from(context.now())));
             warehouse.overwrite(Tables.CUSTOMER_STATE, built);
-        } finally {
-            spark.conf().set("spark.sql.shuffle.partitions", partitions);
         }
         details.put("state_rebuilt", 1L);
         LOG.info("{}: rebuilt customer_state from all transactions up to {}", stage, asOf);
