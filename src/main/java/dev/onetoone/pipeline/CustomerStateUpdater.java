@@ -14,6 +14,7 @@ import java.util.Map;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,28 +50,40 @@ final class CustomerStateUpdater {
         this.stage = stage;
     }
 
+    /**
+     * customer_state as of a date. {@code stored}: the table itself, which a stage reads again column by column at no
+     * more cost than a cache of all its columns (the preference maps are most of a row, and rfm reads none of them).
+     * Otherwise a fold of every line computed for a backfill, which {@link #forReuse} persists.
+     */
+    record State(Dataset<Row> rows, boolean stored) {
+        /** The rows to read more than once: persisted unless they are the stored table. Unpersist them after. */
+        Dataset<Row> forReuse() {
+            return stored ? rows : rows.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+    }
+
     /** The state folded through {@code asOf}; records what it did in {@code details}. */
-    Dataset<Row> stateAsOf(LocalDate asOf, StateUpdate update, Map<String, Long> details) {
+    State stateAsOf(LocalDate asOf, StateUpdate update, Map<String, Long> details) {
         Warehouse warehouse = context.warehouse();
         double halfLife = context.config().model().preferenceHalfLifeDays();
         Dataset<Row> transactions = warehouse.read(Tables.TRANSACTIONS);
         if (update == StateUpdate.REBUILD || !warehouse.exists(Tables.CUSTOMER_STATE)) {
-            return rebuild(transactions, asOf, halfLife, details);
+            return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
         Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
         var columns = Arrays.asList(stored.columns());
         if (!Arrays.stream(Tables.CUSTOMER_STATE.schema().fieldNames()).allMatch(columns::contains)) {
             details.put("state_schema_upgraded", 1L);
-            return rebuild(transactions, asOf, halfLife, details);
+            return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
         describe("read the state's high-water mark");
         Row marks = stored.agg(max("state_as_of"), max("state_updated_at"), min("decay_half_life_days"), max("decay_half_life_days")).first();
         if (marks.isNullAt(0)) {
-            return rebuild(transactions, asOf, halfLife, details);
+            return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
         if (marks.getDouble(2) != halfLife || marks.getDouble(3) != halfLife) {
             details.put("state_half_life_changed", 1L);
-            return rebuild(transactions, asOf, halfLife, details);
+            return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
         LocalDate foldedThrough = marks.getDate(0).toLocalDate();
         Timestamp writtenAt = marks.getTimestamp(1);
@@ -78,8 +91,8 @@ final class CustomerStateUpdater {
         if (asOf.isBefore(foldedThrough)) {
             details.put("state_backfill", 1L);
             describe("fold all lines for a backfill");
-            return CustomerStateStep.fold(CustomerStateStep.empty(warehouse.spark()), transactions, null, asOf, halfLife)
-                    .withColumn("state_updated_at", lit(now));
+            return new State(CustomerStateStep.fold(CustomerStateStep.empty(warehouse.spark()), transactions, null, asOf, halfLife)
+                    .withColumn("state_updated_at", lit(now)), false);
         }
         describe("look for late lines");
         // Delta skips every file written before the state by its ingested_at statistics.
@@ -87,11 +100,11 @@ final class CustomerStateUpdater {
                 .and(col("ingested_at").gt(lit(writtenAt)))).count();
         if (lateLines > 0) {
             details.put("late_lines", lateLines);
-            return rebuild(transactions, asOf, halfLife, details);
+            return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
         if (asOf.equals(foldedThrough)) {
             details.put("state_current", 1L);
-            return stored;
+            return new State(stored, true);
         }
         describe("fold the new lines into customer_state");
         Dataset<Row> changed = CustomerStateStep.foldChanged(stored, transactions, foldedThrough, asOf, halfLife)
@@ -99,7 +112,7 @@ final class CustomerStateUpdater {
         long updated = warehouse.upsert(Tables.CUSTOMER_STATE, changed);
         details.put("state_customers_updated", updated);
         LOG.info("{}: folded {} to {} into customer_state; {} customers changed", stage, foldedThrough.plusDays(1), asOf, updated);
-        return warehouse.read(Tables.CUSTOMER_STATE);
+        return new State(warehouse.read(Tables.CUSTOMER_STATE), true);
     }
 
     private Dataset<Row> rebuild(Dataset<Row> transactions, LocalDate asOf, double halfLife, Map<String, Long> details) {

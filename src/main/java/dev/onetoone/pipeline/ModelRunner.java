@@ -66,8 +66,7 @@ public final class ModelRunner {
         Map<String, Long> details = new LinkedHashMap<>();
         var spark = warehouse.spark();
 
-        Dataset<Row> state = new CustomerStateUpdater(context, "model").stateAsOf(asOf, update, details)
-                .persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> state = new CustomerStateUpdater(context, "model").stateAsOf(asOf, update, details).forReuse();
         Dataset<Row> summaries = CustomerSummaries.of(state, asOf, settings.timeUnitDays()).persist(StorageLevel.MEMORY_AND_DISK());
         try {
             JobDescription.set(spark, "model", "summaries from customer_state");

@@ -6,7 +6,6 @@ import java.util.Map;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 import dev.onetoone.io.JobDescription;
 import dev.onetoone.io.Tables;
@@ -36,8 +35,7 @@ public final class RfmRunner {
             var warehouse = context.warehouse();
             var spark = warehouse.spark();
             Map<String, Long> details = new LinkedHashMap<>();
-            Dataset<Row> state = new CustomerStateUpdater(context, "rfm").stateAsOf(asOf, update, details)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            Dataset<Row> state = new CustomerStateUpdater(context, "rfm").stateAsOf(asOf, update, details).forReuse();
             try {
                 JobDescription.set(spark, "rfm", "quantiles and scores from customer_state");
                 Dataset<Row> rfm = new RfmScoring(context.config().rfm().quantileRelativeError()).fromState(state, asOf);
