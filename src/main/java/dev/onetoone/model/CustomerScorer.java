@@ -44,7 +44,6 @@ public final class CustomerScorer implements Serializable {
     }
 
     public static final StructType OUTPUT = new StructType(new StructField[] {
-            DataTypes.createStructField("customer_id", DataTypes.StringType, false),
             DataTypes.createStructField("repeat_purchase_days", DataTypes.IntegerType, false),
             DataTypes.createStructField("recency_weeks", DataTypes.DoubleType, false),
             DataTypes.createStructField("age_weeks", DataTypes.DoubleType, false),
@@ -79,7 +78,8 @@ public final class CustomerScorer implements Serializable {
      * {@link CustomerSummaries#columns} of the same row: the scores computed in the projection that computes other
      * columns of the same customer (the model stage's preferences), so no join brings them together. Each row is
      * scored once however many of the struct's fields are selected: Spark does not inline a user function into each
-     * field it is read by.
+     * field it is read by. The summary's customer_id names the customer in an error; the result leaves it out, since
+     * the row holds it already.
      */
     public Column score(Column summary) {
         final CustomerScorer scorer = this;
@@ -154,7 +154,7 @@ public final class CustomerScorer implements Serializable {
         double confidence = Math.min(Math.max(1.0 - 1.0 / Math.sqrt(shape), 0.0), 1.0);
         String level = confidence < 0.3 ? "low" : confidence < 0.65 ? "medium" : "high";
 
-        List<Object> values = new ArrayList<>(List.of(customerId, x, tx, age,
+        List<Object> values = new ArrayList<>(List.of(x, tx, age,
                 finite(pAlive, "p_alive", customerId), finite(expected[0], "expected_purchases_30d", customerId),
                 finite(expected[1], "expected_purchases_90d", customerId), finite(expected[2], "expected_purchases_365d", customerId),
                 finite(spend, "expected_spend_per_purchase", customerId), finite(clv, "clv", customerId),

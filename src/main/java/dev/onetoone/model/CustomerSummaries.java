@@ -26,12 +26,7 @@ public final class CustomerSummaries {
     }
 
     public static Dataset<Row> of(Dataset<Row> state, LocalDate asOf, double timeUnitDays) {
-        return state.where(scored(asOf)).select(columns(asOf, timeUnitDays).toArray(Column[]::new));
-    }
-
-    /** Which state rows have a summary as of the date: the customers who had purchased by then. */
-    private static Column scored(LocalDate asOf) {
-        return col("first_purchase_date").leq(lit(Date.valueOf(asOf)));
+        return state.where(col("first_purchase_date").leq(lit(Date.valueOf(asOf)))).select(columns(asOf, timeUnitDays).toArray(Column[]::new));
     }
 
     /** The summary's columns over a {@code customer_state} row, customer_id first. */

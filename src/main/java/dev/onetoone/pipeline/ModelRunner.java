@@ -100,16 +100,10 @@ public final class ModelRunner {
                     .score(struct(CustomerSummaries.columns(asOf, settings.timeUnitDays()).toArray(Column[]::new))).as("scores");
             Dataset<Row> preferences = new PreferenceStep(new PreferenceSettings(settings.preferenceHalfLifeDays(),
                     settings.sensitivityPriorLines(), PreferenceSettings.defaults().favouriteProducts())).fromState(state, asOf, List.of(scores));
-            List<Column> columns = new ArrayList<>(List.of(col("scores.*")));
-            for (String name : preferences.columns()) {
-                if (!List.of("as_of", "customer_id", "scores").contains(name)) {
-                    columns.add(col(name));
-                }
-            }
-            columns.add(col("as_of"));
             JobDescription.set(spark, "model", "loyalty balances of the night");
             // The night's points_balance, written by the loyalty step, which runs before the model.
-            Dataset<Row> model = LoyaltyColumns.fromWarehouse(context, preferences.select(columns.toArray(Column[]::new)), asOf);
+            // The write puts the columns in the table's order.
+            Dataset<Row> model = LoyaltyColumns.fromWarehouse(context, preferences.select(col("*"), col("scores.*")).drop("scores"), asOf);
             JobDescription.set(spark, "model", "score customers and write customer_model");
             warehouse.overwriteAsOf(Tables.CUSTOMER_MODEL, model, asOf);
             JobDescription.set(spark, "model", "check customer_model");

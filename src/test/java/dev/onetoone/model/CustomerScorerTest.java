@@ -58,8 +58,8 @@ class CustomerScorerTest extends SparkTestSupport {
 
     private static Dataset<Row> scored(Dataset<Row> state) {
         Column summary = struct(CustomerSummaries.columns(AS_OF, 7.0).toArray(Column[]::new));
-        return state.select(col("customer_id").as("id"), new CustomerScorer(INPUTS, AS_OF).score(summary).as("scores"))
-                .select(col("id"), col("scores.*"));
+        return state.select(col("customer_id"), new CustomerScorer(INPUTS, AS_OF).score(summary).as("scores"))
+                .select(col("customer_id"), col("scores.*"));
     }
 
     @Test
