@@ -24,6 +24,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 
 import dev.onetoone.io.JobDescription;
+import dev.onetoone.io.SparkSessions;
 
 /**
  * One night of the points ledger, in order: earn (the rules, on purchase lines not earned yet), reverse (returns),
@@ -283,11 +284,15 @@ public final class LoyaltyNight {
      * the anti-join of {@link #fresh} needs them: each step's join then shuffles and sorts only its own drafts. Before,
      * every step shuffled every id again; on a one-day night at 1,000,000 customers that was six shuffles of the 5.6M
      * ids of the touched members (356 MB each). The partition count is fixed ({@code spark.sql.shuffle.partitions}),
-     * so that adaptive execution cannot merge partitions and lose the layout the joins reuse.
+     * so that the joins' other side is shuffled alike. The checkpoint is made without adaptive execution: a checkpoint of
+     * an adaptive plan does not keep its partitioning, and the joins would shuffle the ids again.
      */
     static Dataset<Row> heldIds(Dataset<Row> ledger) {
-        int partitions = Integer.parseInt(SparkSession.active().conf().get("spark.sql.shuffle.partitions"));
-        return ledger.select("entry_id").repartition(partitions, col("entry_id")).sortWithinPartitions("entry_id").localCheckpoint(true);
+        SparkSession spark = SparkSession.active();
+        int partitions = Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions"));
+        try (var planned = SparkSessions.setUntilClosed(spark, "spark.sql.adaptive.enabled", "false")) {
+            return ledger.select("entry_id").repartition(partitions, col("entry_id")).sortWithinPartitions("entry_id").localCheckpoint(true);
+        }
     }
 
     /** The entries whose entry_id is not among {@code heldIds} (of {@link #heldIds}). */

@@ -7,6 +7,8 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,13 @@ class HeldIdsTest extends SparkTestSupport {
     }
 
     @Test
+    void theAntiJoinShufflesTheDraftsAndNotTheHeldIdsUnderAdaptiveExecution() {
+        try (var adaptive = SparkSessions.setUntilClosed(spark(), "spark.sql.adaptive.enabled", "true")) {
+            theAntiJoinShufflesTheDraftsAndNotTheHeldIds();
+        }
+    }
+
+    @Test
     void theAntiJoinShufflesTheDraftsAndNotTheHeldIds() {
         Dataset<Row> ledger = spark().range(1000).selectExpr("cast(id as string) as entry_id", "id as points");
         Dataset<Row> drafts = spark().range(990, 1010).selectExpr("cast(id as string) as entry_id", "id as points");
@@ -44,6 +53,12 @@ class HeldIdsTest extends SparkTestSupport {
     }
 
     private static int exchanges(SparkPlan plan) {
+        if (plan instanceof AdaptiveSparkPlanExec adaptive) {
+            return exchanges(adaptive.executedPlan());
+        }
+        if (plan instanceof QueryStageExec stage) {
+            return exchanges(stage.plan());
+        }
         int own = plan instanceof ShuffleExchangeExec ? 1 : 0;
         int below = 0;
         for (SparkPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
