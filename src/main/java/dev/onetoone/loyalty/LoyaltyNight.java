@@ -4,11 +4,13 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.hex;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -35,8 +37,9 @@ import dev.onetoone.io.SparkSessions;
  * <p>What it reads: the purchase lines dated from points.late-arrival-days before the latest day already earned up
  * to the night (all lines on the first night); after a previous night whose start is known, only those of the members
  * with a line that night could not have seen (see {@link #ofMembersWithUnseenLines}). Then the lines of the members
- * those lines and the night's returns touch (first purchase, the purchase a return matches), and the ledger, which is
- * the programme's state.
+ * those lines and the night's returns touch (the first purchase, of only the members who can be buying for the first
+ * time when customer_state is given, see {@link #firstLines}; the purchase a return matches, at any distance in the
+ * past), and the ledger, which is the programme's state.
  *
  * <p>Which ledger rows it reads. Every step works member by member (caps, matches, releases, bonuses, redemptions and
  * expiry are all per member), and an entry id names its member through its source (line, earn entry, redemption,
@@ -85,12 +88,22 @@ public final class LoyaltyNight {
      */
     public record Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
             Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows,
-            Optional<LocalDate> previousNight, Optional<Timestamp> previousStartedAt) {
+            Optional<LocalDate> previousNight, Optional<Timestamp> previousStartedAt, Optional<Dataset<Row>> firstPurchases) {
 
         /** Inputs of a night that reads the whole ledger. */
         public Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
                 Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
-            this(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, Optional.empty(), Optional.empty());
+            this(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+
+        /**
+         * The same inputs with each customer's first purchase day and its spend: customer_id, first_purchase_date,
+         * first_day_spend of customer_state folded through the night (see {@link #firstLines}).
+         */
+        public Inputs withFirstPurchases(Dataset<Row> state) {
+            return new Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previousNight,
+                    previousStartedAt, Optional.of(state.select("customer_id", "first_purchase_date", "first_day_spend")));
         }
     }
 
@@ -158,10 +171,7 @@ public final class LoyaltyNight {
 
         // Earn.
         JobDescription.set(spark, "loyalty", "earn");
-        Dataset<Row> touched = purchases.select("customer_id").distinct();
-        Dataset<Row> firstLines = purchasesOf.join(touched, "customer_id")
-                .withColumn("first", row_number().over(Window.partitionBy("customer_id").orderBy(col("ts"), col("line_id"))))
-                .where(col("first").equalTo(1)).select("customer_id", "line_id");
+        Dataset<Row> firstLines = firstLines(purchases, purchasesOf, inputs.firstPurchases());
         Dataset<Row> earnLines = purchases.select(col("line_id"),
                 coalesce(col("transaction_id"), concat_ws("|", col("customer_id"), col("purchase_date").cast("string"))).as("transaction_key"),
                 col("customer_id"), col("purchase_date"), col("product_id"), col("category"), col("amount").cast("double").as("amount"),
@@ -212,6 +222,39 @@ public final class LoyaltyNight {
 
         Dataset<Row> entries = earned.unionByName(reversed).unionByName(releases).unionByName(bonuses).unionByName(redeemed).unionByName(expired);
         return new Result(entries, rejectedRedemptions, acceptedNow, rejectedReferrals, unmatched, membersTouched);
+    }
+
+    /**
+     * The first purchase line ever (customer_id, line_id) of the members with a purchase line tonight whose first line it
+     * can be, for the first-purchase bonus. Without the state, every such member's lines of the whole history are read.
+     *
+     * <p>With customer_state folded through the night ({@code firstPurchases}), a member whose first purchase day is
+     * before the day of their first line tonight, and whose spend that day was above zero, has bought before: the
+     * lines that are not returns are never negative (ingest quarantines a negative amount without a return), so a paid
+     * line, which is what the programme counts as a purchase, was among them, and it is earlier than every line of
+     * tonight. Only the other members (new customers, and those whose first day was free items alone) have their lines
+     * read, and only from the earliest first purchase day among them, a date filter Delta skips files by. A member the
+     * state does not hold is read over the whole history.
+     */
+    static Dataset<Row> firstLines(Dataset<Row> purchases, Dataset<Row> purchasesOf, Optional<Dataset<Row>> firstPurchases) {
+        Dataset<Row> members = purchases.select("customer_id").distinct();
+        Dataset<Row> history = purchasesOf;
+        if (firstPurchases.isPresent()) {
+            Dataset<Row> candidates = purchases.groupBy("customer_id").agg(min("purchase_date").as("tonight_first"))
+                    .join(firstPurchases.get(), new String[] {"customer_id"}, "left")
+                    .where(col("first_purchase_date").isNull().or(col("first_purchase_date").geq(col("tonight_first")))
+                            .or(coalesce(col("first_day_spend"), lit(0)).leq(0)))
+                    .select(col("customer_id"), col("first_purchase_date"))
+                    .localCheckpoint(true);
+            Row bounds = candidates.agg(count(lit(1)), count("first_purchase_date"), min("first_purchase_date")).first();
+            members = candidates.select("customer_id");
+            if (bounds.getLong(0) > 0 && bounds.getLong(0) == bounds.getLong(1)) {
+                history = purchasesOf.where(col("purchase_date").geq(lit(bounds.getDate(2))));
+            }
+        }
+        return history.join(members, "customer_id")
+                .withColumn("first", row_number().over(Window.partitionBy("customer_id").orderBy(col("ts"), col("line_id"))))
+                .where(col("first").equalTo(1)).select("customer_id", "line_id");
     }
 
     /**

@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.Dataset;
@@ -94,10 +95,7 @@ final class CustomerStateUpdater {
             return new State(CustomerStateStep.fold(CustomerStateStep.empty(warehouse.spark()), transactions, null, asOf, halfLife)
                     .withColumn("state_updated_at", lit(now)), false);
         }
-        describe("look for late lines");
-        // Delta skips every file written before the state by its ingested_at statistics.
-        long lateLines = transactions.where(col("purchase_date").leq(lit(Date.valueOf(foldedThrough)))
-                .and(col("ingested_at").gt(lit(writtenAt)))).count();
+        long lateLines = lateLines(transactions, foldedThrough, writtenAt);
         if (lateLines > 0) {
             details.put("late_lines", lateLines);
             return new State(rebuild(transactions, asOf, halfLife, details), true);
@@ -113,6 +111,36 @@ final class CustomerStateUpdater {
         details.put("state_customers_updated", updated);
         LOG.info("{}: folded {} to {} into customer_state; {} customers changed", stage, foldedThrough.plusDays(1), asOf, updated);
         return new State(warehouse.read(Tables.CUSTOMER_STATE), true);
+    }
+
+    /**
+     * The stored state if it is folded through {@code asOf} and no line came since it was written for a day it covers;
+     * empty otherwise (no state, an older schema, another day, late lines). Reads only: a stage that can do without
+     * the state (loyalty) takes it when the night's rfm or model stage has brought it there.
+     */
+    Optional<Dataset<Row>> storedAsOf(LocalDate asOf) {
+        Warehouse warehouse = context.warehouse();
+        if (!warehouse.exists(Tables.CUSTOMER_STATE)) {
+            return Optional.empty();
+        }
+        Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
+        if (!Arrays.asList(stored.columns()).containsAll(Arrays.asList(Tables.CUSTOMER_STATE.schema().fieldNames()))) {
+            return Optional.empty();
+        }
+        describe("read the state's high-water mark");
+        Row marks = stored.agg(max("state_as_of"), max("state_updated_at")).first();
+        if (marks.isNullAt(0) || !marks.getDate(0).toLocalDate().equals(asOf)
+                || lateLines(warehouse.read(Tables.TRANSACTIONS), asOf, marks.getTimestamp(1)) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(stored);
+    }
+
+    /** Lines dated on or before {@code foldedThrough} and ingested after the state was written. */
+    private long lateLines(Dataset<Row> transactions, LocalDate foldedThrough, Timestamp writtenAt) {
+        describe("look for late lines");
+        // Delta skips every file written before the state by its ingested_at statistics.
+        return transactions.where(col("purchase_date").leq(lit(Date.valueOf(foldedThrough))).and(col("ingested_at").gt(lit(writtenAt)))).count();
     }
 
     private Dataset<Row> rebuild(Dataset<Row> transactions, LocalDate asOf, double halfLife, Map<String, Long> details) {

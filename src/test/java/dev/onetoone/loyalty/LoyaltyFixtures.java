@@ -50,6 +50,11 @@ final class LoyaltyFixtures {
         return SparkTestSupport.spark().createDataFrame(rows, Tables.TRANSACTIONS.schema());
     }
 
+    /** customer_state folded from the lines through {@code asOf}, as the rfm stage leaves it. */
+    static Dataset<Row> state(Dataset<Row> transactions, LocalDate asOf) {
+        return dev.onetoone.model.CustomerStateStep.fold(dev.onetoone.model.CustomerStateStep.empty(SparkTestSupport.spark()), transactions, null, asOf);
+    }
+
     static Dataset<Row> empty(dev.onetoone.io.TableSpec table) {
         return SparkTestSupport.spark().createDataFrame(List.of(), table.schema());
     }
@@ -90,6 +95,8 @@ final class LoyaltyFixtures {
         Dataset<Row> memberTier = empty(Tables.MEMBER_TIER);
         Dataset<Row> referrals = empty(Tables.REFERRALS);
         LoyaltyNight.Result last;
+        /** Whether the nights get each member's first purchase day from customer_state, folded from the lines. */
+        boolean firstPurchasesFromState;
         /** points_balance after the last night run with {@link #night(String, boolean, Optional, Optional)}. */
         Dataset<Row> balances;
         LocalDate lastNight;
@@ -106,6 +113,9 @@ final class LoyaltyFixtures {
         List<Row> night(String day, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
             LocalDate asOf = LocalDate.parse(day);
             var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows);
+            if (firstPurchasesFromState) {
+                inputs = inputs.withFirstPurchases(state(transactions, asOf));
+            }
             last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);
             List<Row> added = last.entries().collectAsList();
             ledger = SparkTestSupport.spark().createDataFrame(concat(ledger.collectAsList(), added), Tables.POINTS_LEDGER.schema());
@@ -136,7 +146,7 @@ final class LoyaltyFixtures {
             boolean fold = incremental && (asOf.minusDays(1).equals(lastNight) || asOf.equals(lastNight));
             Optional<LocalDate> previous = fold ? Optional.of(lastNight) : Optional.empty();
             var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previous,
-                    fold ? Optional.of(lastStarted) : Optional.empty());
+                    fold ? Optional.of(lastStarted) : Optional.empty(), Optional.empty());
             last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);
             List<Row> added = last.entries().collectAsList();
             Dataset<Row> addedRows = spark.createDataFrame(added, Tables.POINTS_LEDGER.schema());

@@ -88,6 +88,8 @@ class LoyaltyIT extends SparkTestSupport {
         // from the night's own balances: only the members a rerun can touch are read, and the balances are folded
         assertEquals(0L, result.details().get("ledger_read_whole"), result.details().toString());
         assertEquals(1L, result.details().get("balances_folded"), result.details().toString());
+        // the night's rfm stage left customer_state folded through the night: the first purchases come from it
+        assertEquals(1L, result.details().get("first_purchases_from_state"), result.details().toString());
         assertEquals(tiers, warehouse.read(Tables.MEMBER_TIER).drop("run_id").orderBy("customer_id", "valid_from").collectAsList());
         assertEquals(entries, warehouse.read(Tables.POINTS_LEDGER).count());
         assertEquals(quarantined, warehouse.read(Tables.QUARANTINE).count());
