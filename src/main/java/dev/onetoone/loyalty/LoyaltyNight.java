@@ -247,8 +247,12 @@ public final class LoyaltyNight {
                     .select(col("customer_id"), col("first_purchase_date"))
                     .localCheckpoint(true);
             Row bounds = candidates.agg(count(lit(1)), count("first_purchase_date"), min("first_purchase_date")).first();
+            if (bounds.getLong(0) == 0) {
+                // nobody can be buying for the first time tonight: no line to read
+                return purchases.select("customer_id", "line_id").limit(0);
+            }
             members = candidates.select("customer_id");
-            if (bounds.getLong(0) > 0 && bounds.getLong(0) == bounds.getLong(1)) {
+            if (bounds.getLong(0) == bounds.getLong(1)) {
                 history = purchasesOf.where(col("purchase_date").geq(lit(bounds.getDate(2))));
             }
         }

@@ -72,13 +72,11 @@ final class CustomerStateUpdater {
             return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
         Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
-        var columns = Arrays.asList(stored.columns());
-        if (!Arrays.stream(Tables.CUSTOMER_STATE.schema().fieldNames()).allMatch(columns::contains)) {
+        if (!hasCurrentSchema(stored)) {
             details.put("state_schema_upgraded", 1L);
             return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
-        describe("read the state's high-water mark");
-        Row marks = stored.agg(max("state_as_of"), max("state_updated_at"), min("decay_half_life_days"), max("decay_half_life_days")).first();
+        Row marks = marks(stored);
         if (marks.isNullAt(0)) {
             return new State(rebuild(transactions, asOf, halfLife, details), true);
         }
@@ -124,16 +122,29 @@ final class CustomerStateUpdater {
             return Optional.empty();
         }
         Dataset<Row> stored = warehouse.read(Tables.CUSTOMER_STATE);
-        if (!Arrays.asList(stored.columns()).containsAll(Arrays.asList(Tables.CUSTOMER_STATE.schema().fieldNames()))) {
+        if (!hasCurrentSchema(stored)) {
             return Optional.empty();
         }
-        describe("read the state's high-water mark");
-        Row marks = stored.agg(max("state_as_of"), max("state_updated_at")).first();
+        Row marks = marks(stored);
         if (marks.isNullAt(0) || !marks.getDate(0).toLocalDate().equals(asOf)
                 || lateLines(warehouse.read(Tables.TRANSACTIONS), asOf, marks.getTimestamp(1)) > 0) {
             return Optional.empty();
         }
         return Optional.of(stored);
+    }
+
+    /** Whether the stored table has every column of the current schema (an older version's lacks some). */
+    private static boolean hasCurrentSchema(Dataset<Row> stored) {
+        return Arrays.asList(stored.columns()).containsAll(Arrays.asList(Tables.CUSTOMER_STATE.schema().fieldNames()));
+    }
+
+    /**
+     * The stored state's high-water marks, one row: the day it is folded through, when it was written, and the least
+     * and greatest decay half-life of its rows (all null when it is empty).
+     */
+    private Row marks(Dataset<Row> stored) {
+        describe("read the state's high-water mark");
+        return stored.agg(max("state_as_of"), max("state_updated_at"), min("decay_half_life_days"), max("decay_half_life_days")).first();
     }
 
     /** Lines dated on or before {@code foldedThrough} and ingested after the state was written. */

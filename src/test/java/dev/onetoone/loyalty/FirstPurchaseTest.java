@@ -86,6 +86,8 @@ class FirstPurchaseTest extends SparkTestSupport {
         assertEquals(Map.of("A", lineId("A1"), "C", lineId("C1")), firstLines(LoyaltyNight.firstLines(tonight, purchasesOf, Optional.of(state))));
         assertEquals(Map.of("A", lineId("A1"), "B", lineId("B1"), "C", lineId("C1")),
                 firstLines(LoyaltyNight.firstLines(tonight, purchasesOf, Optional.empty())));
+        // A night of B's line alone: B paid in January, so nobody can be buying for the first time.
+        assertEquals(Map.of(), firstLines(LoyaltyNight.firstLines(tonight.where(col("customer_id").equalTo("B")), purchasesOf, Optional.of(state))));
     }
 
     private static Map<String, String> firstLines(Dataset<Row> rows) {
