@@ -71,39 +71,189 @@ public final class LoyaltyNight {
     }
 
     /**
-     * @param transactions the transactions table
-     * @param ledger       points_ledger
-     * @param memberTier   member_tier
-     * @param customers    customers (customer_id, birth_date)
-     * @param offers       offers (offer_id, customer_id, offer_form, bonus_points)
-     * @param referrals    the referrals table
-     * @param redemptions  clean typed rows of {@link EventInputs#redemptions}, if a redemptions file came tonight
-     * @param referralRows typed rows of {@link EventInputs#referrals} (with their row-level reasons), if any
-     * @param previousNight the last night run before this one, if the ledger holds exactly what that night and the
-     *                      nights before it wrote (its releases and expiries are made); then only the ledger rows of
-     *                      the members this night can touch are read. Empty: the whole ledger.
-     * @param previousStartedAt when the run of {@code previousNight} started, if known: then only the members with a line
-     *                      that run could not have seen (dated after its night, or ingested since it started) have their
-     *                      late-arrival window's lines read again. Empty: every member with a line in that window.
+     * What a night reads, set by name through {@link #builder()}. The six tables are required; the rest is optional and
+     * empty unless set.
      */
-    public record Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
-            Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows,
-            Optional<LocalDate> previousNight, Optional<Timestamp> previousStartedAt, Optional<Dataset<Row>> firstPurchases) {
+    public static final class Inputs {
+        private final Dataset<Row> transactions;
+        private final Dataset<Row> ledger;
+        private final Dataset<Row> memberTier;
+        private final Dataset<Row> customers;
+        private final Dataset<Row> offers;
+        private final Dataset<Row> referrals;
+        private final Optional<Dataset<Row>> redemptions;
+        private final Optional<Dataset<Row>> referralRows;
+        private final Optional<LocalDate> previousNight;
+        private final Optional<Timestamp> previousStartedAt;
+        private final Optional<Dataset<Row>> firstPurchases;
 
-        /** Inputs of a night that reads the whole ledger. */
-        public Inputs(Dataset<Row> transactions, Dataset<Row> ledger, Dataset<Row> memberTier, Dataset<Row> customers,
-                Dataset<Row> offers, Dataset<Row> referrals, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
-            this(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, Optional.empty(), Optional.empty(),
-                    Optional.empty());
+        private Inputs(Builder builder) {
+            this.transactions = required(builder.transactions, "transactions");
+            this.ledger = required(builder.ledger, "ledger");
+            this.memberTier = required(builder.memberTier, "memberTier");
+            this.customers = required(builder.customers, "customers");
+            this.offers = required(builder.offers, "offers");
+            this.referrals = required(builder.referrals, "referrals");
+            this.redemptions = builder.redemptions;
+            this.referralRows = builder.referralRows;
+            this.previousNight = builder.previousNight;
+            this.previousStartedAt = builder.previousStartedAt;
+            this.firstPurchases = builder.firstPurchases;
         }
 
-        /**
-         * The same inputs with each customer's first purchase day and its spend: customer_id, first_purchase_date,
-         * first_day_spend of customer_state folded through the night (see {@link #firstLines}).
-         */
-        public Inputs withFirstPurchases(Dataset<Row> state) {
-            return new Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previousNight,
-                    previousStartedAt, Optional.of(state.select("customer_id", "first_purchase_date", "first_day_spend")));
+        private static <T> T required(T value, String name) {
+            if (value == null) {
+                throw new IllegalStateException("LoyaltyNight.Inputs: " + name + " is not set");
+            }
+            return value;
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public Dataset<Row> transactions() {
+            return transactions;
+        }
+
+        public Dataset<Row> ledger() {
+            return ledger;
+        }
+
+        public Dataset<Row> memberTier() {
+            return memberTier;
+        }
+
+        public Dataset<Row> customers() {
+            return customers;
+        }
+
+        public Dataset<Row> offers() {
+            return offers;
+        }
+
+        public Dataset<Row> referrals() {
+            return referrals;
+        }
+
+        public Optional<Dataset<Row>> redemptions() {
+            return redemptions;
+        }
+
+        public Optional<Dataset<Row>> referralRows() {
+            return referralRows;
+        }
+
+        public Optional<LocalDate> previousNight() {
+            return previousNight;
+        }
+
+        public Optional<Timestamp> previousStartedAt() {
+            return previousStartedAt;
+        }
+
+        public Optional<Dataset<Row>> firstPurchases() {
+            return firstPurchases;
+        }
+
+        /** Named setters for {@link Inputs}. */
+        public static final class Builder {
+            private Dataset<Row> transactions;
+            private Dataset<Row> ledger;
+            private Dataset<Row> memberTier;
+            private Dataset<Row> customers;
+            private Dataset<Row> offers;
+            private Dataset<Row> referrals;
+            private Optional<Dataset<Row>> redemptions = Optional.empty();
+            private Optional<Dataset<Row>> referralRows = Optional.empty();
+            private Optional<LocalDate> previousNight = Optional.empty();
+            private Optional<Timestamp> previousStartedAt = Optional.empty();
+            private Optional<Dataset<Row>> firstPurchases = Optional.empty();
+
+            private Builder() {
+            }
+
+            /** The transactions table. */
+            public Builder transactions(Dataset<Row> transactions) {
+                this.transactions = transactions;
+                return this;
+            }
+
+            /** points_ledger: the whole table, or persisted rows of it when the night reads it whole. */
+            public Builder ledger(Dataset<Row> ledger) {
+                this.ledger = ledger;
+                return this;
+            }
+
+            /** member_tier. */
+            public Builder memberTier(Dataset<Row> memberTier) {
+                this.memberTier = memberTier;
+                return this;
+            }
+
+            /** customers (customer_id, birth_date). */
+            public Builder customers(Dataset<Row> customers) {
+                this.customers = customers;
+                return this;
+            }
+
+            /** offers (offer_id, customer_id, offer_form, bonus_points). */
+            public Builder offers(Dataset<Row> offers) {
+                this.offers = offers;
+                return this;
+            }
+
+            /** The referrals table. */
+            public Builder referrals(Dataset<Row> referrals) {
+                this.referrals = referrals;
+                return this;
+            }
+
+            /** Clean typed rows of {@link EventInputs#redemptions}, if a redemptions file came tonight. */
+            public Builder redemptions(Optional<Dataset<Row>> redemptions) {
+                this.redemptions = redemptions;
+                return this;
+            }
+
+            /** Typed rows of {@link EventInputs#referrals} (with their row-level reasons), if a referrals file came tonight. */
+            public Builder referralRows(Optional<Dataset<Row>> referralRows) {
+                this.referralRows = referralRows;
+                return this;
+            }
+
+            /**
+             * The last night run before this one, if the ledger holds exactly what that night and the nights before it
+             * wrote (its releases and expiries are made); then only the ledger rows of the members this night can touch
+             * are read. Empty: the whole ledger.
+             */
+            public Builder previousNight(Optional<LocalDate> previousNight) {
+                this.previousNight = previousNight;
+                return this;
+            }
+
+            /**
+             * When the run of the previous night started, if known: then only the members with a line that run could
+             * not have seen (dated after its night, or ingested since it started) have their late-arrival window's
+             * lines read again. Empty: every member with a line in that window.
+             */
+            public Builder previousStartedAt(Optional<Timestamp> previousStartedAt) {
+                this.previousStartedAt = previousStartedAt;
+                return this;
+            }
+
+            /**
+             * Each customer's first purchase day and its spend, from customer_state folded through the night (its
+             * customer_id, first_purchase_date and first_day_spend are kept; see {@link LoyaltyNight#firstLines}). Without it the
+             * first-purchase bonus reads the history.
+             */
+            public Builder firstPurchases(Dataset<Row> state) {
+                this.firstPurchases = Optional.of(state.select("customer_id", "first_purchase_date", "first_day_spend"));
+                return this;
+            }
+
+            public Inputs build() {
+                return new Inputs(this);
+            }
         }
     }
 

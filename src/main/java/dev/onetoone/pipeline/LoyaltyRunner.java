@@ -147,18 +147,17 @@ public final class LoyaltyRunner {
         Dataset<Row> referrals = warehouse.read(Tables.REFERRALS);
         JobDescription.set(spark, "loyalty", "ledger");
         Optional<Timestamp> previousStarted = previous.flatMap(this::startOfRun);
-        var inputs = new LoyaltyNight.Inputs(warehouse.read(Tables.TRANSACTIONS), ledger, memberTier, warehouse.read(Tables.CUSTOMERS),
-                warehouse.read(Tables.OFFERS), referrals, redemptions.map(rows -> rows.where(EventInputs.clean())), referralRows, previous,
-                previousStarted, Optional.empty());
+        var inputs = LoyaltyNight.Inputs.builder().transactions(warehouse.read(Tables.TRANSACTIONS)).ledger(ledger).memberTier(memberTier)
+                .customers(warehouse.read(Tables.CUSTOMERS)).offers(warehouse.read(Tables.OFFERS)).referrals(referrals)
+                .redemptions(redemptions.map(rows -> rows.where(EventInputs.clean()))).referralRows(referralRows)
+                .previousNight(previous).previousStartedAt(previousStarted);
         // customer_state as the night's rfm stage left it, when it is folded through the night: each member's first
         // purchase day, so that the first-purchase bonus reads only the lines of members who can be buying for the
         // first time tonight. Without it (the loyalty command alone, a backfill) the bonus reads the history.
         Optional<Dataset<Row>> state = new CustomerStateUpdater(context, STAGE).storedAsOf(asOf);
         details.put("first_purchases_from_state", state.isPresent() ? 1L : 0L);
-        if (state.isPresent()) {
-            inputs = inputs.withFirstPurchases(state.get());
-        }
-        LoyaltyNight.Result result = new LoyaltyNight(config, context.runId(), now).run(inputs, asOf);
+        state.ifPresent(inputs::firstPurchases);
+        LoyaltyNight.Result result = new LoyaltyNight(config, context.runId(), now).run(inputs.build(), asOf);
         if (result.membersTouched() >= 0) {
             details.put("members_touched", result.membersTouched());
         }

@@ -112,14 +112,20 @@ final class LoyaltyFixtures {
         /** Runs a night and appends its entries; returns the entries added. */
         List<Row> night(String day, Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
             LocalDate asOf = LocalDate.parse(day);
-            var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows);
+            var inputs = inputs(redemptions, referralRows);
             if (firstPurchasesFromState) {
-                inputs = inputs.withFirstPurchases(state(transactions, asOf));
+                inputs.firstPurchases(state(transactions, asOf));
             }
-            last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);
+            last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs.build(), asOf);
             List<Row> added = last.entries().collectAsList();
             ledger = SparkTestSupport.spark().createDataFrame(concat(ledger.collectAsList(), added), Tables.POINTS_LEDGER.schema());
             return added;
+        }
+
+        /** The programme's tables as they stand, with the night's event files. */
+        private LoyaltyNight.Inputs.Builder inputs(Optional<Dataset<Row>> redemptions, Optional<Dataset<Row>> referralRows) {
+            return LoyaltyNight.Inputs.builder().transactions(transactions).ledger(ledger).memberTier(memberTier).customers(customers)
+                    .offers(offers).referrals(referrals).redemptions(redemptions).referralRows(referralRows);
         }
 
         List<Row> night(String day) {
@@ -145,9 +151,8 @@ final class LoyaltyFixtures {
             var spark = SparkTestSupport.spark();
             boolean fold = incremental && (asOf.minusDays(1).equals(lastNight) || asOf.equals(lastNight));
             Optional<LocalDate> previous = fold ? Optional.of(lastNight) : Optional.empty();
-            var inputs = new LoyaltyNight.Inputs(transactions, ledger, memberTier, customers, offers, referrals, redemptions, referralRows, previous,
-                    fold ? Optional.of(lastStarted) : Optional.empty(), Optional.empty());
-            last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs, asOf);
+            var inputs = inputs(redemptions, referralRows).previousNight(previous).previousStartedAt(fold ? Optional.of(lastStarted) : Optional.empty());
+            last = new LoyaltyNight(config, "run-" + day, NOW).run(inputs.build(), asOf);
             List<Row> added = last.entries().collectAsList();
             Dataset<Row> addedRows = spark.createDataFrame(added, Tables.POINTS_LEDGER.schema());
             ledger = spark.createDataFrame(concat(ledger.collectAsList(), added), Tables.POINTS_LEDGER.schema());
