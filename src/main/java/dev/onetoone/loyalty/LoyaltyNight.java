@@ -344,12 +344,32 @@ public final class LoyaltyNight {
         Dataset<Row> earnAll = ledger.where(col("entry_type").equalTo(Ledger.EARN)).unionByName(earned);
         Dataset<Row> released = ledger.where(col("entry_type").equalTo(Ledger.HOLD_RELEASE));
         Dataset<Row> reversedBefore = ledger.where(col("entry_type").equalTo(Ledger.REVERSE));
-        Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays()).reverse(matched, earnAll, released, reversedBefore), heldIds);
+        var reversals = new ReturnReversals(config.returnWindowDays());
+        Dataset<Row> reversed;
+        if (since.isPresent()) {
+            Dataset<Row> matchedEarns = ofMatchedLines(earnAll, matched).localCheckpoint(true);
+            reversed = fresh(reversals.reverse(matched, matchedEarns, ofEarnEntries(released, matchedEarns), ofReturnLines(reversedBefore, matched)),
+                    heldIds);
+        } else {
+            reversed = fresh(reversals.reverse(matched, earnAll, released, reversedBefore), heldIds);
+        }
 
         // Release.
         JobDescription.set(spark, "loyalty", "release");
         Dataset<Row> reversalsAll = reversedBefore.unionByName(reversed);
-        Dataset<Row> releases = fresh(new HoldReleases(config.returnWindowDays()).release(earnAll, reversalsAll, released, asOf), heldIds);
+        var holdReleases = new HoldReleases(config.returnWindowDays());
+        Dataset<Row> releases;
+        if (since.isPresent()) {
+            // Every earn entry of the ledger whose return window closed by the previous night was released that night
+            // (or had nothing left to release), so only those whose window closes after it, and tonight's earns
+            // (a late line can be older), are looked at, with the releases and pending returns of the same purchase days.
+            Column windowOpen = col("source_date").gt(lit(Date.valueOf(since.get().minusDays(config.returnWindowDays()))));
+            releases = fresh(holdReleases.release(
+                    ledger.where(col("entry_type").equalTo(Ledger.EARN).and(windowOpen)).unionByName(earned),
+                    reversedBefore.where(windowOpen).unionByName(reversed), released.where(windowOpen), asOf), heldIds);
+        } else {
+            releases = fresh(holdReleases.release(earnAll, reversalsAll, released, asOf), heldIds);
+        }
 
         // Referral bonuses.
         JobDescription.set(spark, "loyalty", "referral bonuses");
@@ -466,6 +486,30 @@ public final class LoyaltyNight {
         Dataset<Row> lotsExpiring = ledger.where(col("bucket").equalTo(Ledger.AVAILABLE).and(col("points").gt(0)).and(lotDayInRange));
         return members.unionByName(releasesDue.select("customer_id")).unionByName(lotsExpiring.select("customer_id"))
                 .where(col("customer_id").isNotNull()).distinct().localCheckpoint(true);
+    }
+
+    /**
+     * The earn entries of the purchase lines tonight's returns matched (source_id among matched's original_line_id). On a
+     * night after a previous one the returns are few (the late-arrival window's lines of members with unseen lines), so
+     * their lines are broadcast and the entries picked where they are read; before, every earn entry of the touched
+     * members was shuffled to be joined with them. {@link ReturnReversals#reverse} joins only these entries, so it
+     * drafts the same reversals.
+     */
+    private static Dataset<Row> ofMatchedLines(Dataset<Row> earnEntries, Dataset<Row> matched) {
+        return earnEntries.join(broadcast(matched.select(col("original_line_id").as("source_id")).where(col("source_id").isNotNull()).distinct()),
+                new String[] {"source_id"}, "left_semi");
+    }
+
+    /** The entries (releases) whose related_entry_id is one of {@code earnEntries}' ids, picked as in {@link #ofMatchedLines}. */
+    private static Dataset<Row> ofEarnEntries(Dataset<Row> entries, Dataset<Row> earnEntries) {
+        return entries.join(broadcast(earnEntries.select(col("entry_id").as("related_entry_id")).distinct()),
+                new String[] {"related_entry_id"}, "left_semi");
+    }
+
+    /** The reverse entries already made for tonight's return lines (source_id among matched's return_line_id). */
+    private static Dataset<Row> ofReturnLines(Dataset<Row> reverseEntries, Dataset<Row> matched) {
+        return reverseEntries.join(broadcast(matched.select(col("return_line_id").as("source_id")).distinct()),
+                new String[] {"source_id"}, "left_semi");
     }
 
     /**

@@ -49,7 +49,11 @@ class IncrementalLedgerTest extends SparkTestSupport {
             referral.referrer-points=50
             """);
 
-    /** The lines that reach transactions before each night (a line of B dated 29 January arrives late, on the 31st). */
+    /**
+     * The lines that reach transactions before each night. Two arrive late, on the 31st: a line of B dated 29 January,
+     * and one of F dated 27 January, whose return window closed before the previous night and whose lot expires on the
+     * night it is earned.
+     */
     private static final Map<String, List<Line>> ARRIVING = Map.of(
             "2025-01-28", List.of(buy("L1", "T1", "A", "2025-01-28", "P", "dairy", 2, "40.00"),
                     buy("L2", "T1", "A", "2025-01-28", "Q", "dairy", 1, "10.00"),
@@ -57,7 +61,8 @@ class IncrementalLedgerTest extends SparkTestSupport {
             "2025-01-29", List.of(new Line("R1", "T3", "A", "2025-01-29", "P", "dairy", -1, "-20.00", null),
                     buy("L4", "T4", "C", "2025-01-29", "Q", "dairy", 1, "35.00")),
             "2025-01-31", List.of(buy("L5", "T5", "E", "2025-01-31", "P", "dairy", 1, "25.00"),
-                    buy("L6", "T6", "B", "2025-01-29", "P", "dairy", 1, "15.00")));
+                    buy("L6", "T6", "B", "2025-01-29", "P", "dairy", 1, "15.00"),
+                    buy("L7", "T7", "F", "2025-01-27", "Q", "dairy", 1, "12.00")));
 
     /**
      * Nights without new lines, and the members whose ledger rows they read, by hand. 30 January: A and B, whose 28
@@ -72,7 +77,7 @@ class IncrementalLedgerTest extends SparkTestSupport {
 
     @Test
     void nightsReadingTheTouchedMembersAndFoldingBalancesEqualFullRebuilds() {
-        Dataset<Row> customers = LoyaltyFixtures.customers("A", null, "B", null, "C", null, "D", null, "E", null);
+        Dataset<Row> customers = LoyaltyFixtures.customers("A", null, "B", null, "C", null, "D", null, "E", null, "F", null);
         var incremental = new Programme(CONFIG, List.of(), customers);
         var rebuilt = new Programme(CONFIG, List.of(), customers);
         Dataset<Row> referralRows = EventInputs.referrals(LoyaltyFixtures.raw("referrals.csv",
@@ -120,6 +125,12 @@ class IncrementalLedgerTest extends SparkTestSupport {
         // E's first purchase (31 January, after the referral) clears its window on 2 February: D gets 50 points.
         assertEquals(50L, balance(incremental, "D").<Long>getAs("available"));
         assertEquals(25L, balance(incremental, "E").<Long>getAs("available"));
+        // F's late line of 27 January is earned on the 31st, released the same night (its window closed on the 29th)
+        // and, its lot being due on the 31st (27 + 4), expired that night too.
+        Row f = balance(incremental, "F");
+        assertEquals(List.of(0L, 0L, 12L, 12L), List.of(f.<Long>getAs("available"), f.<Long>getAs("pending"), f.<Long>getAs("lifetime_earned"),
+                f.<Long>getAs("lifetime_expired")),
+                () -> "F's entries: " + rows(incremental.ledger.where(col("customer_id").equalTo("F")).drop("entry_id", "run_id", "created_at")));
         // C qualified for silver with 35 points on 29 January; at the 1 February review the window (29 January,
         // 1 February] holds none, so C and A (silver from 28 January with 50) go down to regular that night.
         assertEquals(List.of("regular:2025-02-01:null:downgrade", "silver:2025-01-29:2025-01-31:enrolled"), periods(incremental, "C"));
