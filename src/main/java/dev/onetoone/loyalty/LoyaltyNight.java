@@ -344,32 +344,38 @@ public final class LoyaltyNight {
         Dataset<Row> earnAll = ledger.where(col("entry_type").equalTo(Ledger.EARN)).unionByName(earned);
         Dataset<Row> released = ledger.where(col("entry_type").equalTo(Ledger.HOLD_RELEASE));
         Dataset<Row> reversedBefore = ledger.where(col("entry_type").equalTo(Ledger.REVERSE));
-        var reversals = new ReturnReversals(config.returnWindowDays());
-        Dataset<Row> reversed;
+        Dataset<Row> reverseEarns = earnAll;
+        Dataset<Row> reverseReleased = released;
+        Dataset<Row> reverseBefore = reversedBefore;
         if (since.isPresent()) {
-            Dataset<Row> matchedEarns = ofMatchedLines(earnAll, matched).localCheckpoint(true);
-            reversed = fresh(reversals.reverse(matched, matchedEarns, ofEarnEntries(released, matchedEarns), ofReturnLines(reversedBefore, matched)),
-                    heldIds);
-        } else {
-            reversed = fresh(reversals.reverse(matched, earnAll, released, reversedBefore), heldIds);
+            // After a previous night the returns are few (the late-arrival window's lines of members with unseen lines):
+            // their lines are broadcast and the rows the reversal joins with are picked where they are read, instead of
+            // shuffling every earn, release and reverse entry of the touched members to join them. The reversal only
+            // ever joins these rows (the earn entries of the matched lines, their releases, the reversals already made
+            // for the same return lines), so it drafts the same entries.
+            reverseEarns = among(earnAll, matched.select(col("original_line_id").as("source_id")).distinct()).localCheckpoint(true);
+            reverseReleased = among(released, reverseEarns.select(col("entry_id").as("related_entry_id")).distinct());
+            reverseBefore = among(reversedBefore, matched.select(col("return_line_id").as("source_id")).distinct());
         }
+        Dataset<Row> reversed = fresh(new ReturnReversals(config.returnWindowDays()).reverse(matched, reverseEarns, reverseReleased, reverseBefore),
+                heldIds);
 
         // Release.
         JobDescription.set(spark, "loyalty", "release");
-        Dataset<Row> reversalsAll = reversedBefore.unionByName(reversed);
-        var holdReleases = new HoldReleases(config.returnWindowDays());
-        Dataset<Row> releases;
+        Dataset<Row> releaseEarns = earnAll;
+        Dataset<Row> releaseReversals = reversedBefore.unionByName(reversed);
+        Dataset<Row> releaseReleased = released;
         if (since.isPresent()) {
             // Every earn entry of the ledger whose return window closed by the previous night was released that night
             // (or had nothing left to release), so only those whose window closes after it, and tonight's earns
             // (a late line can be older), are looked at, with the releases and pending returns of the same purchase days.
             Column windowOpen = col("source_date").gt(lit(Date.valueOf(since.get().minusDays(config.returnWindowDays()))));
-            releases = fresh(holdReleases.release(
-                    ledger.where(col("entry_type").equalTo(Ledger.EARN).and(windowOpen)).unionByName(earned),
-                    reversedBefore.where(windowOpen).unionByName(reversed), released.where(windowOpen), asOf), heldIds);
-        } else {
-            releases = fresh(holdReleases.release(earnAll, reversalsAll, released, asOf), heldIds);
+            releaseEarns = ledger.where(col("entry_type").equalTo(Ledger.EARN).and(windowOpen)).unionByName(earned);
+            releaseReversals = reversedBefore.where(windowOpen).unionByName(reversed);
+            releaseReleased = released.where(windowOpen);
         }
+        Dataset<Row> releases = fresh(new HoldReleases(config.returnWindowDays()).release(releaseEarns, releaseReversals, releaseReleased, asOf),
+                heldIds);
 
         // Referral bonuses.
         JobDescription.set(spark, "loyalty", "referral bonuses");
@@ -459,7 +465,7 @@ public final class LoyaltyNight {
     private static Dataset<Row> ofMembersWithUnseenLines(Dataset<Row> lines, LocalDate since, Timestamp started) {
         Dataset<Row> members = lines.where(col("purchase_date").gt(lit(Date.valueOf(since))).or(col("ingested_at").geq(lit(started))))
                 .select("customer_id").distinct();
-        return lines.join(broadcast(members), new String[] {"customer_id"}, "left_semi");
+        return among(lines, members);
     }
 
     /**
@@ -489,27 +495,11 @@ public final class LoyaltyNight {
     }
 
     /**
-     * The earn entries of the purchase lines tonight's returns matched (source_id among matched's original_line_id). On a
-     * night after a previous one the returns are few (the late-arrival window's lines of members with unseen lines), so
-     * their lines are broadcast and the entries picked where they are read; before, every earn entry of the touched
-     * members was shuffled to be joined with them. {@link ReturnReversals#reverse} joins only these entries, so it
-     * drafts the same reversals.
+     * The rows whose key columns (the columns of {@code keys}, given distinct) hold one of the keys: the keys are few,
+     * so they are broadcast and the rows filtered where they are read, without a shuffle.
      */
-    private static Dataset<Row> ofMatchedLines(Dataset<Row> earnEntries, Dataset<Row> matched) {
-        return earnEntries.join(broadcast(matched.select(col("original_line_id").as("source_id")).where(col("source_id").isNotNull()).distinct()),
-                new String[] {"source_id"}, "left_semi");
-    }
-
-    /** The entries (releases) whose related_entry_id is one of {@code earnEntries}' ids, picked as in {@link #ofMatchedLines}. */
-    private static Dataset<Row> ofEarnEntries(Dataset<Row> entries, Dataset<Row> earnEntries) {
-        return entries.join(broadcast(earnEntries.select(col("entry_id").as("related_entry_id")).distinct()),
-                new String[] {"related_entry_id"}, "left_semi");
-    }
-
-    /** The reverse entries already made for tonight's return lines (source_id among matched's return_line_id). */
-    private static Dataset<Row> ofReturnLines(Dataset<Row> reverseEntries, Dataset<Row> matched) {
-        return reverseEntries.join(broadcast(matched.select(col("return_line_id").as("source_id")).distinct()),
-                new String[] {"source_id"}, "left_semi");
+    private static Dataset<Row> among(Dataset<Row> rows, Dataset<Row> keys) {
+        return rows.join(broadcast(keys), keys.columns(), "left_semi");
     }
 
     /**
@@ -517,7 +507,7 @@ public final class LoyaltyNight {
      * broadcast and the ledger is filtered where it is read, without a shuffle.
      */
     private static Dataset<Row> ofTouchedMembers(Dataset<Row> ledger, Dataset<Row> members) {
-        return ledger.join(broadcast(members), new String[] {"customer_id"}, "left_semi").localCheckpoint(true);
+        return among(ledger, members).localCheckpoint(true);
     }
 
     /**
