@@ -141,8 +141,9 @@ public final class IngestRunner {
         ValidatedRows validated = null;
         try {
             ValidatedRows.Counts counts;
-            // The input is read once, into the cache, in tasks enough to keep every core busy with the validation.
-            try (var split = SparkSessions.splitFileScans(spark)) {
+            // The input is read once, into the cache, in tasks enough to keep every core busy with the validation; the
+            // cache, read a few times, is not compressed.
+            try (var split = SparkSessions.splitFileScans(spark); var plain = SparkSessions.uncompressedCache(spark)) {
                 validated = validation.persist();
                 JobDescription.set(spark, "ingest", "read, validate and count " + raw.sourceFile());
                 counts = validated.counts();
