@@ -131,11 +131,11 @@ public final class SparkSessions {
     /**
      * Caches the Datasets persisted until the returned setting is closed without compressing their columns, unless
      * the submission or the configuration sets {@code spark.sql.inMemoryColumnarStorage.compressed} (the session
-     * always reports a value: Spark's default, true). For a cache that is built once and
-     * read a few times (ingest's validated lines): gathering the compression statistics of every column was 15% of
-     * ingest's task time in a profile of 2.15M lines. Without it ingest_transactions took 515 s against 556 s at
-     * 1,000,000 customers (21.5M lines, 12 GB, nothing spilled), and the validating job 20% less CPU at 100,000
-     * (docs/BENCHMARKS.md). Not a session default: a cache kept and read many times gains from compression.
+     * always reports a value: Spark's default, true). For a cache that is built once and read a few times, as
+     * ingest's validated lines are: in a profile of ingest on 2.15M lines, gathering every column's compression
+     * statistics was 15% of the task time. With this scope ingest_transactions took 485 s against 556 s at 1,000,000
+     * customers (21.5M lines, 12 GB, nothing spilled; docs/BENCHMARKS.md). Not a session default: a cache kept and
+     * read many times gains from compression.
      */
     public static ScopedSetting uncompressedCache(SparkSession spark) {
         if (spark.sparkContext().getConf().contains(CACHE_COMPRESSED)) {
