@@ -43,7 +43,10 @@ class UncompressedCacheTest extends SparkTestSupport {
         }
     }
 
-    /** Rows of one repeated text, named so that each cache is told apart in the storage information. */
+    /**
+     * Rows of one repeated text, another text for each name: Spark reuses the cache of an equal plan, so without it
+     * the second persist would find the first cache instead of building its own.
+     */
     private Dataset<Row> lines(String name) {
         return spark.range(20_000).selectExpr("id", "'" + name + " the same text in every row of the cache' as text");
     }
