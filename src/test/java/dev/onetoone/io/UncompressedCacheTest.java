@@ -51,23 +51,12 @@ class UncompressedCacheTest extends SparkTestSupport {
         return spark.range(20_000).selectExpr("id", "'" + name + " the same text in every row of the cache' as text");
     }
 
+    /** The cache the Dataset reads: an in-memory relation, a leaf of its plan with cached data. */
     private static InMemoryRelation relation(Dataset<Row> cached) {
-        InMemoryRelation found = find(cached.queryExecution().withCachedData());
-        assertTrue(found != null, "the Dataset reads a cache");
-        return found;
-    }
-
-    private static InMemoryRelation find(LogicalPlan plan) {
-        if (plan instanceof InMemoryRelation relation) {
-            return relation;
-        }
-        for (LogicalPlan child : scala.jdk.javaapi.CollectionConverters.asJava(plan.children())) {
-            InMemoryRelation found = find(child);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
+        LogicalPlan plan = cached.queryExecution().withCachedData();
+        return scala.jdk.javaapi.CollectionConverters.asJava(plan.collectLeaves()).stream()
+                .filter(InMemoryRelation.class::isInstance).map(InMemoryRelation.class::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("the Dataset reads no cache:\n" + plan));
     }
 
     private long memorySize(Dataset<Row> cached) {
