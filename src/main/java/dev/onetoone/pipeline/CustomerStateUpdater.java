@@ -103,9 +103,19 @@ final class CustomerStateUpdater {
             return new State(stored, true);
         }
         describe("fold the new lines into customer_state");
-        Dataset<Row> changed = CustomerStateStep.foldChanged(stored, transactions, foldedThrough, asOf, halfLife)
-                .withColumn("state_updated_at", lit(now));
-        long updated = warehouse.upsert(Tables.CUSTOMER_STATE, changed);
+        // The fold reads its lines about a dozen times (the increment's sums, purchase days, counts and six kinds of
+        // preference weights), each with filters of its own, and Delta lists the table's files for every such scan when
+        // the query is planned. The night's lines are few: read once and cached, every scan is planned on the cache.
+        Dataset<Row> nightLines = transactions.where(col("purchase_date").gt(lit(Date.valueOf(foldedThrough)))
+                .and(col("purchase_date").leq(lit(Date.valueOf(asOf))))).persist(StorageLevel.MEMORY_AND_DISK());
+        long updated;
+        try {
+            Dataset<Row> changed = CustomerStateStep.foldChanged(stored, nightLines, foldedThrough, asOf, halfLife)
+                    .withColumn("state_updated_at", lit(now));
+            updated = warehouse.upsert(Tables.CUSTOMER_STATE, changed);
+        } finally {
+            nightLines.unpersist();
+        }
         details.put("state_customers_updated", updated);
         LOG.info("{}: folded {} to {} into customer_state; {} customers changed", stage, foldedThrough.plusDays(1), asOf, updated);
         return new State(warehouse.read(Tables.CUSTOMER_STATE), true);
