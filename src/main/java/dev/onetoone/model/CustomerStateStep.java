@@ -137,6 +137,15 @@ public final class CustomerStateStep {
         }
     }
 
+    /**
+     * The lines a fold reads: dated after {@code foldedThrough} (exclusive; null for a full build) up to and including
+     * {@code asOf}.
+     */
+    public static Column foldWindow(LocalDate foldedThrough, LocalDate asOf) {
+        Column window = col("purchase_date").leq(lit(Date.valueOf(asOf)));
+        return foldedThrough == null ? window : window.and(col("purchase_date").gt(lit(Date.valueOf(foldedThrough))));
+    }
+
     /** {@code ln 2 / h}: the growth of a log weight per day. */
     public static double logGrowthPerDay(double halfLifeDays) {
         return Math.log(2) / halfLifeDays;
@@ -149,10 +158,7 @@ public final class CustomerStateStep {
 
     private static Dataset<Row> fold(Dataset<Row> state, Dataset<Row> transactions, LocalDate foldedThrough, LocalDate asOf,
             double halfLifeDays, Customers customers) {
-        Column window = col("purchase_date").leq(lit(Date.valueOf(asOf)));
-        if (foldedThrough != null) {
-            window = window.and(col("purchase_date").gt(lit(Date.valueOf(foldedThrough))));
-        }
+        Column window = foldWindow(foldedThrough, asOf);
         Column isPurchase = col("is_return").unary_$bang();
         // One shuffle by customer; every aggregate below is per customer and reuses that partitioning.
         Dataset<Row> lines = transactions.where(window).select(

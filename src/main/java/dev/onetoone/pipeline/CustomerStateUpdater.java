@@ -106,8 +106,8 @@ final class CustomerStateUpdater {
         // The fold reads its lines about a dozen times (the increment's sums, purchase days, counts and six kinds of
         // preference weights), each with filters of its own, and Delta lists the table's files for every such scan when
         // the query is planned. The night's lines are few: read once and cached, every scan is planned on the cache.
-        Dataset<Row> nightLines = transactions.where(col("purchase_date").gt(lit(Date.valueOf(foldedThrough)))
-                .and(col("purchase_date").leq(lit(Date.valueOf(asOf))))).persist(StorageLevel.MEMORY_AND_DISK());
+        Dataset<Row> nightLines = transactions.where(CustomerStateStep.foldWindow(foldedThrough, asOf))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         long updated;
         try {
             Dataset<Row> changed = CustomerStateStep.foldChanged(stored, nightLines, foldedThrough, asOf, halfLife)
